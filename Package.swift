@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rotatectl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rotatectl", targets: ["rotatectl"]),
+        .library(name: "RotationEngine", targets: ["RotationEngine"]),
+        .library(name: "RotatectlWriter", targets: ["RotatectlWriter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CRotatectlShim"),
+        .target(
+            name: "RotationEngine",
+            dependencies: [
+                "CZlib", "CRotatectlShim",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.define("ROTATECTL_FAULT_INJECTION", .when(configuration: .debug))]
+        ),
+        .target(
+            name: "RotatectlWriter",
+            dependencies: ["CRotatectlShim", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "rotatectl",
+            dependencies: [
+                "RotationEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "example-writer",
+            dependencies: ["RotatectlWriter", .product(name: "Logging", package: "swift-log")],
+            path: "examples/writers/swift"
+        ),
+        .testTarget(name: "RotationEngineTests", dependencies: ["RotationEngine"]),
+        .testTarget(
+            name: "RotatectlIntegrationTests",
+            dependencies: ["RotationEngine", "RotatectlWriter", "rotatectl", "example-writer"]
+        ),
+    ]
+)

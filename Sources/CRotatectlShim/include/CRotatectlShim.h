@@ -1,0 +1,27 @@
+#ifndef ROTATECTL_SHIM_H
+#define ROTATECTL_SHIM_H
+#include <sys/types.h>
+#include <sys/stat.h>
+
+/* Wrappers for calls that need _GNU_SOURCE or are macros Swift cannot see. Each returns -1 and sets
+   errno on failure, exactly as the wrapped call does. */
+int rotatectl_renameat2_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+int rotatectl_renameat2_exchange(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+int rotatectl_ofd_setlk(int fd, short type, int wait);
+/* Returns the pid of a conflicting lock holder (l_pid, -1 for OFD locks), 0 if unlocked, -1 on error. */
+int rotatectl_ofd_getlk(int fd, pid_t *holder);
+int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len);
+int rotatectl_fallocate_punch(int fd, off_t offset, off_t len);
+int rotatectl_errno(void);
+void rotatectl_set_errno(int value);
+int rotatectl_o_path(void);
+int rotatectl_o_nofollow(void);
+int rotatectl_o_directory(void);
+int rotatectl_o_cloexec(void);
+int rotatectl_at_symlink_nofollow(void);
+int rotatectl_at_empty_path(void);
+int rotatectl_wifexited(int status);
+int rotatectl_wexitstatus(int status);
+int rotatectl_wifsignaled(int status);
+int rotatectl_wtermsig(int status);
+#endif

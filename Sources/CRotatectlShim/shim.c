@@ -1,0 +1,64 @@
+#define _GNU_SOURCE
+#include "CRotatectlShim.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/falloc.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+int rotatectl_renameat2_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
+}
+
+int rotatectl_renameat2_exchange(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, RENAME_EXCHANGE);
+}
+
+int rotatectl_ofd_setlk(int fd, short type, int wait) {
+    struct flock fl = {0};
+    fl.l_type = type;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = 0;
+    fl.l_len = 0;
+    return fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
+}
+
+int rotatectl_ofd_getlk(int fd, pid_t *holder) {
+    struct flock fl = {0};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(fd, F_OFD_GETLK, &fl) != 0) return -1;
+    if (fl.l_type == F_UNLCK) return 0;
+    if (holder) *holder = fl.l_pid;
+    return 1;
+}
+
+int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len) {
+    return fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, offset, len);
+}
+
+int rotatectl_fallocate_punch(int fd, off_t offset, off_t len) {
+    return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len);
+}
+
+int rotatectl_errno(void) { return errno; }
+void rotatectl_set_errno(int value) { errno = value; }
+int rotatectl_o_path(void) { return O_PATH; }
+int rotatectl_o_nofollow(void) { return O_NOFOLLOW; }
+int rotatectl_o_directory(void) { return O_DIRECTORY; }
+int rotatectl_o_cloexec(void) { return O_CLOEXEC; }
+int rotatectl_at_symlink_nofollow(void) { return AT_SYMLINK_NOFOLLOW; }
+int rotatectl_at_empty_path(void) { return AT_EMPTY_PATH; }
+int rotatectl_wifexited(int status) { return WIFEXITED(status); }
+int rotatectl_wexitstatus(int status) { return WEXITSTATUS(status); }
+int rotatectl_wifsignaled(int status) { return WIFSIGNALED(status); }
+int rotatectl_wtermsig(int status) { return WTERMSIG(status); }

@@ -1,0 +1,146 @@
+/// Where something was written in a configuration file.
+public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int?
+    public init(file: String, line: Int, column: Int? = nil) { self.file = file; self.line = line; self.column = column }
+    public var description: String { column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)" }
+}
+
+/// A time-based rotation interval. `weekly` carries logrotate's optional weekday (0 = Sunday … 6,
+/// 7 = every 7 days regardless of weekday).
+public enum Frequency: Sendable, Equatable, Hashable {
+    case hourly, daily, weekly(weekday: Int), monthly, yearly
+}
+
+/// A script block: its text and where it started.
+public struct Script: Sendable, Equatable, Hashable {
+    public var text: String
+    public var location: SourceLocation
+    public init(text: String, location: SourceLocation) { self.text = text; self.location = location }
+}
+
+/// `create [mode [owner [group]]]`: nil parts are copied from the rotated file.
+public struct CreateSpec: Sendable, Equatable, Hashable {
+    public var mode: UInt32?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public init(mode: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil) { self.mode = mode; self.uid = uid; self.gid = gid }
+}
+
+/// Every setting of one log set, after global defaults and the block's own directives are merged.
+/// Defaults are logrotate 3.21's: size-based at 1 MiB unless a frequency is given, rotate 0, ifempty.
+public struct LogSetConfig: Sendable, Equatable {
+    public var patterns: [String] = []
+    /// The `{` line of the block.
+    public var location: SourceLocation = SourceLocation(file: "", line: 0)
+
+    // Triggers
+    public var frequency: Frequency? = nil
+    /// `size`: rotate when larger than this, regardless of time (replaces any frequency, as in logrotate).
+    public var size: Int64? = nil
+    public var minSize: Int64? = nil
+    public var maxSize: Int64? = nil
+    /// Days.
+    public var minAge: Int? = nil
+    /// Days; nil for none.
+    public var maxAge: Int? = nil
+    public var ifEmpty: Bool = true
+    public var missingOK: Bool = false
+
+    // Naming
+    public var rotate: Int = 0
+    public var start: Int = 1
+    public var extension_: String? = nil
+    public var addExtension: String? = nil
+    public var dateExt: Bool = false
+    public var dateFormat: String = "-%Y%m%d"
+    public var dateYesterday: Bool = false
+    public var oldDir: String? = nil
+    public var createOldDir: CreateSpec? = nil
+
+    // Compression
+    public var compress: Bool = false
+    public var delayCompress: Bool = false
+    public var compressCommand: String = "gzip"
+    public var uncompressCommand: String = "gunzip"
+    public var compressOptions: [String] = ["-6"]
+    public var compressExtension: String? = nil
+
+    // Creation
+    public var create: CreateSpec? = CreateSpec()
+    public var copy: Bool = false
+    public var copyTruncate: Bool = false
+    public var su: (uid: UInt32, gid: UInt32)? = nil
+
+    // Scripts
+    public var sharedScripts: Bool = false
+    public var preRotate: Script? = nil
+    public var postRotate: Script? = nil
+    public var firstAction: Script? = nil
+    public var lastAction: Script? = nil
+    public var preRemove: Script? = nil
+    /// Seconds a script may run before it is killed.
+    public var scriptTimeout: Int = 300
+
+    // Files
+    public var allowHardlink: Bool = false
+    public var ignoreDuplicates: Bool = false
+
+    // rotatectl extensions
+    public var pidFiles: [String] = []
+    public var signal: Int32 = 1   // SIGHUP
+    public var maxTotalSize: Int64? = nil
+    /// Seconds to wait, after signalling, for writers to close a rotated file.
+    public var reopenTimeout: Double = 5
+
+    public init() {}
+
+    /// The compressed file extension: `compressext`, else `.gz` for gzip.
+    public var effectiveCompressExtension: String {
+        if let ext = compressExtension { return ext }
+        return compressCommand.hasSuffix("gzip") || compressCommand.hasSuffix("pigz") ? ".gz"
+            : compressCommand.hasSuffix("bzip2") ? ".bz2"
+            : compressCommand.hasSuffix("xz") ? ".xz"
+            : compressCommand.hasSuffix("zstd") ? ".zst" : ".gz"
+    }
+
+    public static func == (a: LogSetConfig, b: LogSetConfig) -> Bool {
+        a.patterns == b.patterns && a.location == b.location && a.frequency == b.frequency && a.size == b.size
+            && a.minSize == b.minSize && a.maxSize == b.maxSize && a.minAge == b.minAge && a.maxAge == b.maxAge
+            && a.ifEmpty == b.ifEmpty && a.missingOK == b.missingOK && a.rotate == b.rotate && a.start == b.start
+            && a.extension_ == b.extension_ && a.addExtension == b.addExtension && a.dateExt == b.dateExt
+            && a.dateFormat == b.dateFormat && a.dateYesterday == b.dateYesterday && a.oldDir == b.oldDir
+            && a.createOldDir == b.createOldDir && a.compress == b.compress && a.delayCompress == b.delayCompress
+            && a.compressCommand == b.compressCommand && a.uncompressCommand == b.uncompressCommand
+            && a.compressOptions == b.compressOptions && a.compressExtension == b.compressExtension
+            && a.create == b.create && a.copy == b.copy && a.copyTruncate == b.copyTruncate
+            && a.su?.uid == b.su?.uid && a.su?.gid == b.su?.gid && a.sharedScripts == b.sharedScripts
+            && a.preRotate == b.preRotate && a.postRotate == b.postRotate && a.firstAction == b.firstAction
+            && a.lastAction == b.lastAction && a.preRemove == b.preRemove && a.scriptTimeout == b.scriptTimeout
+            && a.allowHardlink == b.allowHardlink && a.ignoreDuplicates == b.ignoreDuplicates
+            && a.pidFiles == b.pidFiles && a.signal == b.signal && a.maxTotalSize == b.maxTotalSize
+            && a.reopenTimeout == b.reopenTimeout
+    }
+}
+
+/// A parsed configuration: the log sets of every file read, and what was wrong or doubtful in them.
+public struct Configuration: Sendable {
+    public var logSets: [LogSetConfig] = []
+    public var diagnostics: [ConfigDiagnostic] = []
+    /// Config files that had errors: `run` skips every log set that came from them.
+    public var brokenFiles: Set<String> = []
+    public init() {}
+}
+
+/// An error or warning in a configuration file, printed as `PATH:LINE[:COL]: severity: message`.
+public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning }
+    public var severity: Severity
+    public var location: SourceLocation
+    public var message: String
+    public init(_ severity: Severity, _ location: SourceLocation, _ message: String) {
+        self.severity = severity; self.location = location; self.message = message
+    }
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+}

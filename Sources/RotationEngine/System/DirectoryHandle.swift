@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+import SystemPackage
+
+/// An open directory. Every file operation of the engine is relative to one of these (`openat`,
+/// `fstatat`, `renameat2`, `unlinkat`, `mkdirat`), so a directory swapped for a symbolic link mid-run
+/// cannot redirect it. Closed when released.
+public final class DirectoryHandle: @unchecked Sendable {
+    public let fd: Int32
+    /// The path it was opened by, for messages only.
+    public let path: String
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { _ = Glibc.close(fd) }
+
+    /// Opens a directory by absolute or relative path with `open(O_DIRECTORY|O_NOFOLLOW)`: the last
+    /// component must not be a symbolic link.
+    public static func open(_ path: String, followLast: Bool = false) throws(SystemError) -> DirectoryHandle {
+        var flags = O_RDONLY | rotatectl_o_directory() | rotatectl_o_cloexec()
+        if !followLast { flags |= rotatectl_o_nofollow() }
+        let fd = try system_call("open", path) { Glibc.open(path, flags) }
+        return DirectoryHandle(fd: fd, path: path)
+    }
+
+    /// Opens a subdirectory by name, never following a symbolic link.
+    public func openDirectory(_ name: String) throws(SystemError) -> DirectoryHandle {
+        let flags = O_RDONLY | rotatectl_o_directory() | rotatectl_o_cloexec() | rotatectl_o_nofollow()
+        let fd = try system_call("openat", child(name)) { openat(self.fd, name, flags) }
+        return DirectoryHandle(fd: fd, path: child(name))
+    }
+
+    /// The path of `name` inside this directory, for messages.
+    public func child(_ name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+
+    /// `fstatat(AT_SYMLINK_NOFOLLOW)`; nil when the name does not exist.
+    public func status(_ name: String) throws(SystemError) -> FileStatus? {
+        var st = Glibc.stat()
+        switch system_retry({ fstatat(fd, name, &st, rotatectl_at_symlink_nofollow()) }) {
+        case .success: return FileStatus(st)
+        case .failure(let e) where e == .noSuchFileOrDirectory: return nil
+        case .failure(let e): throw SystemError("fstatat", path: child(name), errno: e)
+        }
+    }
+
+    /// `fstat` of the directory itself.
+    public func status() throws(SystemError) -> FileStatus {
+        var st = Glibc.stat()
+        _ = try system_call("fstat", path) { fstat(fd, &st) }
+        return FileStatus(st)
+    }
+
+    /// `openat(name, flags | O_NOFOLLOW | O_CLOEXEC, mode)`.
+    public func openFile(_ name: String, _ flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> FileDescriptor {
+        let all = flags | rotatectl_o_nofollow() | rotatectl_o_cloexec()
+        let fd = try system_call("openat", child(name)) { openat(self.fd, name, all, mode) }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// A new file, `O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600 until the caller sets owner and final mode.
+    public func createExclusive(_ name: String, readable: Bool = false) throws(SystemError) -> FileDescriptor {
+        try openFile(name, (readable ? O_RDWR : O_WRONLY) | O_CREAT | O_EXCL, mode: 0o600)
+    }
+
+    /// `renameat2(RENAME_NOREPLACE)`: never overwrites an existing target (fails with EEXIST).
+    public func rename(_ name: String, to target: DirectoryHandle, as newName: String) throws(SystemError) {
+        _ = try system_call("renameat2", child(name)) {
+            rotatectl_renameat2_noreplace(fd, name, target.fd, newName)
+        }
+    }
+
+    /// `renameat`, replacing the target: only for files of our own (temporary state, journal).
+    public func replace(_ name: String, with source: String) throws(SystemError) {
+        _ = try system_call("renameat", child(source)) { renameat(fd, source, fd, name) }
+    }
+
+    /// `unlinkat`; a name already gone is not an error.
+    public func remove(_ name: String) throws(SystemError) {
+        switch system_retry({ unlinkat(fd, name, 0) }) {
+        case .success, .failure(.noSuchFileOrDirectory): return
+        case .failure(let e): throw SystemError("unlinkat", path: child(name), errno: e)
+        }
+    }
+
+    /// `mkdirat`; an existing directory is not an error.
+    public func makeDirectory(_ name: String, mode: mode_t = 0o755) throws(SystemError) {
+        switch system_retry({ mkdirat(fd, name, mode) }) {
+        case .success, .failure(.fileExists): return
+        case .failure(let e): throw SystemError("mkdirat", path: child(name), errno: e)
+        }
+    }
+
+    /// `fsync` of the directory, making its renames, creations and removals durable.
+    public func sync() throws(SystemError) {
+        _ = try system_call("fsync", path) { fsync(fd) }
+    }
+
+    /// The names in the directory, without `.` and `..` (`fdopendir` on a duplicate descriptor).
+    public func entries() throws(SystemError) -> [String] {
+        let dupfd = try system_call("dup", path) { dup(fd) }
+        guard let dir = fdopendir(dupfd) else {
+            let e = Errno(rawValue: rotatectl_errno())
+            _ = Glibc.close(dupfd)
+            throw SystemError("fdopendir", path: path, errno: e)
+        }
+        defer { closedir(dir) }
+        rewinddir(dir)
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
+                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

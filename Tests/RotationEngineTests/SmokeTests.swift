@@ -1,0 +1,9 @@
+import Testing
+@testable import RotationEngine
+
+@Suite struct SmokeTests {
+    @Test func directoryHandleOpensTmp() throws {
+        let dir = try DirectoryHandle.open("/tmp")
+        #expect(try dir.status().kind == .directory)
+    }
+}

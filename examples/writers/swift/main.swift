@@ -1,0 +1,2 @@
+// Placeholder: the Swift example writer is built by the writers issue.
+print("example-writer")
