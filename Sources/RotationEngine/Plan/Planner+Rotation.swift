@@ -1,0 +1,177 @@
+/// Why a due log cannot be rotated.
+struct PlanFailure: Error { var message: String }
+
+extension Planner {
+    /// The steps that rotate one due log: logrotate's names, with our safety rules (no overwrite,
+    /// leftovers compressed, generations beyond `rotate` removed).
+    func rotation(_ path: String, _ st: FileStatus, _ c: LogSetConfig) -> Result<LogRotation, PlanFailure> {
+        let (logDir, logName) = PathName.split(path)
+        var steps: [Action] = []
+        var finish: [Action] = []
+        var removals = Set<String>()
+        var targetDir = logDir
+        if let old = c.oldDir {
+            targetDir = PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old))
+        }
+        var names: [String: FileStatus]
+        if let listing = input.snapshot.directories[targetDir] {
+            names = listing
+        } else if let spec = c.createOldDir, c.oldDir != nil {
+            steps.append(.makeDirectory(path: targetDir, mode: spec.mode ?? 0o755, uid: spec.uid, gid: spec.gid))
+            names = [:]
+        } else {
+            return .failure(PlanFailure(message: "\(path): olddir \(targetDir) does not exist (add createolddir to create it)"))
+        }
+        var base = logName
+        var fileext = ""
+        if let add = c.addExtension {
+            if base.hasSuffix(add) && base.count > add.count { base.removeLast(add.count) }
+            fileext = add
+        }
+        if let ext = c.extension_, base.hasSuffix(ext), base.count > ext.count {
+            fileext = ext
+            base.removeLast(ext.count)
+        }
+        let compext = c.compress ? c.effectiveCompressExtension : ""
+        let at = { (name: String) in PathName.join(targetDir, name) }
+
+        func compressLeftover(_ name: String) -> PlanFailure? {
+            guard c.compress, names[name] != nil else { return nil }
+            if names[name + compext] != nil {
+                return PlanFailure(message: "\(at(name)): both it and \(at(name + compext)) exist; resolve by hand")
+            }
+            steps.append(.compress(source: at(name), destination: at(name + compext)))
+            names[name + compext] = names.removeValue(forKey: name)
+            return nil
+        }
+        func expired(_ s: FileStatus) -> Bool {
+            guard let maxAge = c.maxAge, maxAge > 0 else { return false }
+            return (input.now - s.modified.seconds) / 86400 > Int64(maxAge)
+        }
+
+        let rotatedName: String
+        var generations: [String] = []   // newest first, final names after this run
+        if c.dateExt {
+            let fmt = (c.frequency == .hourly && c.dateFormat == "-%Y%m%d") ? "-%Y%m%d%H" : c.dateFormat
+            let format = DateFormat(fmt)
+            var epoch = input.now
+            if c.dateYesterday {
+                var noon = input.timeZone.civil(input.now)
+                noon.hour = 12; noon.minute = 0; noon.second = 0
+                epoch = input.timeZone.epoch(noon) - 86400
+            }
+            rotatedName = base + format.render(input.timeZone.civil(epoch), epoch: epoch) + fileext
+            func isGeneration(_ name: String, compressed: Bool) -> Bool {
+                guard name.hasPrefix(base) else { return false }
+                var rest = name.dropFirst(base.count)
+                if compressed {
+                    guard !compext.isEmpty, rest.hasSuffix(compext) else { return false }
+                    rest = rest.dropLast(compext.count)
+                }
+                guard rest.hasSuffix(fileext) else { return false }
+                return format.matches(rest.dropLast(fileext.count))
+            }
+            for name in names.keys.sorted() where isGeneration(name, compressed: false) && name != logName {
+                if let failure = compressLeftover(name) { return .failure(failure) }
+            }
+            if names[rotatedName] != nil || names[rotatedName + compext] != nil {
+                return .failure(PlanFailure(message: "\(path): destination \(at(rotatedName + compext)) already exists, skipping rotation"))
+            }
+            let old = names.keys.filter { $0 != logName && isGeneration($0, compressed: !compext.isEmpty) }.sorted()
+            let keep = c.rotate == 0 ? 1 : c.rotate
+            for (i, name) in old.enumerated() {
+                guard let s = names[name] else { continue }
+                let beyond = keep > 0 && old.count >= keep && i <= old.count - keep
+                if beyond || expired(s) {
+                    finish.append(.remove(path: at(name), inode: s.inode, reason: beyond ? "beyond rotate \(c.rotate)" : "older than maxage \(c.maxAge ?? 0) days"))
+                    removals.insert(at(name))
+                } else {
+                    generations.insert(at(name), at: 0)
+                }
+            }
+        } else {
+            func gen(_ i: Int) -> String { "\(base).\(i)\(fileext)" }
+            func index(of name: String) -> Int? {
+                guard name.hasPrefix(base + ".") else { return nil }
+                var rest = name.dropFirst(base.count + 1)
+                if !compext.isEmpty && rest.hasSuffix(compext) { rest = rest.dropLast(compext.count) }
+                guard rest.hasSuffix(fileext) else { return nil }
+                rest = rest.dropLast(fileext.count)
+                guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+                return Int(rest)
+            }
+            let existing = names.keys.compactMap(index(of:))
+            var count = c.rotate == 0 ? 1 : c.rotate
+            if c.rotate == -1 { count = max(existing.max() ?? 0, 0) }
+            let top = c.start + count - 1
+            if top >= c.start {
+                for i in c.start...top {
+                    if let failure = compressLeftover(gen(i)) { return .failure(failure) }
+                }
+            }
+            if top >= c.start {
+                for i in stride(from: top, through: c.start, by: -1) {
+                    let src = gen(i) + compext
+                    guard let s = names[src] else { continue }
+                    if expired(s) {
+                        steps.append(.remove(path: at(src), inode: s.inode, reason: "older than maxage \(c.maxAge ?? 0) days"))
+                        removals.insert(at(src))
+                        names[src] = nil
+                        continue
+                    }
+                    let dst = gen(i + 1) + compext
+                    if let d = names[dst] {
+                        steps.append(.remove(path: at(dst), inode: d.inode, reason: "beyond rotate \(c.rotate)"))
+                        removals.insert(at(dst))
+                    }
+                    steps.append(.rename(from: at(src), to: at(dst), inode: s.inode))
+                    names[dst] = s
+                    names[src] = nil
+                }
+            }
+            rotatedName = gen(c.start)
+            if names[rotatedName] != nil {
+                return .failure(PlanFailure(message: "\(path): \(at(rotatedName)) already exists and would be overwritten, skipping rotation"))
+            }
+            // The oldest kept generation after the shift, and anything beyond it (a lowered rotate count).
+            if c.rotate != -1 {
+                for name in names.keys.sorted() {
+                    guard let i = index(of: name), i >= c.start + count, let s = names[name] else { continue }
+                    finish.append(.remove(path: at(name), inode: s.inode, reason: "beyond rotate \(c.rotate)"))
+                    removals.insert(at(name))
+                }
+            }
+            if c.rotate != 0 && top > c.start {
+                for i in (c.start + 1)...top where names[gen(i) + compext] != nil { generations.append(at(gen(i) + compext)) }
+            }
+        }
+        let rotatedPath = at(rotatedName)
+        if c.copyTruncate {
+            steps.append(.copyTruncate(from: path, to: rotatedPath))
+        } else if c.copy {
+            steps.append(.copy(from: path, to: rotatedPath))
+        } else {
+            steps.append(.rename(from: path, to: rotatedPath, inode: st.inode))
+            if let spec = c.create {
+                steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
+                                     uid: spec.uid ?? st.uid, gid: spec.gid ?? st.gid))
+            }
+        }
+        if c.rotate == 0 {
+            finish.append(.remove(path: rotatedPath, inode: 0, reason: "rotate 0 keeps no old logs"))
+            removals.insert(rotatedPath)
+        } else {
+            if !c.pidFiles.isEmpty { finish.insert(.awaitWriters(path: rotatedPath), at: 0) }
+            if c.compress && !c.delayCompress {
+                finish.insert(.compress(source: rotatedPath, destination: rotatedPath + compext),
+                              at: c.pidFiles.isEmpty ? 0 : 1)
+                generations.insert(rotatedPath + compext, at: 0)
+            } else {
+                generations.insert(rotatedPath, at: 0)
+            }
+            if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
+        }
+        return .success(LogRotation(path: path, rotatedPath: rotatedPath, rotateSteps: steps,
+                                    finishSteps: finish, removals: removals))
+    }
+}

@@ -1,0 +1,191 @@
+/// The pure planner: (configuration, snapshot, state, clock) → a plan per log set.
+/// It follows logrotate 3.21's decisions and names; deliberate differences are in rotatectl.conf(5).
+public struct Planner: Sendable {
+    public var input: PlannerInput
+    public init(_ input: PlannerInput) { self.input = input }
+
+    public func plan() -> [SetPlan] {
+        var claimed = Set<String>()
+        var plans: [SetPlan] = []
+        for (index, config) in input.logSets.enumerated() {
+            plans.append(planSet(index: index, config, claimed: &claimed))
+        }
+        return plans
+    }
+
+    /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order).
+    public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
+        var paths: [String] = []
+        var unmatched: [String] = []
+        for pattern in config.patterns {
+            let found = Glob.expand(pattern) { input.snapshot.directories[$0] }
+                .filter { input.snapshot.status($0)?.kind != .directory }
+            if found.isEmpty { unmatched.append(pattern) }
+            for p in found where !paths.contains(p) { paths.append(p) }
+        }
+        return (paths, unmatched)
+    }
+
+    func planSet(index: Int, _ c: LogSetConfig, claimed: inout Set<String>) -> SetPlan {
+        let name = c.patterns.joined(separator: " ")
+        var plan = SetPlan(index: index, name: name, location: c.location.description)
+        let (paths, unmatched) = files(of: c)
+        if !c.missingOK {
+            for pattern in unmatched {
+                plan.decisions.append(LogDecision(path: pattern, rotate: false, reason: "missing",
+                                                  error: "\(pattern): no such file or directory (add missingok to allow this)"))
+            }
+        }
+        var due: [(String, FileStatus)] = []
+        var directories = Set<String>()
+        for path in paths {
+            if claimed.contains(path) {
+                if !c.ignoreDuplicates {
+                    plan.decisions.append(LogDecision(path: path, rotate: false, reason: "duplicate",
+                        error: "\(path): already rotated by an earlier log set (add ignoreduplicates to allow this)"))
+                }
+                continue
+            }
+            claimed.insert(path)
+            let decision = decide(path, c)
+            plan.decisions.append(decision.0)
+            if decision.0.rotate, let st = decision.1 {
+                due.append((path, st))
+            } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
+                plan.newStatePaths.append(path)
+            }
+        }
+        let argument = name
+        if !due.isEmpty {
+            if let s = c.firstAction { plan.firstAction = script(.firstaction, s, [argument], c) }
+            if let s = c.lastAction { plan.lastAction = script(.lastaction, s, [argument], c) }
+            if let s = c.preRemove { plan.preRemove = script(.preremove, s, [], c) }
+        }
+        var rotations: [LogRotation] = []
+        for (path, st) in due {
+            switch rotation(path, st, c) {
+            case .success(let r):
+                rotations.append(r)
+                plan.rotatedPaths.append(path)
+                directories.insert(PathName.split(path).0)
+                directories.insert(PathName.split(r.rotatedPath).0)
+            case .failure(let message):
+                if let i = plan.decisions.firstIndex(where: { $0.path == path }) {
+                    plan.decisions[i].rotate = false
+                    plan.decisions[i].error = message.message
+                }
+            }
+        }
+        if c.sharedScripts {
+            if !rotations.isEmpty {
+                plan.units = [RotationUnit(
+                    preRotate: c.preRotate.map { script(.prerotate, $0, [argument], c) },
+                    logs: rotations,
+                    postRotate: c.postRotate.map { script(.postrotate, $0, [argument], c) })]
+            }
+        } else {
+            plan.units = rotations.map { r in
+                RotationUnit(preRotate: c.preRotate.map { script(.prerotate, $0, [r.path], c) },
+                             logs: [r],
+                             postRotate: c.postRotate.map { script(.postrotate, $0, [r.path, r.rotatedPath], c) })
+            }
+        }
+        if !c.pidFiles.isEmpty && !rotations.isEmpty {
+            plan.notify = .notify(pidFiles: c.pidFiles, signal: c.signal)
+        }
+        plan.directories = directories.sorted()
+        return plan
+    }
+
+    func script(_ kind: ScriptKind, _ s: Script, _ args: [String], _ c: LogSetConfig) -> ScriptRun {
+        ScriptRun(kind: kind, text: s.text, arguments: args, timeout: c.scriptTimeout)
+    }
+
+    // MARK: - Whether a log is due
+
+    /// The decision for one log, and its status when it exists.
+    public func decide(_ path: String, _ c: LogSetConfig) -> (LogDecision, FileStatus?) {
+        let dir = PathName.split(path).0
+        if input.asRoot && c.su == nil, let ds = input.snapshot.directoryStatuses[dir] {
+            if (ds.gid != 0 && ds.mode & 0o020 != 0) || ds.mode & 0o002 != 0 {
+                return (LogDecision(path: path, rotate: false, reason: "unsafe directory",
+                    error: "\(path): skipped: parent directory \(dir) is writable by group or others; set su USER GROUP for it"), nil)
+            }
+        }
+        guard let st = input.snapshot.status(path) else {
+            if c.missingOK { return (LogDecision(path: path, rotate: false, reason: "missing (missingok)"), nil) }
+            let why = input.snapshot.unreadable[dir] ?? "no such file or directory"
+            return (LogDecision(path: path, rotate: false, reason: "missing", error: "\(path): \(why)"), nil)
+        }
+        if st.kind == .symlink {
+            return (LogDecision(path: path, rotate: false, reason: "symbolic link: skipped, never followed"), nil)
+        }
+        if st.kind != .regular {
+            return (LogDecision(path: path, rotate: false, reason: "not a regular file: skipped"), nil)
+        }
+        if st.linkCount > 1 && !c.allowHardlink {
+            return (LogDecision(path: path, rotate: false,
+                                reason: "\(st.linkCount) hard links: skipped (allowhardlink not set)"), nil)
+        }
+        let (rotate, reason) = trigger(path, st, c)
+        return (LogDecision(path: path, rotate: rotate, reason: reason), st)
+    }
+
+    /// Which trigger fires, in logrotate's order: force, maxsize, size, future state, time; then
+    /// minsize, minage and notifempty veto.
+    func trigger(_ path: String, _ st: FileStatus, _ c: LogSetConfig) -> (Bool, String) {
+        let tz = input.timeZone
+        let now = tz.civil(input.now)
+        let last = input.state[path].map { tz.civil($0) }
+            ?? CivilTime(year: now.year, month: now.month, day: now.day, hour: now.hour)
+        let lastEpoch = input.state[path] ?? tz.epoch(last)
+        var rotate = false
+        var reason = ""
+        var vetoable = false
+        if input.force {
+            rotate = true; reason = "forced (--force)"
+        } else if let max = c.maxSize, st.size > max {
+            rotate = true; reason = "\(Bytes(st.size)) > maxsize \(Bytes(max))"
+        } else if c.size != nil || c.frequency == nil {
+            let threshold = c.size ?? 1_048_576
+            rotate = st.size >= threshold
+            reason = rotate ? "\(Bytes(st.size)) ≥ size \(Bytes(threshold))" : "\(Bytes(st.size)) < size \(Bytes(threshold))"
+        } else if lastEpoch - input.now > 25 * 3600 {
+            rotate = true; reason = "last rotated in the future: rotation forced"
+        } else if (last.year, last.month, last.day, last.hour, last.minute) != (now.year, now.month, now.day, now.hour, now.minute),
+                  let f = c.frequency {
+            vetoable = true
+            let days = now.dayNumber - last.dayNumber
+            switch f {
+            case .hourly:
+                rotate = (last.year, last.month, last.day, last.hour) != (now.year, now.month, now.day, now.hour)
+                reason = rotate ? "hourly: last rotated in an earlier hour" : "hourly: already rotated this hour"
+            case .daily:
+                rotate = (last.year, last.month, last.day) != (now.year, now.month, now.day)
+                reason = rotate ? "daily: last rotated on an earlier day" : "daily: already rotated today"
+            case .weekly(let weekday):
+                rotate = days >= 7 || (days >= 1 && now.weekday == weekday)
+                reason = rotate ? "weekly: \(days) days since last rotation" : "weekly: rotated \(days) days ago"
+            case .monthly:
+                rotate = (last.year, last.month) != (now.year, now.month)
+                reason = rotate ? "monthly: last rotated in an earlier month" : "monthly: already rotated this month"
+            case .yearly:
+                rotate = last.year != now.year
+                reason = rotate ? "yearly: last rotated in an earlier year" : "yearly: already rotated this year"
+            }
+        } else {
+            reason = "already rotated"
+        }
+        if vetoable && rotate {
+            if let min = c.minSize, st.size < min {
+                rotate = false; reason = "\(Bytes(st.size)) < minsize \(Bytes(min))"
+            } else if let minAge = c.minAge, minAge > 0, Int64(minAge) * 86400 >= input.now - st.modified.seconds {
+                rotate = false; reason = "modified less than minage \(minAge) days ago"
+            }
+        }
+        if rotate && !c.ifEmpty && st.size == 0 {
+            rotate = false; reason = "empty (notifempty)"
+        }
+        return (rotate, reason)
+    }
+}

@@ -1,0 +1,50 @@
+/// The file system as the planner sees it: the listing of every directory it looked at, each name
+/// with its `lstat`. Taken by `SnapshotReader`; built by hand in tests.
+public struct Snapshot: Sendable {
+    /// Absolute directory path → its entries. A directory that does not exist has no key.
+    public var directories: [String: [String: FileStatus]]
+    /// Directories that could not be read, with the reason.
+    public var unreadable: [String: String]
+    /// `fstat` of each listed directory (owner and mode, for the root safety rule).
+    public var directoryStatuses: [String: FileStatus] = [:]
+
+    public init(directories: [String: [String: FileStatus]] = [:], unreadable: [String: String] = [:]) {
+        self.directories = directories
+        self.unreadable = unreadable
+    }
+
+    /// The `lstat` of an absolute path, if its directory was listed and it exists.
+    public func status(_ path: String) -> FileStatus? {
+        let (dir, name) = PathName.split(path)
+        return directories[dir]?[name]
+    }
+
+    /// Adds a file to a listing (tests).
+    public mutating func add(_ path: String, _ status: FileStatus) {
+        let (dir, name) = PathName.split(path)
+        directories[dir, default: [:]][name] = status
+    }
+}
+
+/// Pure path helpers (no file system).
+public enum PathName {
+    /// Splits `/a/b/c` into (`/a/b`, `c`), `/c` into (`/`, `c`), `c` into (`.`, `c`).
+    public static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let name = String(path[path.index(after: slash)...])
+        let dir = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (dir, name)
+    }
+
+    public static func join(_ dir: String, _ name: String) -> String {
+        dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+
+    /// Removes `.` components, repeated and trailing slashes (keeps `..`: the planner never resolves links).
+    public static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+}
