@@ -70,3 +70,36 @@ extension FileDescriptor {
         }
     }
 }
+
+extension FileDescriptor {
+    /// `write(2)` of a byte array until every byte is written.
+    public func writeAll(_ bytes: [UInt8], path: String) throws(SystemError) {
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeBytes { p in
+                system_retry { Glibc.write(rawValue, p.baseAddress! + done, p.count - done) }
+            }
+            switch result {
+            case .success(let n): done += n
+            case .failure(let e): throw SystemError("write", path: path, errno: e)
+            }
+        }
+    }
+
+    /// `pread(2)` of up to `count` bytes at `offset`; fewer only at the end of the file.
+    public func read(upTo count: Int, at offset: Int64, path: String) throws(SystemError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let result = buffer.withUnsafeMutableBytes { p in
+                system_retry { Glibc.pread(rawValue, p.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            }
+            switch result {
+            case .success(0): buffer.removeLast(count - done); return buffer
+            case .success(let n): done += n
+            case .failure(let e): throw SystemError("pread", path: path, errno: e)
+            }
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Test-only crash points, compiled into debug builds only: with `ROTATECTL_CRASH_AT=K` the process
+/// `_exit`s at the K-th durable operation of the run, as SIGKILL or a power cut would stop it;
+/// `ROTATECTL_CRASH_COUNT=PATH` writes the number of points reached to PATH at exit.
+enum FaultInjection {
+    #if ROTATECTL_FAULT_INJECTION
+    nonisolated(unsafe) static var counter = 0
+    nonisolated(unsafe) static let target: Int? = getenv("ROTATECTL_CRASH_AT").flatMap { Int(String(cString: $0)) }
+    #endif
+
+    static func point(_ label: @autoclosure () -> String) {
+        #if ROTATECTL_FAULT_INJECTION
+        counter += 1
+        if let t = target, counter == t {
+            let text = "rotatectl: fault injection: stopping at point \(counter) (\(label()))\n"
+            _ = text.withCString { write(2, $0, strlen($0)) }
+            _exit(137)
+        }
+        #endif
+    }
+
+    static func finish() {
+        #if ROTATECTL_FAULT_INJECTION
+        if let p = getenv("ROTATECTL_CRASH_COUNT") {
+            let path = String(cString: p)
+            if let f = fopen(path, "w") {
+                fputs("\(counter)\n", f)
+                fclose(f)
+            }
+        }
+        #endif
+    }
+}

@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a run behaves: the command line's options.
+public struct RunOptions: Sendable {
+    public var force = false
+    public var dryRun = false
+    public var verbose = false
+    public var json = false
+    public var statePath = "/var/lib/rotatectl/status"
+    /// Seconds to wait for a busy directory lock.
+    public var wait: Double = 60
+    public var jobs: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    public var asRoot = getuid() == 0
+    /// The run's clock; nil for the real one.
+    public var now: Int64? = nil
+    public var timeZone: any TimeZoneRule = LocalTime()
+    public init() {}
+}

@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+extension Runner {
+    /// The directories of a set and their locks while held.
+    struct Held {
+        var handles: [DirectoryHandle]
+        var locks: [DirectoryLock]
+    }
+
+    /// One log set, as described on `Runner`.
+    func execute(_ first: SetPlan, _ config: LogSetConfig, state: [String: Int64]) {
+        reportDecisions(first)
+        guard first.hasWork else {
+            saveState(first.name, marks: [], newPaths: first.newStatePaths)
+            return
+        }
+        let scripts = ScriptRunner(outputToStderr: options.json)
+        guard var locks = lock(first) else { return }
+        recoverJournals(locks)
+        var failedUnits = Set<String>()
+        if first.firstAction != nil || first.units.contains(where: { $0.preRotate != nil }) {
+            release(&locks)
+            if let s = first.firstAction, let failure = scripts.run(s) {
+                emit(RunEvent(.error, set: first.name, "\(first.name): \(failure); log set skipped"))
+                setFailed = true
+                return
+            }
+            for unit in first.units {
+                guard let s = unit.preRotate else { continue }
+                if let failure = scripts.run(s) {
+                    emit(RunEvent(.error, set: first.name, "\(unit.logs.map(\.path).joined(separator: " ")): \(failure); not rotated"))
+                    setFailed = true
+                    failedUnits.formUnion(unit.logs.map(\.path))
+                }
+            }
+            guard let again = lock(first) else { return }
+            locks = again
+            recoverJournals(locks)
+        }
+        // Plan again under the lock: what we do is decided on what is on disk now.
+        let snapshot = SnapshotReader().read([config])
+        let fresh = Planner(input([config], snapshot, StateStore.load(path: options.statePath).entries)).plan()
+        var current: [String: LogRotation] = [:]
+        for unit in fresh.first?.units ?? [] { for log in unit.logs { current[log.path] = log } }
+        var units: [RotationUnit] = []
+        for unit in first.units {
+            var u = unit
+            u.logs = unit.logs.compactMap { log in
+                if failedUnits.contains(log.path) { return nil }
+                guard let now = current[log.path] else {
+                    emit(RunEvent(.decision, set: first.name, "\(log.path): no longer due (rotated meanwhile by another run)", path: log.path))
+                    return nil
+                }
+                return now
+            }
+            if !u.logs.isEmpty { units.append(u) }
+        }
+        guard let home = locks.handles.first else { release(&locks); return }
+        let journal = JournalFile(home)
+        var active: [(id: Int, unit: RotationUnit)] = []
+        var marks: [StateMark] = []
+        for (id, unit) in units.enumerated() {
+            let unitMarks = unit.logs.map { StateMark(path: $0.path, time: now) }
+            let block = JournalBlock.unit(id: id, directories: first.directories,
+                                          steps: unit.logs.flatMap { $0.rotateSteps + $0.finishSteps }, state: unitMarks)
+            do {
+                try journal.append(block)
+            } catch {
+                emit(RunEvent(.error, set: first.name, "\(error); log set not rotated"))
+                setFailed = true
+                break
+            }
+            FaultInjection.point("journal unit \(id)")
+            var ok = true
+            for log in unit.logs where ok {
+                for step in log.rotateSteps where ok {
+                    ok = perform(step, first.name, config)
+                }
+            }
+            syncChanged(first.name)
+            if ok {
+                active.append((id, unit))
+                marks += unitMarks
+            } else {
+                setFailed = true
+                try? journal.append(.cancel(id: id))
+            }
+        }
+        saveState(first.name, marks: marks, newPaths: first.newStatePaths)
+        FaultInjection.point("state saved")
+        // Post-rotation scripts run unlocked; a failure keeps the renames but skips compression and removal.
+        var cancelled = Set<Int>()
+        let removals = active.flatMap { $0.unit.logs.flatMap(\.removals) }
+        if active.contains(where: { $0.unit.postRotate != nil }) || (first.preRemove != nil && !removals.isEmpty) {
+            release(&locks)
+            for (id, unit) in active {
+                guard let s = unit.postRotate else { continue }
+                if let failure = scripts.run(s) {
+                    emit(RunEvent(.error, set: first.name, "\(unit.logs.map(\.path).joined(separator: " ")): \(failure); rotated, but not compressed and old logs kept"))
+                    setFailed = true
+                    cancelled.insert(id)
+                }
+            }
+            var vetoed = Set<String>()
+            if var s = first.preRemove {
+                for (id, unit) in active where !cancelled.contains(id) {
+                    for path in unit.logs.flatMap(\.removals).sorted() {
+                        s.arguments = [path]
+                        if let failure = scripts.run(s) {
+                            emit(RunEvent(.error, set: first.name, "\(path): \(failure); kept"))
+                            setFailed = true
+                            vetoed.insert(path)
+                        }
+                    }
+                }
+            }
+            guard let again = lock(first) else { return }
+            locks = again
+            for id in cancelled { try? journal.append(.cancel(id: id)) }
+            finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), first, config, keeping: vetoed)
+        } else {
+            finish(active.map(\.unit), first, config, keeping: [])
+        }
+        do {
+            try journal.remove()
+            FaultInjection.point("journal removed")
+        } catch {
+            emit(RunEvent(.error, set: first.name, "\(error)"))
+            setFailed = true
+        }
+        release(&locks)
+        if let s = first.lastAction, let failure = scripts.run(s) {
+            emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
+            setFailed = true
+        }
+    }
+
+    /// Locks the set's existing directories in one global order; nil (and exit status 3) when busy.
+    /// Returns the handles, sorted by path, with their locks.
+    func lock(_ plan: SetPlan) -> Held? {
+        var handles: [DirectoryHandle] = []
+        for dir in plan.directories {
+            do {
+                handles.append(try directories.handle(dir))
+            } catch {
+                if error.errno == .noSuchFileOrDirectory { continue }   // an olddir still to be created
+                emit(RunEvent(.error, set: plan.name, "\(error); log set skipped"))
+                setFailed = true
+                return nil
+            }
+        }
+        do {
+            let locks = try DirectoryLock.acquireAll(handles, wait: options.wait, logger: options.verbose ? logger : nil)
+            return Held(handles: handles.sorted { $0.path < $1.path }, locks: locks)
+        } catch {
+            switch error {
+            case .busy, .nested:
+                emit(RunEvent(.lock, set: plan.name, "\(error); log set skipped after waiting \(Int(options.wait)) s"))
+                lockBusy = true
+            default:
+                emit(RunEvent(.error, set: plan.name, "\(error); log set skipped"))
+                setFailed = true
+            }
+            return nil
+        }
+    }
+
+    func release(_ held: inout Held) {
+        for l in held.locks { l.release() }
+        held.locks = []
+    }
+
+    func syncChanged(_ set: String) {
+        do {
+            try steps.syncDirectories()
+        } catch {
+            emit(RunEvent(.error, set: set, "\(error)"))
+            setFailed = true
+        }
+    }
+
+    /// Saves the state entries of rotated logs (the run's time) and of logs seen for the first time
+    /// (this hour, as logrotate records them), merging with what other runs saved meanwhile.
+    func saveState(_ set: String, marks: [StateMark], newPaths: [String]) {
+        guard !options.dryRun, !marks.isEmpty || !newPaths.isEmpty else { return }
+        let c = options.timeZone.civil(now)
+        let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
+        do {
+            try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
+                for p in newPaths where entries[p] == nil { entries[p] = hour }
+                for m in marks { entries[m.path] = m.time }
+            }
+        } catch {
+            emit(RunEvent(.error, set: set, "\(options.statePath): state not saved: \(error)"))
+            setFailed = true
+        }
+    }
+}

@@ -1,0 +1,42 @@
+extension Runner {
+    /// Finishes journals left by a run that stopped midway, in every directory just locked: replays the
+    /// steps of each unit not cancelled (each recognises itself as done), saves their state entries, and
+    /// removes the journal. A journal that never completed a block was never acted on and is removed.
+    func recoverJournals(_ held: Held) {
+        for dir in held.handles {
+            let journal = JournalFile(dir)
+            let contents: (blocks: [JournalBlock], problem: String?)?
+            do { contents = try journal.read() } catch {
+                emit(RunEvent(.error, "\(error)"))
+                setFailed = true
+                continue
+            }
+            guard let (blocks, problem) = contents else { continue }
+            if let problem { emit(RunEvent(.warning, "\(journal.path): \(problem)")) }
+            var cancelled = Set<Int>()
+            for case .cancel(let id) in blocks { cancelled.insert(id) }
+            var marks: [StateMark] = []
+            var count = 0
+            for case .unit(let id, _, let unitSteps, let state) in blocks where !cancelled.contains(id) {
+                let set = "recovery"
+                for step in unitSteps {
+                    if case .awaitWriters(let path) = step {
+                        _ = waitForWriters(path, 5, set)
+                        continue
+                    }
+                    if perform(step, set, nil) { count += 1 }
+                }
+                marks += state
+            }
+            syncChanged("recovery")
+            if !marks.isEmpty { saveState("recovery", marks: marks, newPaths: []) }
+            do {
+                try journal.remove()
+                emit(RunEvent(.recovery, "\(journal.path): finished a rotation interrupted by a crash (\(count) steps checked, \(marks.count) logs)", path: journal.path))
+            } catch {
+                emit(RunEvent(.error, "\(error)"))
+                setFailed = true
+            }
+        }
+    }
+}

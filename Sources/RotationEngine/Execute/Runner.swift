@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+/// One run of rotatectl: plans every log set, then, set by set, takes the directory locks, finishes any
+/// journal left by a crash, journals and applies the steps, signals writers, compresses, saves state.
+/// Scripts run with the locks released.
+public final class Runner {
+    let options: RunOptions
+    let logger: Logger?
+    let observer: (RunEvent) -> Void
+    var report = RunReport()
+    var configError = false
+    var lockBusy = false
+    var setFailed = false
+    let directories = DirectoryCache()
+    lazy var steps = StepExecutor(directories: directories, logger: logger)
+    var now: Int64 = 0
+
+    public init(options: RunOptions, logger: Logger? = nil, observer: @escaping (RunEvent) -> Void = { _ in }) {
+        self.options = options
+        self.logger = logger
+        self.observer = observer
+    }
+
+    func emit(_ event: RunEvent) {
+        report.events.append(event)
+        if event.kind == .error { logger?.error("\(event.message)") }
+        observer(event)
+    }
+
+    public func run(_ configuration: Configuration) -> RunReport {
+        let clock = monotonicSeconds()
+        now = options.now ?? Int64(time(nil))
+        report.startedAt = now
+        report.dryRun = options.dryRun
+        for d in configuration.diagnostics {
+            emit(RunEvent(d.severity == .error ? .error : .warning, d.message, location: d.location.description))
+            if d.severity == .error { configError = true }
+        }
+        let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
+        let (state, warnings) = StateStore.load(path: options.statePath)
+        for w in warnings { emit(RunEvent(.warning, w)) }
+        let snapshot = SnapshotReader().read(sets)
+        let plans = Planner(input(sets, snapshot, state)).plan()
+        for plan in plans {
+            let config = sets[plan.index]
+            if options.dryRun {
+                describe(plan)
+            } else {
+                execute(plan, config, state: state)
+            }
+        }
+        FaultInjection.finish()
+        report.exitStatus = ExitStatus.combine(configError: configError, lockBusy: lockBusy, setFailed: setFailed)
+        report.seconds = monotonicSeconds() - clock
+        return report
+    }
+
+    func input(_ sets: [LogSetConfig], _ snapshot: Snapshot, _ state: [String: Int64]) -> PlannerInput {
+        PlannerInput(logSets: sets, snapshot: snapshot, state: state, now: now, timeZone: options.timeZone,
+                     force: options.force, asRoot: options.asRoot)
+    }
+
+    /// `--dry-run`: the decisions and the exact steps, changing nothing and taking no lock.
+    func describe(_ plan: SetPlan) {
+        reportDecisions(plan)
+        if let s = plan.firstAction { emit(RunEvent(.script, set: plan.name, "would run firstaction script")) ; _ = s }
+        for unit in plan.units {
+            if unit.preRotate != nil { emit(RunEvent(.script, set: plan.name, "would run prerotate script")) }
+            for log in unit.logs { for step in log.rotateSteps { emitPlanned(step, plan) } }
+            if unit.postRotate != nil { emit(RunEvent(.script, set: plan.name, "would run postrotate script")) }
+        }
+        if let n = plan.notify { emitPlanned(n, plan) }
+        for unit in plan.units { for log in unit.logs { for step in log.finishSteps { emitPlanned(step, plan) } } }
+        if plan.lastAction != nil { emit(RunEvent(.script, set: plan.name, "would run lastaction script")) }
+    }
+
+    func emitPlanned(_ step: Action, _ plan: SetPlan) {
+        emit(RunEvent(.action, set: plan.name, step.summary, action: step.kindName, path: step.primaryPath))
+    }
+
+    func reportDecisions(_ plan: SetPlan) {
+        for d in plan.decisions {
+            if let error = d.error {
+                emit(RunEvent(.error, set: plan.name, error, path: d.path))
+                setFailed = true
+            } else if options.verbose || options.json {
+                emit(RunEvent(.decision, set: plan.name, "\(d.path): \(d.reason)\(d.rotate ? ": rotating" : "")", path: d.path))
+            }
+        }
+    }
+
+    func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+extension Action {
+    /// The JSON `action` name of a step.
+    public var kindName: String {
+        switch self {
+        case .rename: return "rename"
+        case .create: return "create"
+        case .copy: return "copy"
+        case .copyTruncate: return "copytruncate"
+        case .compress: return "compress"
+        case .remove: return "remove"
+        case .makeDirectory: return "mkdir"
+        case .notify: return "signal"
+        case .awaitWriters: return "wait"
+        case .capTotalSize: return "cap"
+        }
+    }
+
+    public var primaryPath: String? {
+        switch self {
+        case .rename(let p, _, _), .create(let p, _, _, _), .copy(let p, _), .copyTruncate(let p, _),
+             .compress(let p, _), .remove(let p, _, _), .makeDirectory(let p, _, _, _), .awaitWriters(let p):
+            return p
+        case .notify(let files, _): return files.first
+        case .capTotalSize(let g, _): return g.first
+        }
+    }
+}

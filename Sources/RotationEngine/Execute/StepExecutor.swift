@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import SystemPackage
+
+/// Applies the file-system steps of a plan with system calls relative to directory descriptors. Each
+/// step first looks whether the file system already shows it done, so replaying a journal after a
+/// crash finishes the job without overwriting, duplicating or losing anything.
+final class StepExecutor {
+    let directories: DirectoryCache
+    let logger: Logger?
+    /// Directories changed since their last fsync.
+    private(set) var dirty = Set<String>()
+
+    init(directories: DirectoryCache, logger: Logger?) {
+        self.directories = directories
+        self.logger = logger
+    }
+
+    /// Temporary name for a file being written in place of `name`.
+    static func temporaryName(for name: String) -> String { ".rotatectl-tmp." + name }
+
+    func apply(_ action: Action) throws(StepError) -> StepOutcome {
+        do {
+            return try applyUnchecked(action)
+        } catch {
+            throw StepError(action, error.description)
+        }
+    }
+
+    private func applyUnchecked(_ action: Action) throws(SystemError) -> StepOutcome {
+        switch action {
+        case .rename(let from, let to, let inode):
+            let (fromDir, fromName) = try directories.locate(from)
+            let (toDir, toName) = try directories.locate(to)
+            let target = try toDir.status(toName)
+            let current = try fromDir.status(fromName)
+            if let target, target.inode == inode || (inode == 0 && current == nil) {
+                return .alreadyDone
+            }
+            guard let source = current else {
+                return .skipped("\(from) no longer exists")
+            }
+            if inode != 0 && source.inode != inode { return .skipped("\(from) was replaced by another file") }
+            if target != nil { return .skipped("\(to) already exists; never overwritten") }
+            try fromDir.rename(fromName, to: toDir, as: toName)
+            dirty.insert(fromDir.path); dirty.insert(toDir.path)
+            return .done
+
+        case .create(let path, let mode, let uid, let gid):
+            let (dir, name) = try directories.locate(path)
+            if try dir.status(name) != nil { return .alreadyDone }
+            let fd = try dir.createExclusive(name)
+            do throws(SystemError) {
+                if getuid() == 0 { try fd.setOwner(uid: uid, gid: gid, path: path) }
+                try fd.setMode(mode, path: path)
+                try fd.close(path: path)
+            } catch {
+                _ = try? fd.close()
+                throw error
+            }
+            dirty.insert(dir.path)
+            return .done
+
+        case .makeDirectory(let path, let mode, let uid, let gid):
+            let (parent, name) = try directories.locate(path)
+            if let st = try parent.status(name) {
+                return st.kind == .directory ? .alreadyDone : .skipped("\(path) exists and is not a directory")
+            }
+            try parent.makeDirectory(name, mode: 0o700)
+            directories.forget(path)
+            let dir = try directories.handle(path)
+            let fd = FileDescriptor(rawValue: dir.fd)
+            if getuid() == 0, uid != nil || gid != nil {
+                try fd.setOwner(uid: uid ?? UInt32.max, gid: gid ?? UInt32.max, path: path)
+            }
+            try fd.setMode(mode, path: path)
+            try parent.sync()
+            return .done
+
+        case .remove(let path, let inode, _):
+            let (dir, name) = try directories.locate(path)
+            guard let st = try dir.status(name) else { return .alreadyDone }
+            if inode != 0 && st.inode != inode { return .skipped("\(path) was replaced by another file; kept") }
+            try dir.remove(name)
+            dirty.insert(dir.path)
+            return .done
+
+        case .copy(let from, let to):
+            let (fromDir, fromName) = try directories.locate(from)
+            let (toDir, toName) = try directories.locate(to)
+            if try toDir.status(toName) != nil { return .alreadyDone }
+            try copyFile(fromDir, fromName, toDir, toName)
+            return .done
+
+        case .copyTruncate, .compress, .notify, .awaitWriters, .capTotalSize:
+            // Applied by the runner, which batches or coordinates them (see Runner+Finish).
+            return .skipped("not a single step")
+        }
+    }
+
+    /// Copies a file into a temporary name, syncs it, gives it the source's owner, mode and times,
+    /// and renames it into place (never over an existing file).
+    func copyFile(_ fromDir: DirectoryHandle, _ fromName: String, _ toDir: DirectoryHandle, _ toName: String) throws(SystemError) {
+        let source = try fromDir.openFile(fromName, O_RDONLY)
+        defer { _ = try? source.close() }
+        let temp = Self.temporaryName(for: toName)
+        try toDir.remove(temp)
+        let dest = try toDir.createExclusive(temp)
+        let destPath = toDir.child(temp)
+        do throws(SystemError) {
+            let st = try source.status(path: fromDir.child(fromName))
+            var offset: Int64 = 0
+            while true {
+                let chunk = try source.read(upTo: 1 << 20, at: offset, path: fromDir.child(fromName))
+                if chunk.isEmpty { break }
+                try dest.writeAll(chunk, path: destPath)
+                offset += Int64(chunk.count)
+            }
+            try applyMetadata(dest, from: st, path: destPath)
+            try dest.sync(path: destPath)
+            try dest.close(path: destPath)
+        } catch {
+            _ = try? dest.close()
+            try? toDir.remove(temp)
+            throw error
+        }
+        try toDir.rename(temp, to: toDir, as: toName)
+        dirty.insert(toDir.path)
+    }
+
+    /// Owner (as root), mode and times of `st` on an open descriptor.
+    func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String) throws(SystemError) {
+        if getuid() == 0 { try fd.setOwner(uid: st.uid, gid: st.gid, path: path) }
+        try fd.setMode(st.mode & 0o7777, path: path)
+        try fd.setTimes(accessed: st.accessed, modified: st.modified, path: path)
+    }
+
+    /// fsyncs every directory changed since the last call: one sync per directory per group of steps.
+    func syncDirectories() throws(SystemError) {
+        for path in dirty.sorted() {
+            try directories.handle(path).sync()
+        }
+        dirty.removeAll()
+    }
+
+    func markDirty(_ path: String) { dirty.insert(path) }
+}

@@ -1,0 +1,152 @@
+import CZlib
+
+/// The journal's text form: tab-separated fields, each percent-escaped, one block ending in a line
+/// `end CRC32` over the block's lines, so a torn or garbled block is recognised and ignored. A block
+/// that was never completed was never acted on: the executor fsyncs a block before its first step.
+public enum JournalCodec {
+    public static let header = "rotatectl journal 1"
+
+    public static func encode(_ block: JournalBlock) -> String {
+        var lines: [[String]] = []
+        switch block {
+        case .unit(let id, let directories, let steps, let state):
+            lines.append(["unit", String(id)])
+            lines.append(["dirs"] + directories)
+            for step in steps { lines.append(["step"] + fields(step)) }
+            for mark in state { lines.append(["state", mark.path, String(mark.time)]) }
+        case .cancel(let id):
+            lines.append(["cancel", String(id)])
+        }
+        let body = lines.map { $0.map(escape).joined(separator: "\t") + "\n" }.joined()
+        return body + "end\t" + String(checksum(body)) + "\n"
+    }
+
+    /// Decodes a whole journal. Blocks after the first damaged one are ignored, and reported.
+    public static func decode(_ text: String) -> (blocks: [JournalBlock], problem: String?) {
+        var blocks: [JournalBlock] = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        if lines.last == "" { lines.removeLast() }
+        guard lines.first == Substring(header) else {
+            return ([], text.isEmpty ? "empty journal" : "not a rotatectl journal (bad header)")
+        }
+        lines.removeFirst()
+        var pending: [Substring] = []
+        var lineNumber = 1
+        for line in lines {
+            lineNumber += 1
+            if line.hasPrefix("end\t") {
+                let body = pending.map { $0 + "\n" }.joined()
+                guard String(checksum(body)) == line.dropFirst(4), let block = parse(pending) else {
+                    return (blocks, "damaged block ending at line \(lineNumber); it and what follows are ignored")
+                }
+                blocks.append(block)
+                pending = []
+            } else {
+                pending.append(line)
+            }
+        }
+        return (blocks, pending.isEmpty ? nil : "incomplete block at the end (never acted on)")
+    }
+
+    static func parse(_ lines: [Substring]) -> JournalBlock? {
+        let rows = lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map { unescape($0) } }
+        guard let first = rows.first, let kind = first.first else { return nil }
+        switch kind {
+        case "unit":
+            guard first.count == 2, let id = Int(first[1]), rows.count >= 2, rows[1].first == "dirs" else { return nil }
+            var steps: [Action] = []
+            var state: [StateMark] = []
+            for row in rows.dropFirst(2) {
+                if row.first == "step", let action = action(Array(row.dropFirst())) {
+                    steps.append(action)
+                } else if row.first == "state", row.count == 3, let t = Int64(row[2]) {
+                    state.append(StateMark(path: row[1], time: t))
+                } else {
+                    return nil
+                }
+            }
+            return .unit(id: id, directories: Array(rows[1].dropFirst()), steps: steps, state: state)
+        case "cancel":
+            guard rows.count == 1, first.count == 2, let id = Int(first[1]) else { return nil }
+            return .cancel(id: id)
+        default:
+            return nil
+        }
+    }
+
+    static func fields(_ a: Action) -> [String] {
+        func opt(_ v: UInt32?) -> String { v.map { String($0) } ?? "-" }
+        switch a {
+        case .rename(let from, let to, let inode): return ["rename", from, to, String(inode)]
+        case .create(let path, let mode, let uid, let gid):
+            return ["create", path, String(mode, radix: 8), String(uid), String(gid)]
+        case .copy(let from, let to): return ["copy", from, to]
+        case .copyTruncate(let from, let to): return ["copytruncate", from, to]
+        case .compress(let source, let destination): return ["compress", source, destination]
+        case .remove(let path, let inode, let reason): return ["remove", path, String(inode), reason]
+        case .makeDirectory(let path, let mode, let uid, let gid):
+            return ["mkdir", path, String(mode, radix: 8), opt(uid), opt(gid)]
+        case .notify(let pidFiles, let signal): return ["notify", String(signal)] + pidFiles
+        case .awaitWriters(let path): return ["await", path]
+        case .capTotalSize(let generations, let cap): return ["cap", String(cap)] + generations
+        }
+    }
+
+    static func action(_ f: [String]) -> Action? {
+        guard let kind = f.first else { return nil }
+        func u32(_ s: String) -> UInt32? { s == "-" ? nil : UInt32(s) }
+        switch (kind, f.count) {
+        case ("rename", 4): return UInt64(f[3]).map { .rename(from: f[1], to: f[2], inode: $0) }
+        case ("create", 5):
+            guard let mode = UInt32(f[2], radix: 8), let uid = UInt32(f[3]), let gid = UInt32(f[4]) else { return nil }
+            return .create(path: f[1], mode: mode, uid: uid, gid: gid)
+        case ("copy", 3): return .copy(from: f[1], to: f[2])
+        case ("copytruncate", 3): return .copyTruncate(from: f[1], to: f[2])
+        case ("compress", 3): return .compress(source: f[1], destination: f[2])
+        case ("remove", 4): return UInt64(f[2]).map { .remove(path: f[1], inode: $0, reason: f[3]) }
+        case ("mkdir", 5):
+            guard let mode = UInt32(f[2], radix: 8) else { return nil }
+            return .makeDirectory(path: f[1], mode: mode, uid: u32(f[3]), gid: u32(f[4]))
+        case ("notify", _) where f.count >= 2: return Int32(f[1]).map { .notify(pidFiles: Array(f.dropFirst(2)), signal: $0) }
+        case ("await", 2): return .awaitWriters(path: f[1])
+        case ("cap", _) where f.count >= 2: return Int64(f[1]).map { .capTotalSize(generations: Array(f.dropFirst(2)), cap: $0) }
+        default: return nil
+        }
+    }
+
+    /// Percent-escapes `%`, control bytes, DEL, tab and newline, so any file name survives.
+    public static func escape(_ s: String) -> String {
+        var bytes: [UInt8] = []
+        for byte in s.utf8 {
+            if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "%") {
+                bytes += Array(("%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)).utf8)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func unescape<S: StringProtocol>(_ s: S) -> String {
+        guard s.contains("%") else { return String(s) }
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it.removeFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func checksum(_ s: String) -> UInt {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { p in
+            UInt(crc32(0, p.baseAddress, uInt(p.count)))
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import RotationEngine
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and validate configuration; touch nothing.",
+        discussion: "Reports every error as PATH:LINE: message on standard error. Exit status 0 or 2."
+    )
+
+    @Argument(help: "Configuration files or directories.")
+    var configs: [String] = ["/etc/rotatectl.conf"]
+
+    func run() throws {
+        let configuration = ConfigParser().parse(paths: configs)
+        var errors = 0
+        for d in configuration.diagnostics {
+            Output.stderr("\(d)")
+            if d.severity == .error { errors += 1 }
+        }
+        if errors > 0 {
+            Output.stderr("rotatectl: \(errors) error\(errors == 1 ? "" : "s") in configuration")
+            throw ExitCode(ExitStatus.configError.rawValue)
+        }
+        print("\(configs.joined(separator: " ")): OK, \(configuration.logSets.count) log set\(configuration.logSets.count == 1 ? "" : "s")")
+    }
+}

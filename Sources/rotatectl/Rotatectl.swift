@@ -1,0 +1,18 @@
+import ArgumentParser
+import RotationEngine
+
+@main
+struct Rotatectl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotatectl",
+        abstract: "Rotate, compress and prune log files without losing a line.",
+        discussion: """
+            Reads logrotate-style configuration (CONFIG defaults to /etc/rotatectl.conf; a directory means \
+            its files in alphabetical order). Exit status: 0 success, 1 a log set failed, 2 configuration \
+            error, 3 a directory lock stayed busy, 64 usage error. See rotatectl(8).
+            """,
+        version: RotatectlVersion.current,
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, LockCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}

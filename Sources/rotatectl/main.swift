@@ -1,2 +1,0 @@
-import RotationEngine
-print("rotatectl")
