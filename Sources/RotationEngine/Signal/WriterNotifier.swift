@@ -9,12 +9,13 @@ import SystemPackage
 public enum WriterNotifier {
     /// Reads every pid file and sends `signal` to each distinct live pid exactly once. Stale, empty,
     /// garbled and missing pid files are logged as warnings and skipped; pid 0, 1 and negative pids are
-    /// never signalled.
+    /// never signalled. All pid files are read before the first signal, so a process that exits on the
+    /// signal is not then taken for a stale entry of a later pid file.
     public static func notify(pidFiles: [String], signal: Int32, logger: Logger?) -> [NotifyOutcome] {
         var signalled: Set<Int32> = []
         var outcomes: [NotifyOutcome] = []
-        for pidFile in pidFiles {
-            let result = PidFile.read(pidFile)
+        let results = pidFiles.map { PidFile.read($0) }
+        for (pidFile, result) in zip(pidFiles, results) {
             guard let pid = result.livePid, pid > 1 else {
                 logger?.warning("\(pidFile): not signalling: pid file is \(result)")
                 outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .skipped))
