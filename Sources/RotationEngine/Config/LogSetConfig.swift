@@ -4,7 +4,11 @@ public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvert
     public var line: Int
     public var column: Int?
     public init(file: String, line: Int, column: Int? = nil) { self.file = file; self.line = line; self.column = column }
-    public var description: String { column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)" }
+    /// `FILE:LINE[:COLUMN]`; line 0 stands for the file as a whole and prints as `FILE`.
+    public var description: String {
+        if line <= 0 { return file }
+        return column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
+    }
 }
 
 /// A time-based rotation interval. `weekly` carries logrotate's optional weekday (0 = Sunday … 6,
@@ -34,6 +38,9 @@ public struct LogSetConfig: Sendable, Equatable {
     public var patterns: [String] = []
     /// The `{` line of the block.
     public var location: SourceLocation = SourceLocation(file: "", line: 0)
+    /// The configuration file the block was written in (the same as `location.file`). When it is in
+    /// `Configuration.brokenFiles` the set must not be acted on.
+    public var configFile: String = ""
 
     // Triggers
     public var frequency: Frequency? = nil
@@ -56,6 +63,8 @@ public struct LogSetConfig: Sendable, Equatable {
     public var dateExt: Bool = false
     public var dateFormat: String = "-%Y%m%d"
     public var dateYesterday: Bool = false
+    /// `datehourago`: use the time one hour ago for the date extension.
+    public var dateHourAgo: Bool = false
     public var oldDir: String? = nil
     public var createOldDir: CreateSpec? = nil
 
@@ -71,6 +80,9 @@ public struct LogSetConfig: Sendable, Equatable {
     public var create: CreateSpec? = CreateSpec()
     public var copy: Bool = false
     public var copyTruncate: Bool = false
+    /// `renamecopy`: rename to `NAME.tmp`, run postrotate, then copy to the final name (logrotate's
+    /// LOG_FLAG_TMPFILENAME). `copytruncate` and `renamecopy` clear each other.
+    public var renameCopy: Bool = false
     public var su: (uid: UInt32, gid: UInt32)? = nil
 
     // Scripts
@@ -86,6 +98,14 @@ public struct LogSetConfig: Sendable, Equatable {
     // Files
     public var allowHardlink: Bool = false
     public var ignoreDuplicates: Bool = false
+    /// `shred`: remove old logs with `shred -u`; `shredcycles N` passes `-n N` (nil: shred's default).
+    public var shred: Bool = false
+    public var shredCycles: Int? = nil
+
+    // Mail (parsed, warned about, not acted on)
+    public var mail: String? = nil
+    /// `mailfirst` (true) or `maillast` (false, the default).
+    public var mailFirst: Bool = false
 
     // rotatectl extensions
     public var pidFiles: [String] = []
@@ -120,7 +140,9 @@ public struct LogSetConfig: Sendable, Equatable {
             && a.lastAction == b.lastAction && a.preRemove == b.preRemove && a.scriptTimeout == b.scriptTimeout
             && a.allowHardlink == b.allowHardlink && a.ignoreDuplicates == b.ignoreDuplicates
             && a.pidFiles == b.pidFiles && a.signal == b.signal && a.maxTotalSize == b.maxTotalSize
-            && a.reopenTimeout == b.reopenTimeout
+            && a.reopenTimeout == b.reopenTimeout && a.configFile == b.configFile && a.renameCopy == b.renameCopy
+            && a.dateHourAgo == b.dateHourAgo && a.shred == b.shred && a.shredCycles == b.shredCycles
+            && a.mail == b.mail && a.mailFirst == b.mailFirst
     }
 }
 
@@ -130,7 +152,14 @@ public struct Configuration: Sendable {
     public var diagnostics: [ConfigDiagnostic] = []
     /// Config files that had errors: `run` skips every log set that came from them.
     public var brokenFiles: Set<String> = []
+    /// Every configuration file read, in the order it was read.
+    public var filesRead: [String] = []
     public init() {}
+
+    /// The log sets whose configuration file had no error: the ones to act on.
+    public var usableLogSets: [LogSetConfig] { logSets.filter { !brokenFiles.contains($0.configFile) } }
+    /// The error diagnostics only.
+    public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
 }
 
 /// An error or warning in a configuration file, printed as `PATH:LINE[:COL]: severity: message`.

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+/// Reads rotatectl's configuration language: logrotate 3.21's syntax and directives plus rotatectl's
+/// extensions (`pidfile`, `signal`, `maxtotalsize`, `scripttimeout`, `reopentimeout`, `nopidfile`).
+/// Never throws: everything wrong ends up in `Configuration.diagnostics`, and the files it was found in
+/// in `Configuration.brokenFiles`.
+public struct ConfigParser: Sendable {
+    /// Refuse configuration files that are group/world-writable or not owned by root, as logrotate does
+    /// when run by root.
+    public var asRoot: Bool
+    public var logger: Logger?
+
+    public init(asRoot: Bool = (getuid() == 0), logger: Logger? = nil) {
+        self.asRoot = asRoot
+        self.logger = logger
+    }
+
+    /// Reads files and directories (each directory's files in byte order, skipping taboo names), sharing
+    /// one set of global defaults in order, and following `include`.
+    public func parse(paths: [String]) -> Configuration {
+        let session = ConfigParseSession(asRoot: asRoot, logger: logger)
+        var globals = DirectiveState.logrotateDefaults
+        for path in paths {
+            session.readPath(path, globals: &globals, includedFrom: nil)
+        }
+        return session.result
+    }
+
+    /// Parses `text` as if it were the file named `file`, without reading it from disk (an `include`
+    /// inside it still reads the included paths).
+    public func parse(text: String, file: String) -> Configuration {
+        let session = ConfigParseSession(asRoot: asRoot, logger: logger)
+        var globals = DirectiveState.logrotateDefaults
+        session.result.filesRead.append(file)
+        session.parse(bytes: Array(text.utf8), file: file, globals: &globals)
+        return session.result
+    }
+}

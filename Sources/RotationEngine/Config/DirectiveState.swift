@@ -1,0 +1,39 @@
+/// The settings in force at one point of a configuration: the globals, or a block being read.
+/// Besides the `LogSetConfig` it keeps what logrotate keeps apart from the on/off switches, so that
+/// `nocreate` followed by `create` brings back the earlier mode and owner, as in logrotate.
+struct DirectiveState: Sendable {
+    var config: LogSetConfig
+    var createEnabled = false
+    var createValues = CreateSpec()
+    var createOldDirEnabled = false
+    var oldDirValues = CreateSpec()
+    var suEnabled = false
+    var suUID: UInt32? = nil
+    var suGID: UInt32? = nil
+    /// Whether `dateformat` was given; if not, `hourly` sets use `-%Y%m%d%H`.
+    var dateFormatExplicit = false
+
+    /// logrotate 3.21's defaults (`readAllConfigPaths`): size criterion at 1 MiB, no `create`, no
+    /// compression options, `ifempty`, `rotate 0`, `start 1`.
+    static var logrotateDefaults: DirectiveState {
+        var config = LogSetConfig()
+        config.frequency = nil
+        config.size = 1024 * 1024
+        config.create = nil
+        config.compressOptions = []
+        return DirectiveState(config: config)
+    }
+
+    /// The log set of a block closed with these settings.
+    func finished(patterns: [String], location: SourceLocation) -> LogSetConfig {
+        var c = config
+        c.patterns = patterns
+        c.location = location
+        c.configFile = location.file
+        c.create = createEnabled ? createValues : nil
+        c.createOldDir = createOldDirEnabled ? oldDirValues : nil
+        if suEnabled, let uid = suUID, let gid = suGID { c.su = (uid, gid) } else { c.su = nil }
+        if !dateFormatExplicit { c.dateFormat = c.frequency == .hourly ? "-%Y%m%d%H" : "-%Y%m%d" }
+        return c
+    }
+}

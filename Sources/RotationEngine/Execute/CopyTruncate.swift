@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+import Logging
+import SystemPackage
+
+/// `copytruncate` without losing lines: the live log is copied up to its last block boundary, the copy
+/// is synced, and exactly that prefix is then cut from the live file with
+/// `fallocate(FALLOC_FL_COLLAPSE_RANGE)`. Whatever `O_APPEND` writers added meanwhile stays in the live
+/// file, after the part of the last block that was not copied.
+///
+/// Line at the boundary: collapse works only on whole blocks, so the copy ends at a block boundary, not
+/// at a newline. A line crossing that boundary is split: its head is the last bytes of the copy, its
+/// tail the first bytes of the live file (`endsMidLine` tells). No byte is lost or duplicated:
+/// concatenating the copies in order and then the live file gives back exactly what was written. Cutting
+/// at the last newline instead would need either dropping or duplicating the bytes between that newline
+/// and the boundary, and an SRE rather has a split line than a lost or doubled one.
+///
+/// Where the file system cannot collapse (`EOPNOTSUPP`/`EINVAL`, e.g. tmpfs) or the file is smaller than
+/// one block, it falls back to logrotate's method: copy, sync, copy what was appended, truncate to 0 at
+/// once; the result estimates the bytes at risk.
+///
+/// A writer without `O_APPEND` keeps writing at its old offset after either method and would leave the
+/// start of the file as a hole of NUL bytes, so if `/proc` shows one the operation is refused before
+/// anything is done.
+public struct CopyTruncate {
+    static let bufferSize = 1 << 20
+    static let catchUpRounds = 8
+
+    public static func perform(source: DirectoryHandle, name: String, destination: DirectoryHandle, as newName: String,
+                               logger: Logger?) throws(SystemError) -> CopyTruncateResult {
+        let path = source.child(name)
+        let copyPath = destination.child(newName)
+        let live = try source.openFile(name, O_RDWR)
+        defer { _ = try? live.close(path: path) }
+        var st = Glibc.stat()
+        _ = try system_call("fstat", path) { fstat(live.rawValue, &st) }
+        let status = FileStatus(st)
+        guard status.kind == .regular else {
+            throw SystemError("copytruncate (not a regular file)", path: path, errno: .invalidArgument)
+        }
+        let writers = OpenWriters.writers(of: [FileKey(status)])[FileKey(status)] ?? []
+        if let bad = writers.first(where: { !$0.append }) {
+            throw SystemError("copytruncate refused: pid \(bad.pid) (fd \(bad.fd)) writes it without O_APPEND and "
+                              + "would fill the truncated file with NUL bytes", path: path, errno: .resourceBusy)
+        }
+
+        let copy = try destination.createExclusive(newName)
+        var copyOpen = true
+        var done = false
+        defer {
+            if copyOpen { _ = try? copy.close(path: copyPath) }
+            if !done { _ = try? destination.remove(newName) }
+        }
+        var warnings: [String] = []
+        do {
+            try copy.setOwner(uid: status.uid, gid: status.gid, path: copyPath)
+        } catch {
+            warnings.append("\(copyPath): could not give it the owner of \(path): \(error)")
+        }
+        try copy.setMode(status.mode, path: copyPath)
+
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        let started = monotonicNow()
+        let block = Int64(st.st_blksize) > 0 && Int64(st.st_blksize) % 4096 == 0 ? Int64(st.st_blksize) : 4096
+        // Collapse may not reach the end of the file, so the prefix stops at the last boundary below it.
+        let prefix = status.size > 0 ? (status.size - 1) / block * block : 0
+        var copied: Int64 = 0
+        var lastByte: UInt8 = 0x0A
+
+        if prefix > 0 {
+            lastByte = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: prefix,
+                                     buffer: buffer, last: lastByte)
+            copied = prefix
+            try copy.sync(path: copyPath)
+            switch system_retry({ rotatectl_fallocate_collapse(live.rawValue, 0, off_t(prefix)) }) {
+            case .success:
+                try live.sync(path: path)
+                let kept = try live.status(path: path).size
+                try copy.close(path: copyPath)
+                copyOpen = false
+                try destination.sync()
+                done = true
+                logger?.debug("\(path): copied and collapsed \(prefix) bytes into \(copyPath), \(kept) kept")
+                return CopyTruncateResult(bytesCopied: prefix, method: .collapse, bytesKept: kept,
+                                          endsMidLine: lastByte != 0x0A,
+                                          warnings: warnings + nulWarnings(live, path: path))
+            case .failure(let e) where e == .notSupported || e == .invalidArgument || e == .noFunction:
+                warnings.append("\(path): the file system cannot collapse ranges (\(e)): copied and truncated "
+                                + "instead, lines written during the truncation may be lost")
+            case .failure(let e):
+                throw SystemError("fallocate(FALLOC_FL_COLLAPSE_RANGE)", path: path, errno: e)
+            }
+        } else if status.size > 0 {
+            warnings.append("\(path): smaller than one block (\(block) bytes): copied and truncated instead of "
+                            + "collapsed, lines written during the truncation may be lost")
+        }
+
+        // Fallback: copy everything, sync, catch up with what was appended, truncate at once.
+        let size = try live.status(path: path).size
+        if size > copied {
+            lastByte = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: size,
+                                     buffer: buffer, last: lastByte)
+            copied = size
+        }
+        try copy.sync(path: copyPath)
+        var lastCheck = monotonicNow()
+        for _ in 0..<catchUpRounds {
+            lastCheck = monotonicNow()
+            let now = try live.status(path: path).size
+            if now <= copied { break }
+            lastByte = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: now,
+                                     buffer: buffer, last: lastByte)
+            copied = now
+        }
+        try live.truncate(to: 0, path: path)
+        let truncated = monotonicNow()
+        try copy.sync(path: copyPath)
+        try live.sync(path: path)
+        try copy.close(path: copyPath)
+        copyOpen = false
+        try destination.sync()
+        done = true
+        let appended = max(0, copied - status.size)
+        let rate = Double(appended) / max(truncated - started, 1e-6)
+        let atRisk = appended > 0 ? Int64((rate * (truncated - lastCheck)).rounded(.up)) : 0
+        logger?.debug("\(path): copied \(copied) bytes into \(copyPath) and truncated, about \(atRisk) bytes at risk")
+        return CopyTruncateResult(bytesCopied: copied, method: .truncate, bytesAtRisk: atRisk,
+                                  bytesKept: (try? live.status(path: path).size) ?? 0,
+                                  endsMidLine: copied > 0 && lastByte != 0x0A,
+                                  warnings: warnings + nulWarnings(live, path: path))
+    }
+
+    /// Copies `start..<end` of `from` to the current offset of `to` with `pread`/`write`; returns the
+    /// last byte copied. A file that shrank under us (someone else truncated it) is an error.
+    private static func copyRange(from: FileDescriptor, path: String, to: FileDescriptor, copyPath: String,
+                                  start: Int64, end: Int64, buffer: UnsafeMutableRawBufferPointer,
+                                  last: UInt8) throws(SystemError) -> UInt8 {
+        var offset = start
+        var lastByte = last
+        while offset < end {
+            let want = Int(min(Int64(buffer.count), end - offset))
+            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want])
+            let n = try from.readFully(into: chunk, at: offset, path: path)
+            if n < want {
+                throw SystemError("copytruncate (file shrank while being copied)", path: path, errno: .resourceBusy)
+            }
+            try to.writeFully(UnsafeRawBufferPointer(chunk), path: copyPath)
+            lastByte = chunk[want - 1]
+            offset += Int64(want)
+        }
+        return lastByte
+    }
+
+    /// A warning when the live file now starts with NUL bytes: a writer without `O_APPEND` that `/proc`
+    /// did not show (another user's process, another pid namespace) wrote past the new end.
+    private static func nulWarnings(_ live: FileDescriptor, path: String) -> [String] {
+        var head = [UInt8](repeating: 0xFF, count: 512)
+        let n = (try? head.withUnsafeMutableBytes { buffer throws(SystemError) in
+            try live.readFully(into: buffer, at: 0, path: path)
+        }) ?? 0
+        guard n > 0, head[0..<n].allSatisfy({ $0 == 0 }) else { return [] }
+        return ["\(path): now starts with NUL bytes: a process writes it without O_APPEND; "
+                + "make it open the log with O_APPEND or rotate with create and a signal instead"]
+    }
+}

@@ -1,0 +1,246 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+import Logging
+import SystemPackage
+
+/// The exclusive lock of one log directory, an open-file-description lock (`fcntl(F_OFD_SETLK)`) on
+/// `DIR/.rotatectl.lock`, so two rotatectl runs never rotate the same directory at once. The lock file is
+/// created 0600 if missing and never replaced or removed; the holder writes `PID EPOCH\n` (its pid and the
+/// second it took the lock) into it so a waiting run can say who holds it. Released by `release()` or
+/// when the object goes away, and by the kernel when the process dies.
+public final class DirectoryLock: @unchecked Sendable {
+    public static let fileName = ".rotatectl.lock"
+    /// How often a waiting `acquire` retries.
+    static let pollInterval = 0.05
+
+    public let path: String
+    let key: LockedDirectories.DirectoryKey
+    private var descriptor: FileDescriptor?
+
+    private init(path: String, key: LockedDirectories.DirectoryKey, descriptor: FileDescriptor) {
+        self.path = path
+        self.key = key
+        self.descriptor = descriptor
+    }
+
+    deinit { release() }
+
+    /// Takes the lock of `dir`, retrying every 50 ms for up to `wait` seconds (0: one try). Fails at once
+    /// with `.nested` when this process or the rotatectl run that started it holds it already.
+    public static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?) throws(LockError) -> DirectoryLock {
+        try acquire(dir, wait: wait, logger: logger,
+                    inherited: getenv(LockedDirectories.environmentName).map { String(cString: $0) })
+    }
+
+    /// The same, with the inherited `ROTATECTL_LOCKED_DIRS` value given (tests).
+    static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?, inherited: String?) throws(LockError) -> DirectoryLock {
+        let path = dir.child(fileName)
+        let status: FileStatus
+        do { status = try dir.status() } catch { throw .system(error) }
+        let key = LockedDirectories.DirectoryKey(device: status.device, inode: status.inode)
+        if LockedDirectories.parse(inherited).contains(key) || LockedDirectories.held.withLock({ $0.contains(key) }) {
+            throw .nested(path: path)
+        }
+        let fd = try openLockFile(dir, path: path)
+        do {
+            try waitForLock(fd, path: path, wait: wait, logger: logger)
+        } catch {
+            _ = try? fd.close(path: path)
+            throw error
+        }
+        let inserted = LockedDirectories.held.withLock { $0.insert(key).inserted }
+        if !inserted {
+            // Another thread of this process took it through another handle in the meantime.
+            _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+            _ = try? fd.close(path: path)
+            throw .nested(path: path)
+        }
+        let lock = DirectoryLock(path: path, key: key, descriptor: fd)
+        do {
+            try lock.writeHolder()
+        } catch {
+            lock.release()
+            throw .system(error)
+        }
+        logger?.debug("locked \(path)")
+        return lock
+    }
+
+    /// Locks several directories in one global order (device, then inode) so that two runs locking
+    /// overlapping sets never deadlock; the same directory given twice is locked once. On failure the
+    /// locks already taken are released. `wait` bounds the whole call.
+    public static func acquireAll(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?) throws(LockError) -> [DirectoryLock] {
+        var keyed: [(LockedDirectories.DirectoryKey, DirectoryHandle)] = []
+        for dir in dirs {
+            let status: FileStatus
+            do { status = try dir.status() } catch { throw .system(error) }
+            keyed.append((LockedDirectories.DirectoryKey(device: status.device, inode: status.inode), dir))
+        }
+        keyed.sort { $0.0 < $1.0 }
+        let deadline = monotonicNow() + max(0, wait)
+        var locks: [DirectoryLock] = []
+        var previous: LockedDirectories.DirectoryKey?
+        for (key, dir) in keyed where key != previous {
+            previous = key
+            do {
+                locks.append(try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger))
+            } catch {
+                for lock in locks.reversed() { lock.release() }
+                throw error
+            }
+        }
+        return locks
+    }
+
+    /// The environment to give scripts run while holding locks: `ROTATECTL_LOCKED_DIRS` naming every
+    /// directory this process holds plus those it inherited, so a nested rotatectl fails at once.
+    public static func heldEnvironment() -> [String: String] {
+        let inherited = getenv(LockedDirectories.environmentName).map { String(cString: $0) }
+        return heldEnvironment(inherited: inherited)
+    }
+
+    static func heldEnvironment(inherited: String?) -> [String: String] {
+        let keys = LockedDirectories.parse(inherited).union(LockedDirectories.held.withLock { $0 })
+        return keys.isEmpty ? [:] : [LockedDirectories.environmentName: LockedDirectories.format(keys)]
+    }
+
+    /// Gives the lock up: empties the holder line, unlocks, closes. Calling it twice is harmless.
+    public func release() {
+        guard let fd = descriptor else { return }
+        descriptor = nil
+        _ = try? fd.truncate(to: 0, path: path)
+        _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+        _ = try? fd.close(path: path)
+        let key = self.key
+        _ = LockedDirectories.held.withLock { $0.remove(key) }
+    }
+
+    /// Whether `release()` has not been called yet.
+    public var isHeld: Bool { descriptor != nil }
+
+    // MARK: - Opening
+
+    /// `openat(O_RDWR|O_CREAT|O_NOFOLLOW|O_NONBLOCK, 0600)` and the checks that make writing it safe:
+    /// a regular file, ours, with one link (never a hard link to some other file).
+    private static func openLockFile(_ dir: DirectoryHandle, path: String) throws(LockError) -> FileDescriptor {
+        let fd: FileDescriptor
+        do {
+            fd = try dir.openFile(fileName, O_RDWR | O_CREAT | O_NONBLOCK, mode: 0o600)
+        } catch {
+            switch error.errno {
+            case .tooManySymbolicLinkLevels: throw .hostile(path: path, reason: "it is a symbolic link")
+            case .isDirectory: throw .hostile(path: path, reason: "it is a directory")
+            case .noSuchAddressOrDevice: throw .hostile(path: path, reason: "it is a socket")
+            default: throw .system(error)
+            }
+        }
+        let reason: String?
+        do {
+            let status = try fd.status(path: path)
+            switch status.kind {
+            case .regular:
+                if status.uid != geteuid() {
+                    reason = "it is owned by uid \(status.uid), not by us (uid \(geteuid()))"
+                } else if status.linkCount != 1 {
+                    reason = "it has \(status.linkCount) hard links"
+                } else {
+                    reason = nil
+                }
+            case .fifo: reason = "it is a FIFO"
+            case .directory: reason = "it is a directory"
+            case .socket: reason = "it is a socket"
+            case .symlink: reason = "it is a symbolic link"
+            case .other: reason = "it is a device"
+            }
+        } catch {
+            _ = try? fd.close(path: path)
+            throw .system(error)
+        }
+        if let reason {
+            _ = try? fd.close(path: path)
+            throw .hostile(path: path, reason: reason)
+        }
+        return fd
+    }
+
+    // MARK: - Locking
+
+    private static func waitForLock(_ fd: FileDescriptor, path: String, wait: Double, logger: Logger?) throws(LockError) {
+        let start = monotonicNow()
+        var lastReport = -Double.infinity
+        while true {
+            switch system_retry({ rotatectl_ofd_setlk(fd.rawValue, Int16(F_WRLCK), 0) }) {
+            case .success: return
+            case .failure(let e) where e == .resourceTemporarilyUnavailable || e == .permissionDenied:
+                let holder = readHolder(fd)
+                let now = monotonicNow()
+                if now - start >= wait {
+                    throw .busy(path: path, holderPid: holder.pid, heldSince: holder.since)
+                }
+                if now - lastReport >= 5 {
+                    lastReport = now
+                    let who = holder.pid.map { "pid \($0)" } ?? "another process"
+                    let since = holder.since.map { " for \(max(0, Int64(wallClockNow()) - $0)) s" } ?? ""
+                    logger?.info("waiting for lock \(path) held by \(who)\(since)")
+                }
+                sleepSeconds(min(pollInterval, max(0.001, wait - (now - start))))
+            case .failure(let e):
+                throw .system(SystemError("fcntl(F_OFD_SETLK)", path: path, errno: e))
+            }
+        }
+    }
+
+    /// Parses `PID EPOCH` from the lock file; nils for what is missing or malformed.
+    static func readHolder(_ fd: FileDescriptor) -> (pid: Int32?, since: Int64?) {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let result = bytes.withUnsafeMutableBytes { buffer in
+            system_retry { pread(fd.rawValue, buffer.baseAddress, buffer.count, 0) }
+        }
+        let count = (try? result.get()) ?? 0
+        return parseHolder(String(decoding: bytes[0..<count], as: UTF8.self))
+    }
+
+    static func parseHolder(_ text: String) -> (pid: Int32?, since: Int64?) {
+        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let fields = line.split(separator: " ")
+        let pid = fields.first.flatMap { Int32($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let since = fields.count > 1 ? Int64(fields[1]) : nil
+        return (pid, pid == nil ? nil : since)
+    }
+
+    /// `ftruncate` then `pwrite` of `PID EPOCH\n`.
+    private func writeHolder() throws(SystemError) {
+        guard let fd = descriptor else { return }
+        try fd.truncate(to: 0, path: path)
+        let line = "\(getpid()) \(Int64(wallClockNow()))\n"
+        let bytes = Array(line.utf8)
+        let result = bytes.withUnsafeBytes { buffer in
+            system_retry { pwrite(fd.rawValue, buffer.baseAddress, buffer.count, 0) }
+        }
+        if case .failure(let e) = result { throw SystemError("pwrite", path: path, errno: e) }
+    }
+}
+
+/// Seconds on `CLOCK_MONOTONIC`.
+func monotonicNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Seconds since the epoch on `CLOCK_REALTIME`.
+func wallClockNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// `nanosleep`, resumed after a signal until the time has passed.
+func sleepSeconds(_ seconds: Double) {
+    guard seconds > 0 else { return }
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) == -1 && rotatectl_errno() == EINTR { request = remaining }
+}

@@ -1,0 +1,28 @@
+/// Why the directory lock of a log directory could not be taken.
+public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Another run holds it. `holderPid` and `heldSince` (epoch seconds it was taken) come from what the
+    /// holder wrote into the lock file, nil when it wrote nothing readable yet.
+    case busy(path: String, holderPid: Int32?, heldSince: Int64?)
+    /// This process, or the rotatectl run that started it (a script run by rotatectl running rotatectl on
+    /// the same directory), already holds it: waiting would deadlock, so it fails at once.
+    case nested(path: String)
+    /// `.rotatectl.lock` is something we refuse to open or write: a symbolic link, FIFO, directory,
+    /// socket, a file of another owner or with several hard links.
+    case hostile(path: String, reason: String)
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .busy(let path, let pid, let since):
+            var text = "\(path): locked by another rotatectl run"
+            if let pid { text += " (pid \(pid)" + (since.map { ", since epoch \($0)" } ?? "") + ")" }
+            return text
+        case .nested(let path):
+            return "\(path): already locked by this rotatectl run or the one that started this script"
+        case .hostile(let path, let reason):
+            return "\(path): refusing lock file: \(reason)"
+        case .system(let error):
+            return error.description
+        }
+    }
+}

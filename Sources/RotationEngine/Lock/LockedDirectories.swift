@@ -1,0 +1,38 @@
+import Synchronization
+
+/// The directories this process holds the lock of, and those its parent rotatectl run said it holds
+/// through `ROTATECTL_LOCKED_DIRS` (colon-separated `device:inode` entries).
+struct LockedDirectories: Sendable {
+    static let environmentName = "ROTATECTL_LOCKED_DIRS"
+    static let held = Mutex<Set<DirectoryKey>>([])
+
+    struct DirectoryKey: Hashable, Comparable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+        static func < (a: DirectoryKey, b: DirectoryKey) -> Bool { (a.device, a.inode) < (b.device, b.inode) }
+        var text: String { "\(device):\(inode)" }
+    }
+
+    /// Parses the environment value; malformed entries are ignored.
+    static func parse(_ value: String?) -> Set<DirectoryKey> {
+        guard let value else { return [] }
+        var keys: Set<DirectoryKey> = []
+        for entry in value.split(separator: ":", omittingEmptySubsequences: true).chunkedPairs() {
+            if let device = UInt64(entry.0), let inode = UInt64(entry.1) {
+                keys.insert(DirectoryKey(device: device, inode: inode))
+            }
+        }
+        return keys
+    }
+
+    static func format(_ keys: Set<DirectoryKey>) -> String {
+        keys.sorted().map(\.text).joined(separator: ":")
+    }
+}
+
+extension Array where Element == Substring {
+    /// `[a, b, c, d]` as `[(a, b), (c, d)]`; an odd last element is dropped.
+    fileprivate func chunkedPairs() -> [(Substring, Substring)] {
+        stride(from: 0, to: count - 1, by: 2).map { (self[$0], self[$0 + 1]) }
+    }
+}

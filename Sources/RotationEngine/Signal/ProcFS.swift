@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+import SystemPackage
+
+/// Small readers of `/proc`: process start times, boot time, fd flags.
+enum ProcFS {
+    /// The whole of a small file (`open`, `read`, `close`), nil if it cannot be read.
+    static func read(_ path: String, limit: Int = 65536) -> String? {
+        guard case .success(let fd) = system_retry({ open(path, O_RDONLY | rotatectl_o_cloexec() | O_NONBLOCK) }) else {
+            return nil
+        }
+        defer { _ = close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < limit {
+            let result = chunk.withUnsafeMutableBytes { buffer in
+                system_retry { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+            }
+            guard case .success(let n) = result else { return nil }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Fields of `/proc/PID/stat` after the command name (which may hold spaces and parentheses):
+    /// index 0 is the state (field 3 of proc(5)).
+    static func statFields(_ pid: Int32) -> [Substring]? {
+        guard let text = read("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// The process state letter (`R`, `S`, `Z`, ...).
+    static func state(_ pid: Int32) -> Character? {
+        statFields(pid)?.first?.first
+    }
+
+    /// When the process started, in seconds since the epoch: `starttime` (field 22, clock ticks since
+    /// boot) divided by `CLK_TCK`, plus `btime` of `/proc/stat`.
+    static func startTime(_ pid: Int32) -> Double? {
+        guard let fields = statFields(pid), fields.count > 19, let ticks = Double(fields[19]),
+              let boot = bootTime() else { return nil }
+        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard hz > 0 else { return nil }
+        return Double(boot) + ticks / hz
+    }
+
+    /// `btime` of `/proc/stat`: the boot time in seconds since the epoch.
+    static func bootTime() -> Int64? {
+        guard let text = read("/proc/stat") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
+            return Int64(line.dropFirst(6).trimmingSpaces())
+        }
+        return nil
+    }
+
+    /// The `flags:` line of `/proc/PID/fdinfo/FD` (octal open flags), nil if gone.
+    static func fdFlags(pid: Int32, fd: Int32) -> Int32? {
+        guard let text = read("/proc/\(pid)/fdinfo/\(fd)") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("flags:") {
+            return Int32(line.dropFirst(6).trimmingSpaces(), radix: 8)
+        }
+        return nil
+    }
+
+    /// The numeric entries of a `/proc` directory (pids, or fd numbers).
+    static func numericEntries(_ path: String) -> [Int32] {
+        guard let dir = try? DirectoryHandle.open(path), let names = try? dir.entries() else { return [] }
+        return names.compactMap { Int32($0) }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var s = self
+        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" { s = s.dropLast() }
+        return s
+    }
+}

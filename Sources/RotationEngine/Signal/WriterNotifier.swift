@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+import Logging
+import SystemPackage
+
+/// Tells the processes that write logs to reopen them, by a signal to the pids in their pid files.
+public enum WriterNotifier {
+    /// Reads every pid file and sends `signal` to each distinct live pid exactly once. Stale, empty,
+    /// garbled and missing pid files are logged as warnings and skipped; pid 0, 1 and negative pids are
+    /// never signalled. All pid files are read before the first signal, so a process that exits on the
+    /// signal is not then taken for a stale entry of a later pid file.
+    public static func notify(pidFiles: [String], signal: Int32, logger: Logger?) -> [NotifyOutcome] {
+        var signalled: Set<Int32> = []
+        var outcomes: [NotifyOutcome] = []
+        let results = pidFiles.map { PidFile.read($0) }
+        for (pidFile, result) in zip(pidFiles, results) {
+            guard let pid = result.livePid, pid > 1 else {
+                logger?.warning("\(pidFile): not signalling: pid file is \(result)")
+                outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .skipped))
+                continue
+            }
+            if signalled.contains(pid) {
+                outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .alreadySignalled(pid)))
+                continue
+            }
+            switch system_retry({ kill(pid, signal) }) {
+            case .success:
+                signalled.insert(pid)
+                logger?.info("\(pidFile): sent signal \(signal) to pid \(pid)")
+                outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .signalled(pid)))
+            case .failure(let e):
+                logger?.error("\(pidFile): kill(\(pid), \(signal)): \(e)")
+                outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .failed(pid, e)))
+            }
+        }
+        return outcomes
+    }
+}

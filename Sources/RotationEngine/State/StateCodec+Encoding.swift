@@ -1,0 +1,75 @@
+extension StateCodec {
+    /// The latest time logrotate accepts when reading its state (it rejects years after 2100).
+    static let logrotateLatest: Int64 = LocalTime(year: 2100, month: 12, day: 31, hour: 23, minute: 59, second: 59).epoch
+
+    /// The bytes of a whole state file, entries sorted by path so the file diffs well.
+    /// In logrotate's layout, times are clamped into the years logrotate reads (1970...2100) and a
+    /// path containing NUL (never a real file name) is left out: logrotate could not read it.
+    static func encode(_ entries: [String: Int64], format: StateFormat) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + entries.count * 72)
+        out.append(contentsOf: format.header)
+        out.append(newline)
+        let paths = entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for path in paths {
+            guard var seconds = entries[path] else { continue }
+            switch format {
+            case .logrotate:
+                if path.utf8.contains(0) { continue }
+                seconds = min(max(seconds, 0), logrotateLatest)
+                appendLogrotatePath(path, to: &out)
+            case .rotatectl:
+                appendRotatectlPath(path, to: &out)
+            }
+            out.append(space)
+            (LocalTime(epoch: seconds) ?? LocalTime(year: 1970, month: 1, day: 1)).append(to: &out)
+            if format == .rotatectl {
+                out.append(space)
+                out.append(at)
+                appendDecimal(seconds, to: &out)
+            }
+            out.append(newline)
+        }
+        return out
+    }
+
+    /// logrotate's escaping: `"` and `\` get a backslash, a newline becomes `\n`.
+    static func appendLogrotatePath(_ path: String, to out: inout [UInt8]) {
+        out.append(quote)
+        for c in path.utf8 {
+            switch c {
+            case quote, backslash: out.append(backslash); out.append(c)
+            case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
+            default: out.append(c)
+            }
+        }
+        out.append(quote)
+    }
+
+    /// rotatectl's escaping: logrotate's, plus `\t`, `\r` and `\xHH` for other control bytes and DEL.
+    static func appendRotatectlPath(_ path: String, to out: inout [UInt8]) {
+        out.append(quote)
+        for c in path.utf8 {
+            switch c {
+            case quote, backslash: out.append(backslash); out.append(c)
+            case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\t"): out.append(backslash); out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\r"): out.append(backslash); out.append(UInt8(ascii: "r"))
+            case 0..<0x20, 0x7f: escapeHex(c, to: &out)
+            default: out.append(c)
+            }
+        }
+        out.append(quote)
+    }
+
+    static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out.append(contentsOf: digits.reversed())
+    }
+}

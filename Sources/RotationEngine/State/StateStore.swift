@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
+/// The state file: when each log was last rotated. Reads logrotate's `status` file and its own layout
+/// (see `StateFormat`); writes atomically (temporary file, `fsync`, `rename`, `fsync` of the
+/// directory) with mode 0600. A path of `/dev/null` keeps no state, as in logrotate.
+///
+/// Paths are `String`s: a file name that is not valid UTF-8 reads back with U+FFFD in place of the
+/// bad bytes (Swift's lossy decoding), so such a log gets a fresh schedule. Every valid name — quotes,
+/// backslashes, blanks, newlines, control characters, any Unicode — survives a save and a load.
+public enum StateStore {
+    /// A state file as read: its entries, warnings about what was skipped, and its layout.
+    public struct Document: Sendable, Equatable {
+        public var entries: [String: Int64]
+        public var warnings: [String]
+        /// The layout it was in; nil when the file was missing, empty or had a damaged header.
+        public var format: StateFormat?
+        /// It had content but no header we know; `update` keeps a copy as `NAME.damaged`.
+        public var headerDamaged: Bool
+    }
+
+    /// Reads the state file. A missing file is empty state without a warning. A damaged line is
+    /// skipped with the warning `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file
+    /// is empty state with a warning saying why.
+    public static func load(path: String) -> (entries: [String: Int64], warnings: [String]) {
+        do {
+            let doc = try loadDocument(path: path)
+            return (doc.entries, doc.warnings)
+        } catch {
+            return ([:], ["\(error)"])
+        }
+    }
+
+    /// Reads the state file, throwing when it exists but cannot be read (so a caller about to write it
+    /// back does not replace state it could not see).
+    public static func loadDocument(path: String) throws -> Document {
+        if StatePath.isDiscarded(path) { return Document(entries: [:], warnings: [], format: nil, headerDamaged: false) }
+        let parts = StatePath(path)
+        guard let dir = try parts.openDirectory() else {
+            return Document(entries: [:], warnings: [], format: nil, headerDamaged: false)
+        }
+        return try loadDocument(in: dir, name: parts.name)
+    }
+
+    static func loadDocument(in dir: DirectoryHandle, name: String) throws -> Document {
+        let path = dir.child(name)
+        let fd: FileDescriptor
+        do {
+            fd = try dir.openFile(name, O_RDONLY)
+        } catch where error.errno == .noSuchFileOrDirectory {
+            return Document(entries: [:], warnings: [], format: nil, headerDamaged: false)
+        }
+        defer { try? fd.close(path: path) }
+        let st = try fd.status(path: path)
+        guard st.kind == .regular else { throw StateError.notRegularFile(path: path) }
+        let bytes = try read(fd, size: Int(st.size), path: path)
+        let decoded = StateCodec.decode(bytes, path: path)
+        return Document(entries: decoded.entries, warnings: decoded.warnings, format: decoded.format,
+                        headerDamaged: decoded.headerDamaged)
+    }
+
+    /// Writes the state file in full: a temporary `.rotatectl-state.XXXXXXXX` beside it
+    /// (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600), `fsync`, `rename` over the old file, `fsync` of the
+    /// directory. Creates the directory (0700) if missing. Either the old or the new file is there
+    /// afterwards, never a mix, and no temporary file is left behind.
+    public static func save(_ entries: [String: Int64], path: String, format: StateFormat = .rotatectl) throws(SystemError) {
+        if StatePath.isDiscarded(path) { return }
+        let parts = StatePath(path)
+        let dir = try parts.openOrCreateDirectory()
+        try save(entries, in: dir, name: parts.name, format: format)
+    }
+
+    static func save(_ entries: [String: Int64], in dir: DirectoryHandle, name: String, format: StateFormat) throws(SystemError) {
+        let bytes = StateCodec.encode(entries, format: format)
+        let (tempName, fd) = try createTemporary(in: dir)
+        let tempPath = dir.child(tempName)
+        do throws(SystemError) {
+            try fd.setMode(0o600, path: tempPath)
+            try write(bytes, to: fd, path: tempPath)
+            try fd.sync(path: tempPath)
+        } catch {
+            try? fd.close(path: tempPath)
+            try? dir.remove(tempName)
+            throw error
+        }
+        do throws(SystemError) {
+            try fd.close(path: tempPath)
+            try dir.replace(name, with: tempName)
+        } catch {
+            try? dir.remove(tempName)
+            throw error
+        }
+        try dir.sync()
+    }
+
+    /// A new temporary file beside the state file, retrying on a name already taken.
+    static func createTemporary(in dir: DirectoryHandle) throws(SystemError) -> (String, FileDescriptor) {
+        var attempt = 0
+        while true {
+            let name = ".rotatectl-state." + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            do {
+                return (name, try dir.createExclusive(name))
+            } catch where error.errno == .fileExists && attempt < 100 {
+                attempt += 1
+            }
+        }
+    }
+
+    /// Locks the state (`StateLock`), reads it, lets `body` change the entries, and writes it back if
+    /// anything changed; then unlocks. `body` sees what is on disk at that moment, so two runs that
+    /// each set their own logs' entries both keep them. The file keeps its layout (a logrotate
+    /// `status` file stays readable by logrotate); new files are written in rotatectl's. A file with a
+    /// damaged header is kept as `NAME.damaged` before being replaced. Returns the load warnings.
+    @discardableResult
+    public static func update(path: String, timeout: Double? = nil,
+                              _ body: (inout [String: Int64]) throws -> Void) throws -> [String] {
+        if StatePath.isDiscarded(path) {
+            var scratch: [String: Int64] = [:]
+            try body(&scratch)
+            return []
+        }
+        let parts = StatePath(path)
+        let lock = try StateLock.acquire(statePath: path, timeout: timeout)
+        defer { lock.release() }
+        let dir = lock.directory
+        let doc = try loadDocument(in: dir, name: parts.name)
+        var entries = doc.entries
+        try body(&entries)
+        let exists = try dir.status(parts.name) != nil
+        guard entries != doc.entries || !exists else { return doc.warnings }
+        var warnings = doc.warnings
+        if doc.headerDamaged {
+            let keep = parts.name + ".damaged"
+            try dir.remove(keep)
+            try dir.rename(parts.name, to: dir, as: keep)
+            warnings.append("\(dir.child(parts.name)): damaged state file kept as \(dir.child(keep))")
+        }
+        try save(entries, in: dir, name: parts.name, format: doc.format ?? .rotatectl)
+        return warnings
+    }
+
+    /// The whole file in one `pread` loop.
+    static func read(_ fd: FileDescriptor, size: Int, path: String) throws(SystemError) -> [UInt8] {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 1)
+        defer { buffer.deallocate() }
+        let count = try fd.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]), at: 0, path: path)
+        return Array(buffer[0..<count])
+    }
+
+    /// All of `bytes` in one `write` loop.
+    static func write(_ bytes: [UInt8], to fd: FileDescriptor, path: String) throws(SystemError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        defer { buffer.deallocate() }
+        buffer.copyBytes(from: bytes)
+        try fd.writeFully(UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count]), path: path)
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+import SystemPackage
+
+extension DirectoryHandle {
+    /// Opens `name` read-only following a symbolic link, as configuration files may be links:
+    /// `openat(O_RDONLY|O_NONBLOCK|O_CLOEXEC)`. `O_NONBLOCK` keeps a FIFO from blocking the open; the
+    /// caller checks the kind with `fstat` before reading.
+    public func openReadingFollowing(_ name: String) throws(SystemError) -> FileDescriptor {
+        let flags = O_RDONLY | O_NONBLOCK | rotatectl_o_cloexec()
+        let fd = try system_call("openat", child(name)) { openat(self.fd, name, flags) }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// The same for a path, absolute or relative to the working directory: `open(O_RDONLY|O_NONBLOCK|O_CLOEXEC)`.
+    public static func openReadingFollowing(path: String) throws(SystemError) -> FileDescriptor {
+        let flags = O_RDONLY | O_NONBLOCK | rotatectl_o_cloexec()
+        let fd = try system_call("open", path) { Glibc.open(path, flags) }
+        return FileDescriptor(rawValue: fd)
+    }
+}
