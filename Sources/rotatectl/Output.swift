@@ -36,8 +36,13 @@ struct Output: Sendable {
     }
 
     static func stderr(_ line: String) {
-        let text = line + "\n"
-        _ = text.withCString { fputs($0, Glibc.stderr) }
+        let bytes = Array((line + "\n").utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + done, bytes.count - done) }
+            if n <= 0 { break }
+            done += n
+        }
     }
 }
 

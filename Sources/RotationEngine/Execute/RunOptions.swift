@@ -15,6 +15,6 @@ public struct RunOptions: Sendable {
     public var asRoot = getuid() == 0
     /// The run's clock; nil for the real one.
     public var now: Int64? = nil
-    public var timeZone: any TimeZoneRule = LocalTime()
+    public var timeZone: any TimeZoneRule = LocalTimeZone()
     public init() {}
 }

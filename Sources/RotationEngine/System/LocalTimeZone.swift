@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The C library's local time zone (`localtime_r`, `mktime`), as logrotate uses it.
-public struct LocalTime: TimeZoneRule {
+public struct LocalTimeZone: TimeZoneRule {
     public init() {}
     public func civil(_ epoch: Int64) -> CivilTime {
         var t = time_t(epoch)

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CRotatectlShim
+
+/// Gathers `rotatectl status`: the planner's decisions on a fresh snapshot (without `--force`), each
+/// log's generations, and whether its directory has an unfinished journal or a held lock. Read-only.
+public struct StatusCollector {
+    public var statePath: String
+    public var now: Int64?
+    public init(statePath: String, now: Int64? = nil) { self.statePath = statePath; self.now = now }
+
+    public func collect(_ configuration: Configuration) -> StatusReport {
+        let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
+        let snapshot = SnapshotReader().read(sets)
+        let state = StateStore.load(path: statePath).entries
+        let planner = Planner(PlannerInput(logSets: sets, snapshot: snapshot, state: state,
+                                           now: now ?? Int64(time(nil)), timeZone: LocalTimeZone(), asRoot: getuid() == 0))
+        var report = StatusReport()
+        var locks: [String: (Bool, Int32?)] = [:]
+        for config in sets {
+            let name = config.patterns.joined(separator: " ")
+            let (paths, unmatched) = planner.files(of: config)
+            for path in paths + (config.missingOK ? [] : unmatched) {
+                let (decision, st) = planner.decide(path, config)
+                let gens = planner.generations(of: path, config)
+                let dir = PathName.split(path).0
+                if locks[dir] == nil { locks[dir] = lockState(dir) }
+                let last = state[path]
+                report.logs.append(LogStatus(
+                    set: name, path: path, exists: st != nil, size: st?.size ?? 0, lastRotated: last,
+                    due: decision.rotate, reason: decision.reason,
+                    nextDue: planner.nextDue(config, last: last ?? planner.input.now),
+                    generations: gens.map(\.0), generationBytes: gens.reduce(0) { $0 + $1.1.size },
+                    cap: config.maxTotalSize,
+                    journalPending: snapshot.directories[dir]?[JournalFile.name] != nil,
+                    lockHolder: locks[dir]?.1, lockHeld: locks[dir]?.0 ?? false, error: decision.error))
+            }
+        }
+        return report
+    }
+
+    /// Whether another process holds the directory's lock (`F_OFD_GETLK`), and the pid it wrote.
+    func lockState(_ dir: String) -> (Bool, Int32?) {
+        guard let handle = try? DirectoryHandle.open(dir, followLast: true),
+              let st = try? handle.status(DirectoryLock.fileName), st.kind == .regular,
+              let fd = try? handle.openFile(DirectoryLock.fileName, O_RDONLY) else { return (false, nil) }
+        defer { _ = try? fd.close() }
+        var holder: pid_t = 0
+        guard rotatectl_ofd_getlk(fd.rawValue, &holder) == 1 else { return (false, nil) }
+        let text = (try? fd.read(upTo: 64, at: 0, path: dir)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return (true, text.split(separator: " ").first.flatMap { Int32($0) })
+    }
+}

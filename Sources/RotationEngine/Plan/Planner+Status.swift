@@ -1,0 +1,41 @@
+extension Planner {
+    /// The next time a time-based trigger fires after `last` (logrotate's calendar rules), or nil for
+    /// size-only sets.
+    public func nextDue(_ c: LogSetConfig, last: Int64) -> Int64? {
+        guard c.size == nil, let f = c.frequency else { return nil }
+        let tz = input.timeZone
+        let l = tz.civil(last)
+        switch f {
+        case .hourly:
+            return tz.epoch(CivilTime(year: l.year, month: l.month, day: l.day, hour: l.hour)) + 3600
+        case .daily:
+            let d = CivilTime.date(dayNumber: l.dayNumber + 1)
+            return tz.epoch(CivilTime(year: d.year, month: d.month, day: d.day))
+        case .weekly(let weekday):
+            var n = l.dayNumber + 1
+            while n - l.dayNumber < 7 && (weekday == 7 || CivilTime.weekday(n) != weekday) { n += 1 }
+            let d = CivilTime.date(dayNumber: n)
+            return tz.epoch(CivilTime(year: d.year, month: d.month, day: d.day))
+        case .monthly:
+            return tz.epoch(CivilTime(year: l.month == 12 ? l.year + 1 : l.year, month: l.month == 12 ? 1 : l.month + 1, day: 1))
+        case .yearly:
+            return tz.epoch(CivilTime(year: l.year + 1, month: 1, day: 1))
+        }
+    }
+
+    /// The rotated generations of a log that exist now, newest first by modification time.
+    public func generations(of path: String, _ c: LogSetConfig) -> [(String, FileStatus)] {
+        let (logDir, logName) = PathName.split(path)
+        var dir = logDir
+        if let old = c.oldDir { dir = PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old)) }
+        var base = logName
+        if let add = c.addExtension, base.hasSuffix(add), base.count > add.count { base.removeLast(add.count) }
+        if let ext = c.extension_, base.hasSuffix(ext), base.count > ext.count { base.removeLast(ext.count) }
+        guard let listing = input.snapshot.directories[dir] else { return [] }
+        let sep = c.dateExt ? "" : "."
+        return listing.filter { name, st in
+            name != logName && name.hasPrefix(base + sep) && st.kind == .regular && !name.hasPrefix(".rotatectl")
+                && (c.dateExt || name.dropFirst(base.count + 1).first?.isNumber == true)
+        }.map { (PathName.join(dir, $0.key), $0.value) }.sorted { $0.1.modified > $1.1.modified }
+    }
+}
