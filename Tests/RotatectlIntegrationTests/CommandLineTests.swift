@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// The command-line contract of rotatectl(8), exercised on the built binary.
+@Suite struct CommandLineTests {
+    @Test func versionAndHelp() {
+        let v = Harness.rotatectl(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.contains("0.1.0"))
+        let h = Harness.rotatectl(["--help"])
+        #expect(h.status == 0)
+        for sub in ["run", "check", "status", "lock"] { #expect(h.stdout.contains(sub)) }
+    }
+
+    @Test func usageErrorsExit64() {
+        #expect(Harness.rotatectl(["run", "--no-such-option"]).status == 64)
+        #expect(Harness.rotatectl(["run", "--jobs", "0", "/dev/null"]).status == 64)
+        #expect(Harness.rotatectl(["lock", "/tmp"]).status == 64)
+        #expect(Harness.rotatectl(["frobnicate-not-a-file-\(getpid())", "--wait", "x"]).status == 64)
+    }
+
+    @Test func runIsTheDefaultAndRotates() {
+        let t = TempTree()
+        t.write("a.log", Harness.lines("a", 1...100))
+        let conf = t.config("@DIR@/a.log {\n rotate 2\n}\n")
+        let r = Harness.rotatectl(["--force", "-s", t.url("state"), conf])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.read("a.log.1") == Harness.lines("a", 1...100))
+        #expect(!t.exists("a.log"))
+        #expect(r.stdout.contains("rename \(t.url("a.log")) -> \(t.url("a.log.1"))"))
+    }
+
+    @Test func dryRunChangesNothingAndTakesNoLock() {
+        let t = TempTree()
+        t.write("a.log", Harness.lines("a", 1...10))
+        let conf = t.config("@DIR@/a.log {\n rotate 2\n compress\n create 0640\n}\n")
+        let before = t.names()
+        let r = Harness.rotatectl(["run", "-n", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.names() == before)
+        #expect(!t.exists(".rotatectl.lock"))
+        #expect(r.stdout.contains("rename \(t.url("a.log")) -> \(t.url("a.log.1"))"))
+        #expect(r.stdout.contains("create \(t.url("a.log")) mode 640"))
+        #expect(r.stdout.contains("compress \(t.url("a.log.1")) -> \(t.url("a.log.1.gz"))"))
+        let d = Harness.rotatectl(["run", "-d", "--force", "-s", t.url("state"), conf])
+        #expect(d.stdout == r.stdout)
+    }
+
+    @Test func checkReportsEveryErrorWithLines() {
+        let t = TempTree()
+        let conf = t.config("@DIR@/a.log {\n rotate x\n frobnicate\n compress\n}\n")
+        let r = Harness.rotatectl(["check", conf])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(conf):2"))
+        #expect(r.stderr.contains("\(conf):3"))
+        let ok = t.config("@DIR@/a.log {\n rotate 3\n}\n", name: "ok.conf")
+        let good = Harness.rotatectl(["check", ok])
+        #expect(good.status == 0, "\(good.stderr)")
+    }
+
+    @Test func brokenFileIsSkippedWholeOthersStillRotate() {
+        let t = TempTree()
+        t.write("a.log", "a\n")
+        t.write("b.log", "b\n")
+        let dir = t.url("conf.d")
+        mkdir(dir, 0o755)
+        t.config("@DIR@/a.log {\n rotate 1\n}\n", name: "conf.d/a")
+        t.config("@DIR@/b.log {\n rotate 1\n nonsense here\n}\n", name: "conf.d/b")
+        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), dir])
+        #expect(r.status == 2)
+        #expect(t.exists("a.log.1"))
+        #expect(t.exists("b.log") && !t.exists("b.log.1"))
+    }
+
+    @Test func missingLogExits1OthersStillRotate() {
+        let t = TempTree()
+        t.write("b.log", "b\n")
+        let conf = t.config("@DIR@/missing.log {\n rotate 1\n}\n@DIR@/b.log {\n rotate 1\n}\n")
+        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("missing.log"))
+        #expect(t.exists("b.log.1"))
+    }
+
+    @Test func busyLockExits3AndChangesNothing() throws {
+        let t = TempTree()
+        t.write("a.log", "a\n")
+        let conf = t.config("@DIR@/a.log {\n rotate 1\n}\n")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: Harness.binary)
+        holder.arguments = ["lock", t.path, "--", "/bin/sh", "-c", "touch \(t.url("held")); sleep 2"]
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        for _ in 0..<200 where !t.exists("held") { usleep(20_000) }
+        let r = Harness.rotatectl(["run", "--force", "--wait", "0", "-s", t.url("state"), conf])
+        #expect(r.status == 3)
+        #expect(t.exists("a.log") && !t.exists("a.log.1"))
+        #expect(r.stderr.contains("lock"))
+    }
+
+    @Test func lockExitsWithItsCommandsStatus() {
+        let t = TempTree()
+        #expect(Harness.rotatectl(["lock", t.path, "--", "/bin/sh", "-c", "exit 7"]).status == 7)
+        #expect(Harness.rotatectl(["lock", t.path, "--", "/bin/true"]).status == 0)
+    }
+
+    @Test func nestedRunFailsAtOnce() {
+        let t = TempTree()
+        t.write("a.log", "a\n")
+        let conf = t.config("@DIR@/a.log {\n rotate 1\n}\n")
+        let start = Date()
+        let r = Harness.rotatectl(["lock", t.path, "--", Harness.binary, "run", "--force", "--wait", "30",
+                                   "-s", t.url("state"), conf])
+        #expect(r.status == 3)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(r.stderr.contains("already locked"))
+    }
+
+    @Test func jsonReportParses() throws {
+        let t = TempTree()
+        t.write("a.log", Harness.lines("a", 1...1000))
+        let conf = t.config("@DIR@/a.log {\n rotate 2\n compress\n}\n")
+        let r = Harness.rotatectl(["run", "--json", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(doc["schema"] as? Int == 1)
+        #expect(doc["exit_status"] as? Int == 0)
+        let events = try #require(doc["events"] as? [[String: Any]])
+        let compress = try #require(events.first { $0["action"] as? String == "compress" })
+        #expect(compress["bytes_before"] as? Int == Harness.lines("a", 1...1000).utf8.count)
+        #expect((compress["bytes_after"] as? Int ?? 0) > 0)
+    }
+}
