@@ -1,4 +1,18 @@
 extension Runner {
+    /// Before planning: every directory of the snapshot that holds a journal is locked and its journal
+    /// finished, so the plan starts from a completed state. Returns whether anything was recovered.
+    func recoverFirst(_ snapshot: Snapshot) -> Bool {
+        var recovered = false
+        for (dir, entries) in snapshot.directories.sorted(by: { $0.key < $1.key }) where entries[JournalFile.name] != nil {
+            let pseudo = SetPlan(index: -1, name: "recovery", location: "", directories: [dir])
+            guard var held = lock(pseudo) else { continue }
+            recoverJournals(held)
+            release(&held)
+            recovered = true
+        }
+        return recovered
+    }
+
     /// Finishes journals left by a run that stopped midway, in every directory just locked: replays the
     /// steps of each unit not cancelled (each recognises itself as done), saves their state entries, and
     /// removes the journal. A journal that never completed a block was never acted on and is removed.
@@ -13,6 +27,8 @@ extension Runner {
             }
             guard let (blocks, problem) = contents else { continue }
             if let problem { emit(RunEvent(.warning, "\(journal.path): \(problem)")) }
+            recovering = true
+            defer { recovering = false }
             var cancelled = Set<Int>()
             for case .cancel(let id) in blocks { cancelled.insert(id) }
             var marks: [StateMark] = []

@@ -40,6 +40,8 @@ extension Runner {
                               seconds: monotonicSeconds() - started))
             case .alreadyDone:
                 if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): already done")) }
+            case .skipped(let why) where recovering:
+                if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): not replayed: \(why)")) }
             case .skipped(let why):
                 emit(RunEvent(.warning, set: set, "\(step.summary): skipped: \(why)", action: step.kindName, path: step.primaryPath))
             }

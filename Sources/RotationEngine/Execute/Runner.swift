@@ -17,6 +17,8 @@ public final class Runner {
     let directories = DirectoryCache()
     lazy var steps = StepExecutor(directories: directories, logger: logger)
     var now: Int64 = 0
+    /// Replaying a journal: steps the file system shows as moot are expected, not warnings.
+    var recovering = false
 
     public init(options: RunOptions, logger: Logger? = nil, observer: @escaping (RunEvent) -> Void = { _ in }) {
         self.options = options
@@ -42,7 +44,8 @@ public final class Runner {
         let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
         let (state, warnings) = StateStore.load(path: options.statePath)
         for w in warnings { emit(RunEvent(.warning, w)) }
-        let snapshot = SnapshotReader().read(sets)
+        var snapshot = SnapshotReader().read(sets)
+        if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
         let plans = Planner(input(sets, snapshot, state)).plan()
         for plan in plans {
             let config = sets[plan.index]

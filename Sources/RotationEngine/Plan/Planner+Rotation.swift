@@ -35,13 +35,15 @@ extension Planner {
         let compext = c.compress ? c.effectiveCompressExtension : ""
         let at = { (name: String) in PathName.join(targetDir, name) }
 
-        func compressLeftover(_ name: String) -> PlanFailure? {
+        // An uncompressed generation left by delaycompress or by an interrupted run is compressed in the
+        // finish phase, after the chain has moved it: a compressed output is never renamed in the same run,
+        // so every step stays recognisable as done from the names and inodes on disk.
+        var leftovers: [String] = []
+        func checkLeftover(_ name: String) -> PlanFailure? {
             guard c.compress, names[name] != nil else { return nil }
             if names[name + compext] != nil {
                 return PlanFailure(message: "\(at(name)): both it and \(at(name + compext)) exist; resolve by hand")
             }
-            steps.append(.compress(source: at(name), destination: at(name + compext)))
-            names[name + compext] = names.removeValue(forKey: name)
             return nil
         }
         func expired(_ s: FileStatus) -> Bool {
@@ -71,13 +73,15 @@ extension Planner {
                 guard rest.hasSuffix(fileext) else { return false }
                 return format.matches(rest.dropLast(fileext.count))
             }
-            for name in names.keys.sorted() where isGeneration(name, compressed: false) && name != logName {
-                if let failure = compressLeftover(name) { return .failure(failure) }
+            for name in names.keys.sorted() where c.compress && isGeneration(name, compressed: false) && name != logName {
+                if let failure = checkLeftover(name) { return .failure(failure) }
+                leftovers.append(name)
             }
             if names[rotatedName] != nil || names[rotatedName + compext] != nil {
                 return .failure(PlanFailure(message: "\(path): destination \(at(rotatedName + compext)) already exists, skipping rotation"))
             }
-            let old = names.keys.filter { $0 != logName && isGeneration($0, compressed: !compext.isEmpty) }.sorted()
+            let old = names.keys.filter { $0 != logName && (isGeneration($0, compressed: !compext.isEmpty) || leftovers.contains($0)) }
+                .sorted { ($0.hasSuffix(compext) ? String($0.dropLast(compext.count)) : $0) < ($1.hasSuffix(compext) ? String($1.dropLast(compext.count)) : $1) }
             let keep = c.rotate == 0 ? 1 : c.rotate
             for (i, name) in old.enumerated() {
                 guard let s = names[name] else { continue }
@@ -85,6 +89,9 @@ extension Planner {
                 if beyond || expired(s) {
                     finish.append(.remove(path: at(name), inode: s.inode, reason: beyond ? "beyond rotate \(c.rotate)" : "older than maxage \(c.maxAge ?? 0) days"))
                     removals.insert(at(name))
+                } else if leftovers.contains(name) {
+                    finish.append(.compress(source: at(name), destination: at(name + compext)))
+                    generations.insert(at(name + compext), at: 0)
                 } else {
                     generations.insert(at(name), at: 0)
                 }
@@ -106,12 +113,18 @@ extension Planner {
             let top = c.start + count - 1
             if top >= c.start {
                 for i in c.start...top {
-                    if let failure = compressLeftover(gen(i)) { return .failure(failure) }
+                    if let failure = checkLeftover(gen(i)) { return .failure(failure) }
                 }
             }
+            var moved: [Int] = []   // indexes (after the shift) of uncompressed leftovers
             if top >= c.start {
                 for i in stride(from: top, through: c.start, by: -1) {
-                    let src = gen(i) + compext
+                    var src = gen(i) + compext
+                    var suffix = compext
+                    if names[src] == nil && c.compress && names[gen(i)] != nil {
+                        src = gen(i)
+                        suffix = ""
+                    }
                     guard let s = names[src] else { continue }
                     if expired(s) {
                         steps.append(.remove(path: at(src), inode: s.inode, reason: "older than maxage \(c.maxAge ?? 0) days"))
@@ -119,14 +132,18 @@ extension Planner {
                         names[src] = nil
                         continue
                     }
-                    let dst = gen(i + 1) + compext
-                    if let d = names[dst] {
-                        steps.append(.remove(path: at(dst), inode: d.inode, reason: "beyond rotate \(c.rotate)"))
-                        removals.insert(at(dst))
+                    let dst = gen(i + 1) + suffix
+                    for existing in Set([gen(i + 1) + compext, gen(i + 1)]) {
+                        if let d = names[existing] {
+                            steps.append(.remove(path: at(existing), inode: d.inode, reason: "beyond rotate \(c.rotate)"))
+                            removals.insert(at(existing))
+                            names[existing] = nil
+                        }
                     }
                     steps.append(.rename(from: at(src), to: at(dst), inode: s.inode))
                     names[dst] = s
                     names[src] = nil
+                    if suffix.isEmpty && c.compress { moved.append(i + 1) }
                 }
             }
             rotatedName = gen(c.start)
@@ -141,8 +158,13 @@ extension Planner {
                     removals.insert(at(name))
                 }
             }
+            for j in moved.sorted() where c.rotate == -1 || j < c.start + count {
+                finish.append(.compress(source: at(gen(j)), destination: at(gen(j) + compext)))
+            }
             if c.rotate != 0 && top > c.start {
-                for i in (c.start + 1)...top where names[gen(i) + compext] != nil { generations.append(at(gen(i) + compext)) }
+                for i in (c.start + 1)...top where names[gen(i) + compext] != nil || moved.contains(i) {
+                    generations.append(at(gen(i) + compext))
+                }
             }
         }
         let rotatedPath = at(rotatedName)
