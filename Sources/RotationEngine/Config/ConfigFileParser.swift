@@ -110,7 +110,8 @@ struct ConfigFileParser {
         var quote: UInt8? = nil
         var atLineStart = false
         func flush() {
-            if hasWord { words.append(String(decoding: word, as: UTF8.self)) }
+            // popt drops empty words, so `""` names nothing.
+            if hasWord && !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
             word = []
             hasWord = false
         }
