@@ -141,3 +141,38 @@ import Testing
         #expect(e.errors.isEmpty && e.diagnostics.first?.message.contains("potentially dangerous mode") == true)
     }
 }
+
+@Suite("ConfigParser include semantics") struct ConfigIncludeSemanticsTests {
+    @Test func globalsOfADirectoryFileReachTheFollowingFiles() throws {
+        let dir = try ConfigTempDir()
+        try dir.write("d/a", "compress\n/var/log/a {\n}\n")
+        try dir.write("d/b", "/var/log/b {\n}\n")
+        let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/d"])
+        #expect(c.logSets.map(\.compress) == [true, true])
+    }
+
+    @Test func tabooChangesLastForTheWholeRun() throws {
+        let dir = try ConfigTempDir()
+        try dir.write("first.conf", "tabooext + .local\n")
+        try dir.write("d/x.local", "/var/log/x {\n}\n")
+        try dir.write("d/y", "/var/log/y {\n}\n")
+        let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/first.conf", dir.path + "/d"])
+        #expect(c.logSets.map(\.patterns) == [["/var/log/y"]])
+    }
+
+    @Test func oversizedFileIsRefused() throws {
+        let dir = try ConfigTempDir()
+        let big = try dir.write("big.conf", String(repeating: "#", count: ConfigParseSession.maxFileSize + 1))
+        let c = ConfigParser(asRoot: false).parse(paths: [big])
+        #expect(c.errors.first?.message.contains("too large") == true)
+        #expect(c.brokenFiles == [big])
+    }
+
+    @Test func namedPipeGivenDirectlyIsSkippedWithAWarning() throws {
+        let dir = try ConfigTempDir()
+        #expect(mkfifo(dir.path + "/pipe", 0o644) == 0)
+        let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/pipe"])
+        #expect(c.errors.isEmpty)
+        #expect(c.diagnostics.first?.message.contains("not a regular file") == true)
+    }
+}

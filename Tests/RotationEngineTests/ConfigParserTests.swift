@@ -316,3 +316,66 @@ import Testing
         #expect(c.logSets.isEmpty && c.diagnostics.isEmpty && c.filesRead == ["/x/empty.conf"])
     }
 }
+
+@Suite("ConfigParser lexical details") struct ConfigLexicalTests {
+    @Test func scriptKeywordLineAndEndscriptFollowedByBrace() throws {
+        let c = ConfigTest.parse("/var/log/a {\n  postrotate echo hi\n    more\n  endscript }\n/var/log/b {\n}\n")
+        #expect(c.diagnostics.isEmpty, "\(c.diagnostics)")
+        #expect(c.logSets.count == 2)
+        #expect(c.logSets.first?.postRotate?.text == "echo hi\n    more\n")
+    }
+
+    @Test func endscriptMustBeAWord() throws {
+        let c = ConfigTest.parse("/var/log/a {\n  prerotate\n    endscripts are not the end\n  endscript\n}\n")
+        #expect(c.diagnostics.isEmpty)
+        #expect(c.logSets.first?.preRotate?.text == "    endscripts are not the end\n")
+    }
+
+    @Test func deprecatedErrorsDirectiveWarns() {
+        let c = ConfigTest.parse("errors root@localhost\n")
+        #expect(c.errors.isEmpty)
+        #expect(c.diagnostics.first?.message.contains("deprecated") == true)
+    }
+
+    @Test func unknownDirectiveColumn() {
+        let c = ConfigTest.parse("/var/log/a {\n    bogus 1\n}\n")
+        #expect(c.errors.first?.location == RotationEngine.SourceLocation(file: "/etc/test.conf", line: 2, column: 5))
+    }
+
+    @Test func olddirAndPidfileExpandHome() {
+        let home = AccountLookup.currentHome() ?? "?"
+        let s = ConfigTest.block("olddir ~/old\npidfile ~/run/app.pid").set
+        #expect(s?.oldDir == home + "/old")
+        #expect(s?.pidFiles == [home + "/run/app.pid"])
+    }
+
+    @Test func quotedPatternsMayHoldBracesAndHashes() throws {
+        let c = ConfigTest.parse("\"/var/log/{odd}#name.log\" {\n}\n")
+        #expect(c.diagnostics.isEmpty)
+        #expect(c.logSets.first?.patterns == ["/var/log/{odd}#name.log"])
+    }
+
+    @Test func argumentSplittingFollowsPopt() {
+        #expect(ConfigValue.arguments("a  b\t'c d' \"e\\\"f\" g\\ h") == ["a", "b", "c d", "e\"f", "g h"])
+        #expect(ConfigValue.arguments("'a\\b'") == ["a\\b"])
+        #expect(ConfigValue.arguments("\"\" x") == ["x"])
+        #expect(ConfigValue.arguments("'open") == nil)
+        #expect(ConfigValue.arguments("trailing\\") == nil)
+    }
+
+    @Test func integersFollowStrtol() {
+        #expect(ConfigValue.integer("42")?.value == 42)
+        #expect(ConfigValue.integer("0x1F")?.value == 31)
+        #expect(ConfigValue.integer("010")?.value == 8)
+        #expect(ConfigValue.integer("010")?.octal == true)
+        #expect(ConfigValue.integer("07")?.octal == false)
+        #expect(ConfigValue.integer("-1")?.value == -1)
+        #expect(ConfigValue.integer("+3")?.value == 3)
+        #expect(ConfigValue.integer("0")?.value == 0)
+        #expect(ConfigValue.integer("09") == nil)
+        #expect(ConfigValue.integer("0x") == nil)
+        #expect(ConfigValue.integer("") == nil)
+        #expect(ConfigValue.integer("1e3") == nil)
+        #expect(ConfigValue.integer("99999999999999999999") == nil)
+    }
+}

@@ -262,7 +262,6 @@ extension ConfigFileParser {
     private mutating func modeOwnerGroup(_ v: (text: String, location: SourceLocation), for name: String)
         -> (mode: UInt32?, uid: UInt32?, gid: UInt32?)? {
         var words = v.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        if words.first?.hasPrefix("#") == true { words = [] }
         var mode: UInt32? = nil
         var ok = true
         // logrotate's sscanf("%ho …") takes a first word of octal digits as the mode; one of digits that

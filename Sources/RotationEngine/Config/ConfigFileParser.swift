@@ -261,11 +261,9 @@ struct ConfigFileParser {
         while !cursor.atEnd {
             let lineStart = cursor.position
             cursor.skipBlanks()
-            let wordStart = cursor.position
             if cursor.word() == "endscript", cursor.peek.map({ !ConfigCursor.isWordCharacter($0) }) ?? true {
                 return Script(text: text, location: location)
             }
-            cursor.seekWithinLine(to: wordStart)
             cursor.seekWithinLine(to: lineStart)
             text += ConfigCursor.text(cursor.rawRestOfLine()) + "\n"
             cursor.advance()
