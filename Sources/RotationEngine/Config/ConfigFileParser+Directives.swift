@@ -262,11 +262,12 @@ extension ConfigFileParser {
     private mutating func modeOwnerGroup(_ v: (text: String, location: SourceLocation), for name: String)
         -> (mode: UInt32?, uid: UInt32?, gid: UInt32?)? {
         var words = v.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        if words.first?.hasPrefix("#") == true { words = [] }
         var mode: UInt32? = nil
         var ok = true
+        // logrotate's sscanf("%ho …") takes a first word of octal digits as the mode; one of digits that
+        // is not octal is a bad mode when it cannot be a user (leading zero, or three words).
         if let first = words.first, first.allSatisfy({ $0.isASCII && $0.isNumber }),
-           first.hasPrefix("0") || words.count == 3 || words.count == 1 {
+           first.allSatisfy({ $0 <= "7" }) || first.hasPrefix("0") || words.count == 3 {
             if first.allSatisfy({ $0 >= "0" && $0 <= "7" }), let m = UInt32(first, radix: 8), m <= 0o7777 {
                 mode = m
             } else {

@@ -110,7 +110,8 @@ struct ConfigFileParser {
         var quote: UInt8? = nil
         var atLineStart = false
         func flush() {
-            if hasWord { words.append(String(decoding: word, as: UTF8.self)) }
+            // popt drops empty words, so `""` names nothing.
+            if hasWord && !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
             word = []
             hasWord = false
         }
@@ -260,11 +261,9 @@ struct ConfigFileParser {
         while !cursor.atEnd {
             let lineStart = cursor.position
             cursor.skipBlanks()
-            let wordStart = cursor.position
             if cursor.word() == "endscript", cursor.peek.map({ !ConfigCursor.isWordCharacter($0) }) ?? true {
                 return Script(text: text, location: location)
             }
-            cursor.seekWithinLine(to: wordStart)
             cursor.seekWithinLine(to: lineStart)
             text += ConfigCursor.text(cursor.rawRestOfLine()) + "\n"
             cursor.advance()

@@ -57,7 +57,15 @@ final class ConfigParseSession {
         let whereReported = includedFrom ?? SourceLocation(file: path, line: 0)
         do {
             let directory = try DirectoryHandle.open(path, followLast: true)
-            let names = try directory.entries().filter { !taboo.isTaboo($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var names: [String] = []
+            for name in try directory.entries() {
+                if taboo.isTaboo(name) {
+                    if name != "." && name != ".." { logger?.debug("ignoring \(directory.child(name)): taboo name") }
+                } else {
+                    names.append(name)
+                }
+            }
+            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for name in names {
                 readFile(directory.child(name), globals: &globals, includedFrom: includedFrom, inDirectory: true) {
                     () throws(SystemError) -> FileDescriptor in try directory.openReadingFollowing(name)
@@ -105,19 +113,19 @@ final class ConfigParseSession {
         }
         if asRoot {
             if status.mode & 0o022 != 0 {
-                report(ConfigDiagnostic(.error, wholeFile, "refusing \(path): it is writable by group or others (mode \(octalMode(status.mode)))"))
+                report(ConfigDiagnostic(.error, wholeFile, "refused: writable by group or others (mode \(octalMode(status.mode))), as logrotate refuses it"))
                 return
             }
             if status.uid != 0 {
-                report(ConfigDiagnostic(.error, wholeFile, "refusing \(path): it is owned by uid \(status.uid), not root"))
+                report(ConfigDiagnostic(.error, wholeFile, "refused: owned by uid \(status.uid), not root, as logrotate refuses it"))
                 return
             }
             if status.mode & 0o7533 != 0o400 {
-                report(ConfigDiagnostic(.warning, wholeFile, "potentially dangerous mode on \(path): \(octalMode(status.mode))"))
+                report(ConfigDiagnostic(.warning, wholeFile, "potentially dangerous mode \(octalMode(status.mode)) (expected 0644 or stricter, not executable)"))
             }
         }
         if status.size > Int64(Self.maxFileSize) {
-            report(ConfigDiagnostic(.error, wholeFile, "refusing \(path): too large (\(status.size) bytes) to be a configuration file"))
+            report(ConfigDiagnostic(.error, wholeFile, "refused: too large (\(status.size) bytes) to be a configuration file"))
             return
         }
         let bytes: [UInt8]
@@ -126,7 +134,7 @@ final class ConfigParseSession {
             return
         }
         if bytes.count > Self.maxFileSize {
-            report(ConfigDiagnostic(.error, wholeFile, "refusing \(path): too large to be a configuration file"))
+            report(ConfigDiagnostic(.error, wholeFile, "refused: too large to be a configuration file"))
             return
         }
         logger?.debug("reading config file \(path)")

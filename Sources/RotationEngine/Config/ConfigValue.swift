@@ -65,7 +65,7 @@ enum ConfigValue {
     }
 
     /// Splits a line into words the way popt's `poptParseArgvString` does: blanks separate, `'` and `"`
-    /// quote, a backslash escapes the next character. Nil for an unterminated quote or trailing backslash.
+    /// quote, a backslash escapes the next character, empty words are dropped. Nil for an unterminated quote or trailing backslash.
     static func arguments(_ text: String) -> [String]? {
         var words: [String] = []
         var current = ""
@@ -84,7 +84,9 @@ enum ConfigValue {
                     current.append(c)
                 }
             } else if c == " " || c == "\t" || c == "\n" || c == "\r" {
-                if hasWord { words.append(current); current = ""; hasWord = false }
+                if hasWord && !current.isEmpty { words.append(current) }
+                current = ""
+                hasWord = false
             } else if c == "\"" || c == "'" {
                 quote = c
                 hasWord = true
@@ -98,7 +100,7 @@ enum ConfigValue {
             }
         }
         if quote != nil { return nil }
-        if hasWord { words.append(current) }
+        if hasWord && !current.isEmpty { words.append(current) }
         return words
     }
 

@@ -36,7 +36,7 @@ public struct CreateSpec: Sendable, Equatable, Hashable {
 /// Defaults are logrotate 3.21's: size-based at 1 MiB unless a frequency is given, rotate 0, ifempty.
 public struct LogSetConfig: Sendable, Equatable {
     public var patterns: [String] = []
-    /// The `{` line of the block.
+    /// Where the block starts: its first pattern (the `{` may be lines below, after more patterns).
     public var location: SourceLocation = SourceLocation(file: "", line: 0)
     /// The configuration file the block was written in (the same as `location.file`). When it is in
     /// `Configuration.brokenFiles` the set must not be acted on.

@@ -1,6 +1,6 @@
 extension StateCodec {
     /// The latest time logrotate accepts when reading its state (it rejects years after 2100).
-    static let logrotateLatest: Int64 = LocalTime(year: 2100, month: 12, day: 31, hour: 23, minute: 59, second: 59).epoch
+    static let logrotateLatest: Int64 = StateLocalTime(year: 2100, month: 12, day: 31, hour: 23, minute: 59, second: 59).epoch
 
     /// The bytes of a whole state file, entries sorted by path so the file diffs well.
     /// In logrotate's layout, times are clamped into the years logrotate reads (1970...2100) and a
@@ -10,7 +10,7 @@ extension StateCodec {
         out.reserveCapacity(32 + entries.count * 72)
         out.append(contentsOf: format.header)
         out.append(newline)
-        let paths = entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let paths = entries.keys.sorted()
         for path in paths {
             guard var seconds = entries[path] else { continue }
             switch format {
@@ -22,7 +22,7 @@ extension StateCodec {
                 appendRotatectlPath(path, to: &out)
             }
             out.append(space)
-            (LocalTime(epoch: seconds) ?? LocalTime(year: 1970, month: 1, day: 1)).append(to: &out)
+            (StateLocalTime(epoch: seconds) ?? StateLocalTime(year: 1970, month: 1, day: 1)).append(to: &out)
             if format == .rotatectl {
                 out.append(space)
                 out.append(at)
@@ -35,29 +35,34 @@ extension StateCodec {
 
     /// logrotate's escaping: `"` and `\` get a backslash, a newline becomes `\n`.
     static func appendLogrotatePath(_ path: String, to out: inout [UInt8]) {
-        out.append(quote)
-        for c in path.utf8 {
-            switch c {
-            case quote, backslash: out.append(backslash); out.append(c)
-            case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
-            default: out.append(c)
-            }
-        }
-        out.append(quote)
+        appendQuoted(path, escapingControls: false, to: &out)
     }
 
     /// rotatectl's escaping: logrotate's, plus `\t`, `\r` and `\xHH` for other control bytes and DEL.
     static func appendRotatectlPath(_ path: String, to out: inout [UInt8]) {
+        appendQuoted(path, escapingControls: true, to: &out)
+    }
+
+    private static func appendQuoted(_ path: String, escapingControls: Bool, to out: inout [UInt8]) {
         out.append(quote)
-        for c in path.utf8 {
-            switch c {
-            case quote, backslash: out.append(backslash); out.append(c)
-            case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\t"): out.append(backslash); out.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\r"): out.append(backslash); out.append(UInt8(ascii: "r"))
-            case 0..<0x20, 0x7f: escapeHex(c, to: &out)
-            default: out.append(c)
+        var path = path
+        path.withUTF8 { bytes in
+            var clean = 0   // start of the run of bytes that need no escape
+            for i in 0..<bytes.count {
+                let c = bytes[i]
+                let special = c == quote || c == backslash || c == newline || (escapingControls && (c < 0x20 || c == 0x7f))
+                guard special else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<i]))
+                clean = i + 1
+                switch c {
+                case quote, backslash: out.append(backslash); out.append(c)
+                case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\t"): out.append(backslash); out.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\r"): out.append(backslash); out.append(UInt8(ascii: "r"))
+                default: escapeHex(c, to: &out)
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<bytes.count]))
         }
         out.append(quote)
     }
@@ -65,11 +70,12 @@ extension StateCodec {
     static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out.append(contentsOf: digits.reversed())
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -169,7 +169,7 @@ enum StateCodec {
 
     /// logrotate's checks: year 1900 (an old logrotate bug) or 1970...2100, month 1...12, day 0...31,
     /// hour 0...23, minute and second 0...59.
-    static func checkLogrotateRanges(_ d: LocalTime) throws(Damage) {
+    static func checkLogrotateRanges(_ d: StateLocalTime) throws(Damage) {
         guard d.year == 1900 || (1970...2100).contains(d.year) else { throw Damage("bad year \(d.year)") }
         guard (1...12).contains(d.month) else { throw Damage("bad month \(d.month)") }
         guard (0...31).contains(d.day) else { throw Damage("bad day \(d.day)") }
@@ -180,13 +180,15 @@ enum StateCodec {
 
     /// `sscanf(word, "%d-%d-%d-%d:%d:%d")` needing at least three fields, as logrotate does; fields
     /// not given are 0.
-    static func parseDate(_ word: ArraySlice<UInt8>) throws(Damage) -> LocalTime {
-        let separators: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ":")]
+    static let dateSeparators: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ":")]
+
+    static func parseDate(_ word: ArraySlice<UInt8>) throws(Damage) -> StateLocalTime {
         var fields: [Int] = []
+        fields.reserveCapacity(6)
         var i = word.startIndex
         while fields.count < 6 {
             if fields.count > 0 {
-                guard i < word.endIndex, word[i] == separators[fields.count - 1] else { break }
+                guard i < word.endIndex, word[i] == dateSeparators[fields.count - 1] else { break }
                 i += 1
             }
             while i < word.endIndex, isSpace(word[i]) { i += 1 }
@@ -208,7 +210,7 @@ enum StateCodec {
         }
         guard fields.count >= 3 else { throw Damage("bad date '\(printable(word))'") }
         while fields.count < 6 { fields.append(0) }
-        return LocalTime(year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
+        return StateLocalTime(year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
     }
 
     // MARK: rotatectl's layout
@@ -220,6 +222,10 @@ enum StateCodec {
         i += 1
         var pathBytes: [UInt8] = []
         var closed = false
+        // Most paths need no escapes: take the run up to the first quote or backslash in one go.
+        let run = line[i...].firstIndex(where: { $0 == quote || $0 == backslash }) ?? line.endIndex
+        pathBytes.append(contentsOf: line[i..<run])
+        i = run
         while i < line.endIndex {
             let c = line[i]
             i += 1
@@ -244,24 +250,40 @@ enum StateCodec {
         }
         guard closed else { throw Damage("unterminated quote") }
         guard !pathBytes.isEmpty else { throw Damage("empty path") }
-        let rest = line[i...]
-        let words = rest.split(whereSeparator: { isSpace($0) })
-        guard rest.first.map({ isSpace($0) }) == true, (1...2).contains(words.count) else {
-            throw Damage("expected a date and epoch seconds after the path")
-        }
-        let date = try parseDate(words[0])
-        let seconds: Int64
-        if words.count == 2 {
-            let word = words[1]
-            guard word.first == at, let value = Int64(String(decoding: word.dropFirst(), as: UTF8.self)) else {
-                throw Damage("bad epoch seconds '\(printable(word))'")
-            }
-            seconds = value
-        } else {
+        // One or more blanks, the date, then optionally blanks and `@EPOCH`.
+        let dateStart = line[i...].firstIndex(where: { !isSpace($0) }) ?? line.endIndex
+        guard dateStart > i, dateStart < line.endIndex else { throw Damage("expected a date and epoch seconds after the path") }
+        let dateEnd = line[dateStart...].firstIndex(where: { isSpace($0) }) ?? line.endIndex
+        let date = try parseDate(line[dateStart..<dateEnd])
+        let epochStart = line[dateEnd...].firstIndex(where: { !isSpace($0) }) ?? line.endIndex
+        guard epochStart < line.endIndex else {
             try checkLogrotateRanges(date)
-            seconds = date.epoch
+            return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: date.epoch)
         }
+        let word = line[epochStart...]
+        guard let seconds = parseEpoch(word) else { throw Damage("bad epoch seconds '\(printable(word))'") }
         return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: seconds)
+    }
+
+    /// `@-?[0-9]+` to the end of the line (trailing blanks allowed), fitting an Int64.
+    static func parseEpoch(_ word: ArraySlice<UInt8>) -> Int64? {
+        var i = word.startIndex
+        guard i < word.endIndex, word[i] == at else { return nil }
+        i += 1
+        var negative = false
+        if i < word.endIndex, word[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        var value: Int64 = 0
+        var digits = 0
+        while i < word.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(word[i]) {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(word[i] - UInt8(ascii: "0")))
+            guard !o1, !o2 else { return nil }
+            value = a
+            digits += 1
+            i += 1
+        }
+        guard digits > 0, word[i...].allSatisfy({ isSpace($0) }) else { return nil }
+        return negative ? -value : value
     }
 
     // MARK: helpers

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// Broken-down local time, as logrotate writes it in its state file.
-struct LocalTime: Sendable, Equatable {
+/// Broken-down local time, as logrotate writes it in its state file (`localtime_r`/`mktime`).
+struct StateLocalTime: Sendable, Equatable {
     var year: Int
     var month: Int   // 1...12
     var day: Int
@@ -16,7 +16,7 @@ struct LocalTime: Sendable, Equatable {
 
     /// `localtime_r(3)`; nil when the time does not fit a `struct tm`.
     init?(epoch: Int64) {
-        _ = LocalTime.zoneLoaded
+        _ = StateLocalTime.zoneLoaded
         var t = time_t(epoch)
         var tm = Glibc.tm()
         guard localtime_r(&t, &tm) != nil else { return nil }
@@ -35,7 +35,7 @@ struct LocalTime: Sendable, Equatable {
 
     /// `mktime(3)` with `tm_isdst = -1`, letting the C library decide daylight saving, as logrotate does.
     var epoch: Int64 {
-        _ = LocalTime.zoneLoaded
+        _ = StateLocalTime.zoneLoaded
         var tm = Glibc.tm()
         tm.tm_year = Int32(clamping: year - 1900)
         tm.tm_mon = Int32(clamping: month - 1)

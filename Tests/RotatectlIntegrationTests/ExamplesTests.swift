@@ -1,0 +1,357 @@
+import Foundation
+import Testing
+
+/// The example configuration files shipped in examples/, for tests that parse them with the real
+/// parser. Paths are relative to the package root; `ExampleConfigs.path(_:)` makes them absolute.
+enum ExampleConfigs {
+    /// Ready-to-parse configurations (rotatectl.conf includes rotatectl.d relative to itself).
+    static let all: [String] = [
+        "examples/configs/rotatectl.conf",
+        "examples/configs/rotatectl.d/nginx",
+        "examples/configs/rotatectl.d/app-with-pidfile",
+        "examples/configs/rotatectl.d/copytruncate-app",
+    ]
+    /// scripts/demo.sh's configuration: `@DEMO_DIR@` must be replaced by a directory first.
+    static let demoTemplate = "examples/sample/demo.conf"
+    static let demoPlaceholder = "@DEMO_DIR@"
+
+    static func path(_ relative: String) -> String { ExamplesSupport.packageRoot + "/" + relative }
+}
+
+/// Finding the package, the built binary, and running programs.
+enum ExamplesSupport {
+    /// The package root, from this file's place in Tests/RotatectlIntegrationTests.
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The `rotatectl` built beside the test bundle (`.build/<triple>/debug`), else `.build/debug`.
+    static let binary: String = {
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().path
+        for candidate in [bundleDir + "/rotatectl", packageRoot + "/.build/debug/rotatectl"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return packageRoot + "/.build/debug/rotatectl"
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently so a chatty child cannot fill one and block.
+        let errData = LockedData()
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.done { usleep(1000) }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    static func makeTempDir() throws -> String {
+        var template = Array("/tmp/rotatectl-examples-test.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
+            return String(cString: result)
+        }
+        guard let made else { throw CocoaError(.fileWriteUnknown) }
+        return made
+    }
+
+    /// Every path below `dir`, relative to it, sorted; directories end in "/".
+    static func tree(_ dir: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: dir) else { return [] }
+        var paths: [String] = []
+        while let rel = walker.nextObject() as? String {
+            var isDir: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir)
+            paths.append(isDir.boolValue ? rel + "/" : rel)
+        }
+        return paths.sorted()
+    }
+
+    static func read(_ path: String) -> String {
+        (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Whether the binary is the full command line (with subcommands), not the package skeleton's
+    /// placeholder that only prints its name.
+    static var binaryHasCommandLine: Bool {
+        ((try? run(binary, ["--help"]))?.stdout ?? "").contains("SUBCOMMANDS")
+    }
+}
+
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var finished = false
+    func set(_ d: Data) { lock.lock(); data = d; finished = true; lock.unlock() }
+    var done: Bool { lock.lock(); defer { lock.unlock() }; return finished }
+    var value: Data { lock.lock(); defer { lock.unlock() }; return data }
+}
+
+@Suite(.serialized) struct ExamplesTests {
+    let root = ExamplesSupport.packageRoot
+    static let units = ["rotatectl.service", "rotatectl.timer", "rotatectl-hourly.timer"]
+
+    /// `systemd-analyze verify` on copies of the units whose ExecStart names the built binary; clean
+    /// means exit status 0 and not one line of output.
+    func verify(_ dir: String) throws -> ExamplesSupport.Result {
+        try ExamplesSupport.run("/usr/bin/systemd-analyze", ["verify", "--man=no"] + Self.units.map { dir + "/" + $0 })
+    }
+
+    func copyUnits(to dir: String, execStart binary: String) throws {
+        for name in Self.units {
+            let text = ExamplesSupport.read(root + "/examples/systemd/" + name)
+                .replacingOccurrences(of: "/usr/local/sbin/rotatectl", with: binary)
+            try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        }
+    }
+
+    @Test func systemdUnitsPassVerify() throws {
+        let dir = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(FileManager.default.isExecutableFile(atPath: ExamplesSupport.binary))
+        try copyUnits(to: dir, execStart: ExamplesSupport.binary)
+        let result = try verify(dir)
+        #expect(result.status == 0)
+        #expect(result.stdout + result.stderr == "")
+    }
+
+    @Test func verifyReallyCatchesMistakes() throws {
+        // The same check on a unit with a misspelt key and a missing binary must complain, or the
+        // test above proves nothing.
+        let dir = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try copyUnits(to: dir, execStart: dir + "/no-such-rotatectl")
+        let service = dir + "/rotatectl.service"
+        try (ExamplesSupport.read(service) + "Nicenes=19\n").write(toFile: service, atomically: true, encoding: .utf8)
+        let result = try verify(dir)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Nicenes"))
+        #expect(result.stderr.contains("no-such-rotatectl"))
+    }
+
+    @Test func unitsCarryTheOperationalSettings() {
+        let service = ExamplesSupport.read(root + "/examples/systemd/rotatectl.service")
+        for line in ["Type=oneshot", "ExecStart=/usr/local/sbin/rotatectl run /etc/rotatectl.conf", "Nice=19",
+                     "IOSchedulingClass=idle", "CPUSchedulingPolicy=batch", "ProtectSystem=strict",
+                     "ReadWritePaths=/var/log /var/lib/rotatectl", "PrivateTmp=true", "ProtectHome=read-only",
+                     "ProtectKernelTunables=true", "StateDirectory=rotatectl", "SuccessExitStatus=3"] {
+            #expect(service.split(separator: "\n").contains(Substring(line)), "\(line)")
+        }
+        for (name, calendar) in [("rotatectl.timer", "OnCalendar=daily"), ("rotatectl-hourly.timer", "OnCalendar=hourly")] {
+            let timer = ExamplesSupport.read(root + "/examples/systemd/" + name).split(separator: "\n")
+            #expect(timer.contains(Substring(calendar)))
+            #expect(timer.contains("Persistent=true"))
+            #expect(timer.contains { $0.hasPrefix("RandomizedDelaySec=") })
+            #expect(timer.contains("Unit=rotatectl.service"))
+            #expect(timer.contains("WantedBy=timers.target"))
+        }
+    }
+
+    @Test func shellScriptsParseAndAreExecutable() throws {
+        for script in ["scripts/install.sh", "scripts/demo.sh", "examples/cron/rotatectl"] {
+            let path = root + "/" + script
+            #expect(FileManager.default.isExecutableFile(atPath: path), "\(script)")
+            let result = try ExamplesSupport.run("/bin/sh", ["-n", path])
+            #expect(result.status == 0, "\(script): \(result.stderr)")
+        }
+        let cron = ExamplesSupport.read(root + "/examples/cron/rotatectl.cron.d")
+        #expect(cron.contains("root   [ -x /usr/local/sbin/rotatectl ] && nice -n 19 /usr/local/sbin/rotatectl run /etc/rotatectl.conf"))
+    }
+
+    @Test func exampleConfigsExist() {
+        for config in ExampleConfigs.all + [ExampleConfigs.demoTemplate] {
+            #expect(FileManager.default.fileExists(atPath: ExampleConfigs.path(config)), "\(config)")
+        }
+        #expect(ExamplesSupport.read(ExampleConfigs.path(ExampleConfigs.demoTemplate)).contains(ExampleConfigs.demoPlaceholder))
+    }
+
+    /// What a default install into `prefix` must leave, relative to it.
+    func expectedInstall(completions: Bool) -> [String] {
+        var files = [
+            "sbin/rotatectl",
+            "lib/systemd/system/rotatectl.service", "lib/systemd/system/rotatectl.timer",
+            "lib/systemd/system/rotatectl-hourly.timer",
+            "share/doc/rotatectl/MIGRATING.md",
+            "share/doc/rotatectl/examples/rotatectl.conf",
+            "share/doc/rotatectl/examples/rotatectl.d/nginx",
+            "share/doc/rotatectl/examples/rotatectl.d/app-with-pidfile",
+            "share/doc/rotatectl/examples/rotatectl.d/copytruncate-app",
+            "share/doc/rotatectl/examples/cron.daily/rotatectl",
+            "share/doc/rotatectl/examples/cron.d/rotatectl",
+            "share/rotatectl/install-manifest", "share/rotatectl/install-manifest.dirs",
+        ]
+        for page in ["rotatectl.8", "rotatectl.conf.5"] where FileManager.default.fileExists(atPath: root + "/man/" + page) {
+            files.append("share/man/man\(page.suffix(1))/\(page)")
+        }
+        if completions {
+            files += ["share/bash-completion/completions/rotatectl", "share/zsh/site-functions/_rotatectl",
+                      "share/fish/vendor_completions.d/rotatectl.fish"]
+        }
+        return files.sorted()
+    }
+
+    func completionsSupported() -> Bool {
+        ((try? ExamplesSupport.run(ExamplesSupport.binary, ["--generate-completion-script", "bash"]))?.status ?? 1) == 0
+    }
+
+    func install(_ arguments: [String]) throws -> ExamplesSupport.Result {
+        try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--binary", ExamplesSupport.binary] + arguments)
+    }
+
+    @Test func installThenUninstallLeavesExactlyWhatWasThere() throws {
+        let prefix = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: prefix) }
+        // Someone else's file in a directory the install also uses.
+        try FileManager.default.createDirectory(atPath: prefix + "/sbin", withIntermediateDirectories: false)
+        try "#!/bin/sh\n".write(toFile: prefix + "/sbin/other-tool", atomically: true, encoding: .utf8)
+
+        let installed = try install(["--prefix", prefix])
+        #expect(installed.status == 0, "\(installed.stderr)")
+        let files = ExamplesSupport.tree(prefix).filter { !$0.hasSuffix("/") }
+        #expect(files == (expectedInstall(completions: completionsSupported()) + ["sbin/other-tool"]).sorted())
+        #expect(FileManager.default.isExecutableFile(atPath: prefix + "/sbin/rotatectl"))
+        #expect(FileManager.default.contentsEqual(atPath: prefix + "/sbin/rotatectl", andPath: ExamplesSupport.binary))
+
+        // The installed service runs the installed binary, and the installed units verify clean.
+        let service = ExamplesSupport.read(prefix + "/lib/systemd/system/rotatectl.service")
+        #expect(service.contains("\nExecStart=\(prefix)/sbin/rotatectl run /etc/rotatectl.conf\n"))
+        let verified = try verify(prefix + "/lib/systemd/system")
+        #expect(verified.status == 0)
+        #expect(verified.stdout + verified.stderr == "")
+
+        // Installing again over it changes nothing in the result.
+        let again = try install(["--prefix", prefix])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(ExamplesSupport.tree(prefix).filter { !$0.hasSuffix("/") } == files)
+
+        let removed = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall", "--prefix", prefix])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stderr == "")
+        #expect(ExamplesSupport.tree(prefix) == ["sbin/", "sbin/other-tool"])
+    }
+
+    @Test func uninstallKeepsAFileEditedSinceInstall() throws {
+        let prefix = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: prefix) }
+        #expect(try install(["--prefix", prefix, "--no-systemd"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/systemd"))
+        let edited = prefix + "/share/doc/rotatectl/examples/rotatectl.conf"
+        try "# mine now\n".write(toFile: edited, atomically: true, encoding: .utf8)
+        let removed = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall", "--prefix", prefix])
+        #expect(removed.status == 0)
+        #expect(removed.stderr.contains("\(edited) changed since it was installed; kept"))
+        #expect(ExamplesSupport.tree(prefix) == ["share/", "share/doc/", "share/doc/rotatectl/",
+                                                 "share/doc/rotatectl/examples/", "share/doc/rotatectl/examples/rotatectl.conf"])
+    }
+
+    @Test func destdirStagesWithoutLeakingIntoThePaths() throws {
+        let stage = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: stage) }
+        let result = try install(["--destdir", stage + "/root", "--prefix", "/usr"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: stage + "/root/usr/sbin/rotatectl"))
+        let service = ExamplesSupport.read(stage + "/root/usr/lib/systemd/system/rotatectl.service")
+        #expect(service.contains("\nExecStart=/usr/sbin/rotatectl run /etc/rotatectl.conf\n"))
+        let manifest = ExamplesSupport.read(stage + "/root/usr/share/rotatectl/install-manifest")
+        #expect(manifest.contains(" /usr/sbin/rotatectl\n"))
+        #expect(!manifest.contains(stage))
+        let removed = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall",
+                                                          "--destdir", stage + "/root", "--prefix", "/usr"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(ExamplesSupport.tree(stage) == ["root/"])
+    }
+
+    @Test func installRefusesBadArguments() throws {
+        #expect(try install(["--prefix", "relative/dir"]).status != 0)
+        #expect(try install(["--bogus"]).stderr.contains("unknown argument '--bogus'"))
+        let none = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: none) }
+        let result = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall", "--prefix", none])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("nothing to uninstall"))
+    }
+
+    @Test func demoRotatesTheSampleLogs() throws {
+        guard ExamplesSupport.binaryHasCommandLine else {
+            // The package skeleton's placeholder binary: nothing to demonstrate yet.
+            #expect(try ExamplesSupport.run(ExamplesSupport.binary, []).stdout == "rotatectl\n")
+            return
+        }
+        let tmp = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let result = try ExamplesSupport.run("/bin/sh", [root + "/scripts/demo.sh"],
+                                             environment: ["ROTATECTL": ExamplesSupport.binary, "TMPDIR": tmp])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("== before"))
+        #expect(result.stdout.contains("access.log.1.gz"))
+        // The decompressed head of the rotated access log is the sample's first line.
+        let firstAccessLine = ExamplesSupport.read(root + "/examples/sample/access.log").split(separator: "\n").first ?? ""
+        #expect(result.stdout.contains("== first lines of access.log.1.gz, decompressed\n\(firstAccessLine)\n"))
+        #expect(result.stdout.contains("rotatectl state -- version 1"))
+        // The temporary directory is cleaned up.
+        #expect(ExamplesSupport.tree(tmp) == [])
+    }
+
+    /// The demo configuration rotated by rotatectl and by logrotate 3.21 gives the same file names
+    /// with the same contents.
+    @Test func demoMatchesLogrotate() throws {
+        guard ExamplesSupport.binaryHasCommandLine else {
+            #expect(try ExamplesSupport.run(ExamplesSupport.binary, []).stdout == "rotatectl\n")
+            return
+        }
+        let tmp = try ExamplesSupport.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        var outcome: [String: [String: String]] = [:]
+        for tool in ["rotatectl", "logrotate"] {
+            let logs = tmp + "/" + tool
+            try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: false)
+            for name in ["app.log", "app.log.1", "access.log"] {
+                try FileManager.default.copyItem(atPath: root + "/examples/sample/" + name, toPath: logs + "/" + name)
+            }
+            let conf = tmp + "/\(tool).conf"
+            try ExamplesSupport.read(ExampleConfigs.path(ExampleConfigs.demoTemplate))
+                .replacingOccurrences(of: ExampleConfigs.demoPlaceholder, with: logs)
+                .write(toFile: conf, atomically: true, encoding: .utf8)
+            let state = tmp + "/\(tool).state"
+            let run = tool == "rotatectl"
+                ? try ExamplesSupport.run(ExamplesSupport.binary, ["run", "--force", "--state", state, conf])
+                : try ExamplesSupport.run("/usr/sbin/logrotate", ["--force", "--state", state, conf])
+            #expect(run.status == 0, "\(tool): \(run.stderr)")
+            var contents: [String: String] = [:]
+            // rotatectl's lock file stays in the directory by design; it is not a log.
+            for name in ExamplesSupport.tree(logs) where !name.hasPrefix(".rotatectl") {
+                let path = logs + "/" + name
+                contents[name] = name.hasSuffix(".gz")
+                    ? (try ExamplesSupport.run("/bin/gzip", ["-dc", path])).stdout
+                    : ExamplesSupport.read(path)
+            }
+            outcome[tool] = contents
+        }
+        let ours = outcome["rotatectl"] ?? [:], theirs = outcome["logrotate"] ?? [:]
+        #expect(ours.keys.sorted() == theirs.keys.sorted())
+        let differing = Set(ours.keys).union(theirs.keys).filter { ours[$0] != theirs[$0] }.sorted()
+        #expect(differing == [])
+    }
+}
