@@ -43,7 +43,7 @@ let package = Package(
             dependencies: ["RotatectlWriter", .product(name: "Logging", package: "swift-log")],
             path: "examples/writers/swift"
         ),
-        .testTarget(name: "RotationEngineTests", dependencies: ["RotationEngine"]),
+        .testTarget(name: "RotationEngineTests", dependencies: ["RotationEngine"], exclude: ["Fixtures"]),
         .testTarget(
             name: "RotatectlIntegrationTests",
             dependencies: ["RotationEngine", "RotatectlWriter", "rotatectl", "example-writer"]

@@ -1,4 +1,9 @@
 extension Runner {
+    func exists(_ path: String) -> Bool {
+        guard let (dir, name) = try? directories.locate(path) else { return false }
+        return ((try? dir.status(name)) ?? nil) != nil
+    }
+
     /// Before planning: every directory of the snapshot that holds a journal is locked and its journal
     /// finished, so the plan starts from a completed state. Returns whether anything was recovered.
     func recoverFirst(_ snapshot: Snapshot) -> Bool {
@@ -35,7 +40,17 @@ extension Runner {
             var count = 0
             for case .unit(let id, _, let unitSteps, let state) in blocks where !cancelled.contains(id) {
                 let set = "recovery"
+                // A copy whose compressed form already exists was made and compressed: never copy again.
+                var compressed = Set<String>()
+                for case .compress(let source, let destination) in unitSteps where exists(destination) {
+                    compressed.insert(source)
+                }
                 for step in unitSteps {
+                    switch step {
+                    case .copyTruncate(_, let to), .copy(_, let to):
+                        if compressed.contains(to) { continue }
+                    default: break
+                    }
                     if case .awaitWriters(let path) = step {
                         _ = waitForWriters(path, 5, set)
                         continue
