@@ -49,16 +49,16 @@ import Testing
         }
     }
 
-    @Test func waitingProceedsWhenTheOtherProcessDies() async throws {
+    @Test func waitingProceedsWhenTheOtherProcessDies() throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         let holder = try startHolder(scratch)
-        let killer = Task.detached { sleepSeconds(0.3); holder.kill(); holder.wait() }
+        let killer = BackgroundThread { sleepSeconds(0.3); holder.kill(); holder.wait() }
         let start = monotonicNow()
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 10, logger: nil)
         #expect(monotonicNow() - start >= 0.25)
         #expect(lock.isHeld)
-        await killer.value
+        killer.join()
         let fields = scratch.text(DirectoryLock.fileName).split(separator: " ")
         #expect(fields.first.flatMap { Int32($0) } == getpid())
     }

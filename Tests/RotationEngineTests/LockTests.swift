@@ -68,17 +68,17 @@ import Testing
         #expect(waited >= 0.3 && waited < 2)
     }
 
-    @Test func waitingProceedsWhenTheHolderLetsGo() async throws {
+    @Test func waitingProceedsWhenTheHolderLetsGo() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let holder = try #require(RawHolder(scratch, content: "4242 1700000000\n"))
         let fd = holder.fd
-        let releaser = Task.detached { sleepSeconds(0.25); close(fd) }
+        let releaser = BackgroundThread { sleepSeconds(0.25); close(fd) }
         let start = monotonicNow()
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 5, logger: nil)
         #expect(monotonicNow() - start >= 0.2)
         #expect(lock.isHeld)
-        await releaser.value
+        releaser.join()
     }
 
     @Test func secondAcquireInTheSameProcessIsNested() throws {
