@@ -114,19 +114,19 @@ import Testing
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
         let value = DirectoryLock.heldEnvironment(inherited: "7:8")["ROTATECTL_LOCKED_DIRS"] ?? ""
         let keys = LockedDirectories.parse(value)
-        #expect(keys.contains(.init(device: status.device, inode: status.inode)))
-        #expect(keys.contains(.init(device: 7, inode: 8)))
+        #expect(keys.contains(FileKey(device: status.device, inode: status.inode)))
+        #expect(keys.contains(FileKey(device: 7, inode: 8)))
         lock.release()
         let after = LockedDirectories.parse(DirectoryLock.heldEnvironment(inherited: nil)["ROTATECTL_LOCKED_DIRS"])
-        #expect(!after.contains(.init(device: status.device, inode: status.inode)))
+        #expect(!after.contains(FileKey(device: status.device, inode: status.inode)))
     }
 
     @Test func parsesAndFormatsLockedDirs() {
-        #expect(LockedDirectories.parse("1:2:3:4") == [.init(device: 1, inode: 2), .init(device: 3, inode: 4)])
-        #expect(LockedDirectories.parse("1:2:3") == [.init(device: 1, inode: 2)])
+        #expect(LockedDirectories.parse("1:2:3:4") == [FileKey(device: 1, inode: 2), FileKey(device: 3, inode: 4)])
+        #expect(LockedDirectories.parse("1:2:3") == [FileKey(device: 1, inode: 2)])
         #expect(LockedDirectories.parse("x:2::") == [])
         #expect(LockedDirectories.parse(nil) == [])
-        #expect(LockedDirectories.format([.init(device: 3, inode: 4), .init(device: 1, inode: 2)]) == "1:2:3:4")
+        #expect(LockedDirectories.format([FileKey(device: 3, inode: 4), FileKey(device: 1, inode: 2)]) == "1:2:3:4")
     }
 
     @Test func symbolicLinkIsRefused() throws {
