@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CRotatectlShim
+import Logging
+import Synchronization
 import Testing
 @testable import RotationEngine
 
@@ -79,6 +81,22 @@ import Testing
         #expect(monotonicNow() - start >= 0.2)
         #expect(lock.isHeld)
         releaser.join()
+    }
+
+    @Test func waitingLogsWhoHoldsTheLockAndForHowLong() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let since = Int64(wallClockNow()) - 30
+        let holder = try #require(RawHolder(scratch, content: "4242 \(since)\n"))
+        defer { holder.release() }
+        let captured = CapturedLog()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(log: captured) }
+        #expect(throws: LockError.self) { try DirectoryLock.acquire(try scratch.handle(), wait: 0.1, logger: logger) }
+        let messages = captured.messages
+        #expect(messages.count == 1)
+        let message = messages.first ?? ""
+        #expect(message.hasPrefix("info waiting for lock \(scratch.child(DirectoryLock.fileName)) held by pid 4242 for "))
+        #expect(message.hasSuffix(" s"))
     }
 
     @Test func secondAcquireInTheSameProcessIsNested() throws {
@@ -223,5 +241,26 @@ import Testing
                 == "/d/.rotatectl.lock: locked by another rotatectl run (pid 12, since epoch 34)")
         #expect(LockError.hostile(path: "/d/.rotatectl.lock", reason: "it is a FIFO").description
                 == "/d/.rotatectl.lock: refusing lock file: it is a FIFO")
+    }
+}
+
+/// Log lines kept in memory, as "LEVEL MESSAGE".
+final class CapturedLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var messages: [String] { lines.withLock { $0 } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let log: CapturedLog
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let line = event.level.rawValue + " " + event.message.description
+        log.append(line)
     }
 }

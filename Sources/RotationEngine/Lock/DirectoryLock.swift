@@ -28,7 +28,8 @@ public final class DirectoryLock: Sendable {
 
     deinit { release() }
 
-    /// Takes the lock of `dir`, retrying every 50 ms for up to `wait` seconds (0: one try). Fails at once
+    /// Takes the lock of `dir`, retrying every 50 ms for up to `wait` seconds (0: one try; `.infinity`:
+    /// until it gets it), logging at info level who holds it every 5 s. Fails at once
     /// with `.nested` when this process or the rotatectl run that started it holds it already.
     public static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?) throws(LockError) -> DirectoryLock {
         try acquire(dir, wait: wait, logger: logger,
@@ -168,6 +169,7 @@ public final class DirectoryLock: Sendable {
     // MARK: - Locking
 
     private static func waitForLock(_ fd: FileDescriptor, path: String, wait: Double, logger: Logger?) throws(LockError) {
+        let wait = wait.isNaN ? 0 : max(0, wait)   // .infinity waits for ever
         let start = monotonicNow()
         var lastReport = -Double.infinity
         while true {
