@@ -59,6 +59,30 @@ import Testing
         #expect(OpenWriters.find(device: key.device, inode: key.inode).isEmpty)
     }
 
+    @Test func oneSnapshotSeesManyFilesQuickly() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let script = """
+        import os, sys, time
+        fds = [os.open(os.path.join(sys.argv[1], "f%d.log" % i), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+               for i in range(300)]
+        open(os.path.join(sys.argv[1], "ready"), "w").close()
+        time.sleep(30)
+        """
+        scratch.write("hold.py", script)
+        let child = try #require(Child.start([Paths.python, scratch.child("hold.py"), scratch.path]))
+        defer { child.kill(); child.wait() }
+        try #require(eventually { scratch.exists("ready") })
+        let keys = try (0..<300).map { FileKey(try #require(scratch.status("f\($0).log"))) }
+        let start = monotonicNow()
+        let snapshot = OpenWriters.snapshot()
+        let elapsed = monotonicNow() - start
+        #expect(keys.allSatisfy { snapshot.contains($0) })
+        #expect(elapsed < 2, "a snapshot took \(elapsed) s")
+        let writers = OpenWriters.writers(of: Set(keys))
+        #expect(writers.count == 300 && writers.values.allSatisfy { $0.count == 1 && $0[0].append && $0[0].pid == child.pid })
+    }
+
     @Test func waitUntilClosedReturnsWhenTheWriterExits() throws {
         let scratch = Scratch()
         defer { scratch.remove() }
