@@ -15,7 +15,8 @@ public enum ReopenSignal {
 
     /// Installs the handler for `signal` (`sigaction` with `SA_RESTART`, so interrupted calls of the
     /// program resume); installing it twice is harmless. It replaces the signal's default action, which
-    /// for `SIGHUP` would end the program.
+    /// for `SIGHUP` would end the program, and unblocks the signal in the calling thread (threads that
+    /// block it, as some runtimes' worker threads do, leave it to the others).
     public static func install(_ signal: Int32 = SIGHUP) {
         _ = reopenSignalCount.load(ordering: .relaxed)   // initialise the global before a signal can touch it
         installed.withLock { signals in
@@ -29,6 +30,10 @@ public enum ReopenSignal {
             sigemptyset(&action.sa_mask)
             _ = sigaction(signal, &action, nil)
         }
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, signal)
+        _ = pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// How many reopen signals arrived so far.

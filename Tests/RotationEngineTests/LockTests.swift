@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CRotatectlShim
+import Logging
+import Synchronization
 import Testing
 @testable import RotationEngine
 
@@ -68,17 +70,33 @@ import Testing
         #expect(waited >= 0.3 && waited < 2)
     }
 
-    @Test func waitingProceedsWhenTheHolderLetsGo() async throws {
+    @Test func waitingProceedsWhenTheHolderLetsGo() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let holder = try #require(RawHolder(scratch, content: "4242 1700000000\n"))
         let fd = holder.fd
-        let releaser = Task.detached { sleepSeconds(0.25); close(fd) }
+        let releaser = BackgroundThread { sleepSeconds(0.25); close(fd) }
         let start = monotonicNow()
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 5, logger: nil)
         #expect(monotonicNow() - start >= 0.2)
         #expect(lock.isHeld)
-        await releaser.value
+        releaser.join()
+    }
+
+    @Test func waitingLogsWhoHoldsTheLockAndForHowLong() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let since = Int64(wallClockNow()) - 30
+        let holder = try #require(RawHolder(scratch, content: "4242 \(since)\n"))
+        defer { holder.release() }
+        let captured = CapturedLog()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(log: captured) }
+        #expect(throws: LockError.self) { try DirectoryLock.acquire(try scratch.handle(), wait: 0.1, logger: logger) }
+        let messages = captured.messages
+        #expect(messages.count == 1)
+        let message = messages.first ?? ""
+        #expect(message.hasPrefix("info waiting for lock \(scratch.child(DirectoryLock.fileName)) held by pid 4242 for "))
+        #expect(message.hasSuffix(" s"))
     }
 
     @Test func secondAcquireInTheSameProcessIsNested() throws {
@@ -114,19 +132,19 @@ import Testing
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
         let value = DirectoryLock.heldEnvironment(inherited: "7:8")["ROTATECTL_LOCKED_DIRS"] ?? ""
         let keys = LockedDirectories.parse(value)
-        #expect(keys.contains(.init(device: status.device, inode: status.inode)))
-        #expect(keys.contains(.init(device: 7, inode: 8)))
+        #expect(keys.contains(FileKey(device: status.device, inode: status.inode)))
+        #expect(keys.contains(FileKey(device: 7, inode: 8)))
         lock.release()
         let after = LockedDirectories.parse(DirectoryLock.heldEnvironment(inherited: nil)["ROTATECTL_LOCKED_DIRS"])
-        #expect(!after.contains(.init(device: status.device, inode: status.inode)))
+        #expect(!after.contains(FileKey(device: status.device, inode: status.inode)))
     }
 
     @Test func parsesAndFormatsLockedDirs() {
-        #expect(LockedDirectories.parse("1:2:3:4") == [.init(device: 1, inode: 2), .init(device: 3, inode: 4)])
-        #expect(LockedDirectories.parse("1:2:3") == [.init(device: 1, inode: 2)])
+        #expect(LockedDirectories.parse("1:2:3:4") == [FileKey(device: 1, inode: 2), FileKey(device: 3, inode: 4)])
+        #expect(LockedDirectories.parse("1:2:3") == [FileKey(device: 1, inode: 2)])
         #expect(LockedDirectories.parse("x:2::") == [])
         #expect(LockedDirectories.parse(nil) == [])
-        #expect(LockedDirectories.format([.init(device: 3, inode: 4), .init(device: 1, inode: 2)]) == "1:2:3:4")
+        #expect(LockedDirectories.format([FileKey(device: 3, inode: 4), FileKey(device: 1, inode: 2)]) == "1:2:3:4")
     }
 
     @Test func symbolicLinkIsRefused() throws {
@@ -223,5 +241,26 @@ import Testing
                 == "/d/.rotatectl.lock: locked by another rotatectl run (pid 12, since epoch 34)")
         #expect(LockError.hostile(path: "/d/.rotatectl.lock", reason: "it is a FIFO").description
                 == "/d/.rotatectl.lock: refusing lock file: it is a FIFO")
+    }
+}
+
+/// Log lines kept in memory, as "LEVEL MESSAGE".
+final class CapturedLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var messages: [String] { lines.withLock { $0 } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let log: CapturedLog
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let line = event.level.rawValue + " " + event.message.description
+        log.append(line)
     }
 }

@@ -95,6 +95,25 @@ import Testing
         #expect(abs(started - wallClockNow()) < 3)
     }
 
+    @Test func pidFileOthersCouldWriteIsUntrustedForRoot() throws {
+        try #require(geteuid() == 0, "these checks apply to root")
+        let child = try #require(ChildProcess.start(["/bin/sleep", "5"]))   // runs as root
+        defer { child.kill(); child.wait() }
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        scratch.write("app.pid", "\(child.pid)\n")
+        #expect(PidFile.read(scratch.child("app.pid")) == .live(child.pid))
+        try #require(chmod(scratch.child("app.pid"), 0o666) == 0)
+        guard case .untrusted(child.pid, _) = PidFile.read(scratch.child("app.pid")) else {
+            Issue.record("a world-writable pid file was trusted")
+            return
+        }
+        try #require(chmod(scratch.child("app.pid"), 0o644) == 0)
+        try #require(chown(scratch.child("app.pid"), 4321, 4321) == 0)
+        #expect(PidFile.read(scratch.child("app.pid"))
+                == .untrusted(child.pid, reason: "the pid file belongs to uid 4321, the process to uid 0"))
+    }
+
     @Test func fifoIsUnreadableWithoutBlocking() {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }

@@ -4,30 +4,32 @@ import Glibc
 import CRotatectlShim
 import Logging
 import SystemPackage
+import Synchronization
 
 /// The exclusive lock of one log directory, an open-file-description lock (`fcntl(F_OFD_SETLK)`) on
 /// `DIR/.rotatectl.lock`, so two rotatectl runs never rotate the same directory at once. The lock file is
 /// created 0600 if missing and never replaced or removed; the holder writes `PID EPOCH\n` (its pid and the
 /// second it took the lock) into it so a waiting run can say who holds it. Released by `release()` or
 /// when the object goes away, and by the kernel when the process dies.
-public final class DirectoryLock: @unchecked Sendable {
+public final class DirectoryLock: Sendable {
     public static let fileName = ".rotatectl.lock"
     /// How often a waiting `acquire` retries.
     static let pollInterval = 0.05
 
     public let path: String
-    let key: LockedDirectories.DirectoryKey
-    private var descriptor: FileDescriptor?
+    let key: FileKey
+    private let descriptor: Mutex<FileDescriptor?>
 
-    private init(path: String, key: LockedDirectories.DirectoryKey, descriptor: FileDescriptor) {
+    private init(path: String, key: FileKey, descriptor: FileDescriptor) {
         self.path = path
         self.key = key
-        self.descriptor = descriptor
+        self.descriptor = Mutex(descriptor)
     }
 
     deinit { release() }
 
-    /// Takes the lock of `dir`, retrying every 50 ms for up to `wait` seconds (0: one try). Fails at once
+    /// Takes the lock of `dir`, retrying every 50 ms for up to `wait` seconds (0: one try; `.infinity`:
+    /// until it gets it), logging at info level who holds it every 5 s. Fails at once
     /// with `.nested` when this process or the rotatectl run that started it holds it already.
     public static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?) throws(LockError) -> DirectoryLock {
         try acquire(dir, wait: wait, logger: logger,
@@ -39,7 +41,7 @@ public final class DirectoryLock: @unchecked Sendable {
         let path = dir.child(fileName)
         let status: FileStatus
         do { status = try dir.status() } catch { throw .system(error) }
-        let key = LockedDirectories.DirectoryKey(device: status.device, inode: status.inode)
+        let key = FileKey(device: status.device, inode: status.inode)
         if LockedDirectories.parse(inherited).contains(key) || LockedDirectories.held.withLock({ $0.contains(key) }) {
             throw .nested(path: path)
         }
@@ -72,16 +74,16 @@ public final class DirectoryLock: @unchecked Sendable {
     /// overlapping sets never deadlock; the same directory given twice is locked once. On failure the
     /// locks already taken are released. `wait` bounds the whole call.
     public static func acquireAll(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?) throws(LockError) -> [DirectoryLock] {
-        var keyed: [(LockedDirectories.DirectoryKey, DirectoryHandle)] = []
+        var keyed: [(FileKey, DirectoryHandle)] = []
         for dir in dirs {
             let status: FileStatus
             do { status = try dir.status() } catch { throw .system(error) }
-            keyed.append((LockedDirectories.DirectoryKey(device: status.device, inode: status.inode), dir))
+            keyed.append((FileKey(device: status.device, inode: status.inode), dir))
         }
         keyed.sort { $0.0 < $1.0 }
         let deadline = monotonicNow() + max(0, wait)
         var locks: [DirectoryLock] = []
-        var previous: LockedDirectories.DirectoryKey?
+        var previous: FileKey?
         for (key, dir) in keyed where key != previous {
             previous = key
             do {
@@ -108,8 +110,7 @@ public final class DirectoryLock: @unchecked Sendable {
 
     /// Gives the lock up: empties the holder line, unlocks, closes. Calling it twice is harmless.
     public func release() {
-        guard let fd = descriptor else { return }
-        descriptor = nil
+        guard let fd = descriptor.withLock({ held in defer { held = nil }; return held }) else { return }
         _ = try? fd.truncate(to: 0, path: path)
         _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
         _ = try? fd.close(path: path)
@@ -118,7 +119,7 @@ public final class DirectoryLock: @unchecked Sendable {
     }
 
     /// Whether `release()` has not been called yet.
-    public var isHeld: Bool { descriptor != nil }
+    public var isHeld: Bool { descriptor.withLock { $0 != nil } }
 
     // MARK: - Opening
 
@@ -168,6 +169,7 @@ public final class DirectoryLock: @unchecked Sendable {
     // MARK: - Locking
 
     private static func waitForLock(_ fd: FileDescriptor, path: String, wait: Double, logger: Logger?) throws(LockError) {
+        let wait = wait.isNaN ? 0 : max(0, wait)   // .infinity waits for ever
         let start = monotonicNow()
         var lastReport = -Double.infinity
         while true {
@@ -212,7 +214,7 @@ public final class DirectoryLock: @unchecked Sendable {
 
     /// `ftruncate` then `pwrite` of `PID EPOCH\n`.
     private func writeHolder() throws(SystemError) {
-        guard let fd = descriptor else { return }
+        guard let fd = descriptor.withLock({ $0 }) else { return }
         try fd.truncate(to: 0, path: path)
         let line = "\(getpid()) \(Int64(wallClockNow()))\n"
         let bytes = Array(line.utf8)

@@ -4,29 +4,22 @@ import Synchronization
 /// through `ROTATECTL_LOCKED_DIRS` (colon-separated `device:inode` entries).
 struct LockedDirectories: Sendable {
     static let environmentName = "ROTATECTL_LOCKED_DIRS"
-    static let held = Mutex<Set<DirectoryKey>>([])
-
-    struct DirectoryKey: Hashable, Comparable, Sendable {
-        var device: UInt64
-        var inode: UInt64
-        static func < (a: DirectoryKey, b: DirectoryKey) -> Bool { (a.device, a.inode) < (b.device, b.inode) }
-        var text: String { "\(device):\(inode)" }
-    }
+    static let held = Mutex<Set<FileKey>>([])
 
     /// Parses the environment value; malformed entries are ignored.
-    static func parse(_ value: String?) -> Set<DirectoryKey> {
+    static func parse(_ value: String?) -> Set<FileKey> {
         guard let value else { return [] }
-        var keys: Set<DirectoryKey> = []
+        var keys: Set<FileKey> = []
         for entry in value.split(separator: ":", omittingEmptySubsequences: true).chunkedPairs() {
             if let device = UInt64(entry.0), let inode = UInt64(entry.1) {
-                keys.insert(DirectoryKey(device: device, inode: inode))
+                keys.insert(FileKey(device: device, inode: inode))
             }
         }
         return keys
     }
 
-    static func format(_ keys: Set<DirectoryKey>) -> String {
-        keys.sorted().map(\.text).joined(separator: ":")
+    static func format(_ keys: Set<FileKey>) -> String {
+        keys.sorted().map(\.description).joined(separator: ":")
     }
 }
 

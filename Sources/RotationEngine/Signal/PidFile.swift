@@ -12,7 +12,9 @@ public enum PidFile {
 
     /// Reads `path`, absolute or relative to `dir` (the current directory when nil). The first line must
     /// be a decimal pid above 1; the process must exist, not be a zombie, and have started no later than
-    /// the pid file was last written, else the pid was reused by another process and is `.stale`.
+    /// the pid file was last written, else the pid was reused by another process and is `.stale`. When we
+    /// are root, a pid file that someone other than root or the process's owner could have written is
+    /// `.untrusted`.
     public static func read(_ path: String, relativeTo dir: DirectoryHandle? = nil) -> PidFileResult {
         let flags = O_RDONLY | O_NONBLOCK | rotatectl_o_cloexec()
         let base = dir?.fd ?? AT_FDCWD
@@ -40,7 +42,24 @@ public enum PidFile {
             return .unreadable("\(path): \(error)")
         }
         let written = Double(status.modified.seconds) + Double(status.modified.nanoseconds) / 1e9
-        return judge(String(decoding: bytes[0..<count], as: UTF8.self), writtenAt: written)
+        let result = judge(String(decoding: bytes[0..<count], as: UTF8.self), writtenAt: written)
+        if case .live(let pid) = result, geteuid() == 0, let reason = distrust(status, pid: pid) {
+            return .untrusted(pid, reason: reason)
+        }
+        return result
+    }
+
+    /// Why root should not trust a pid file with this owner and mode for `pid`, nil if it may.
+    static func distrust(_ status: FileStatus, pid: Int32) -> String? {
+        if status.mode & 0o022 != 0 {
+            return "the pid file is writable by group or others (mode \(String(status.mode, radix: 8)))"
+        }
+        var st = Glibc.stat()
+        let owner: UInt32? = stat("/proc/\(pid)", &st) == 0 ? st.st_uid : nil
+        if status.uid != 0 && status.uid != owner {
+            return "the pid file belongs to uid \(status.uid), the process to uid \(owner.map { String($0) } ?? "?")"
+        }
+        return nil
     }
 
     /// The decision on the text of a pid file written at `writtenAt` (epoch seconds).

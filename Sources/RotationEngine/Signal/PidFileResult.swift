@@ -11,6 +11,9 @@ public enum PidFileResult: Sendable, Equatable, CustomStringConvertible {
     /// The pid names no process, a zombie, or a process that started after the pid file was written (the
     /// pid was reused).
     case stale(Int32, reason: String)
+    /// Read as root, the pid file could have been written by someone other than root or the process's
+    /// owner (another owner, or group/world-writable): signalling would let them aim root's signal.
+    case untrusted(Int32, reason: String)
     /// The file could not be read (permissions, not a regular file...).
     case unreadable(String)
 
@@ -26,6 +29,7 @@ public enum PidFileResult: Sendable, Equatable, CustomStringConvertible {
         case .empty: "empty"
         case .garbled(let text): "garbled (\"\(text)\")"
         case .stale(let pid, let reason): "stale pid \(pid): \(reason)"
+        case .untrusted(let pid, let reason): "untrusted for pid \(pid): \(reason)"
         case .unreadable(let reason): "unreadable: \(reason)"
         }
     }

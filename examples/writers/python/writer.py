@@ -66,8 +66,9 @@ def main():
 
     if args.pidfile:  # after the handler is installed, so a signal right away is safe
         tmp = args.pidfile + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % os.getpid())
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)  # never group/world-writable
+        os.write(fd, b"%d\n" % os.getpid())
+        os.close(fd)
         os.rename(tmp, args.pidfile)
 
     counter = iter(range(1, args.count + 1))

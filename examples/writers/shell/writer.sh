@@ -14,7 +14,8 @@ pidfile=${4:-}
 exec >>"$log"
 trap 'exec >>"$log"' HUP
 if [ -n "$pidfile" ]; then
-    echo $$ >"$pidfile.tmp" && mv -f "$pidfile.tmp" "$pidfile"
+    # umask 022: a pid file others can write is one root must not trust.
+    (umask 022 && echo $$ >"$pidfile.tmp" && mv -f "$pidfile.tmp" "$pidfile")
 fi
 
 # A pipe that nobody writes to, held open read-write: `read -t` on it is a builtin sleep, after

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import RotationEngine
+
+@Suite(.serialized) struct CopyTruncateTests {
+    /// Runs example-writer (O_APPEND) at `rate` lines/s while copytruncate runs `rounds` times, 50 ms
+    /// apart; returns the results, the copies and the live file's bytes.
+    func rotateUnderLoad(_ scratch: Scratch, lines: Int, rate: Int, rounds: Int) throws
+        -> (results: [CopyTruncateResult], copies: [[UInt8]], live: [UInt8]) {
+        let writer = try #require(Child.start([Paths.exampleWriter, scratch.child("app.log"), "\(lines)", "\(rate)"]))
+        var results: [CopyTruncateResult] = []
+        #expect(eventually { (scratch.status("app.log")?.size ?? 0) > 0 })
+        let dir = try scratch.handle()
+        for round in 1...rounds {
+            sleepSeconds(0.05)
+            results.append(try CopyTruncate.perform(source: dir, name: "app.log", destination: dir,
+                                                    as: "app.log.\(round)", logger: nil))
+        }
+        #expect(writer.wait() == 0)
+        let copies = (1...rounds).map { scratch.bytes("app.log.\($0)") }
+        return (results, copies, scratch.bytes("app.log"))
+    }
+
+    @Test func collapseUnderAFastWriterLosesAndDoublesNothing() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        let lines = 60_000
+        let (results, copies, live) = try rotateUnderLoad(scratch, lines: lines, rate: 40_000, rounds: 20)
+        #expect(results.allSatisfy { $0.method == .collapse })
+        #expect(results.allSatisfy { $0.bytesAtRisk == 0 && $0.warnings.isEmpty })
+        #expect(results.allSatisfy { $0.bytesCopied % 4096 == 0 })
+        #expect(zip(results, copies).allSatisfy { Int64($0.1.count) == $0.0.bytesCopied })
+        #expect(results.contains { $0.bytesCopied > 0 })
+        let joined = copies.flatMap { $0 } + live
+        #expect(joined == expectedLines(lines), "concatenated copies and live file differ from what was written")
+        #expect(lineNumbers(joined) == Array(1...lines))
+    }
+
+    @Test func truncateFallbackOnTmpfsKeepsOrderAndReportsRisk() throws {
+        let (scratch, cleanup) = try #require(FileSystems.tmpfs())
+        defer { cleanup() }
+        let lines = 40_000
+        let (results, copies, live) = try rotateUnderLoad(scratch, lines: lines, rate: 40_000, rounds: 10)
+        #expect(results.allSatisfy { $0.method == .truncate })
+        #expect(results.allSatisfy { !$0.warnings.isEmpty })
+        #expect(results.contains { $0.bytesAtRisk > 0 })
+        let numbers = lineNumbers(copies.flatMap { $0 } + live)
+        #expect(!numbers.contains(-1), "a line was torn")
+        #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }, "a line was doubled or reordered")
+        #expect(numbers.last == lines)
+        let lost = lines - numbers.count
+        #expect(lost < lines / 100, "lost \(lost) of \(lines) lines")
+    }
+
+    @Test func aLineAtTheBlockBoundaryIsSplitNotLostOrDoubled() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        let line = String(repeating: "x", count: 99) + "\n"
+        scratch.write("app.log", String(repeating: line, count: 100))   // 10,000 bytes
+        let dir = try scratch.handle()
+        let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        #expect(result.method == .collapse)
+        #expect(result.bytesCopied == 8192)
+        #expect(result.bytesKept == 10_000 - 8192)
+        #expect(result.endsMidLine)
+        #expect(scratch.bytes("app.log.1") + scratch.bytes("app.log") == Array(String(repeating: line, count: 100).utf8))
+    }
+
+    @Test func aFileOfWholeBlocksKeepsItsLastBlock() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        let text = String(repeating: String(repeating: "y", count: 63) + "\n", count: 128)   // 8,192 bytes
+        scratch.write("app.log", text)
+        let dir = try scratch.handle()
+        let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        #expect(result.method == .collapse)
+        #expect(result.bytesCopied == 4096)
+        #expect(!result.endsMidLine)
+        #expect(scratch.bytes("app.log").count == 4096)
+        #expect(scratch.bytes("app.log.1") + scratch.bytes("app.log") == Array(text.utf8))
+    }
+
+    @Test func aFileSmallerThanABlockIsCopiedAndTruncated() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        scratch.write("app.log", "one\ntwo\n")
+        let dir = try scratch.handle()
+        let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        #expect(result.method == .truncate)
+        #expect(result.bytesCopied == 8)
+        #expect(result.bytesAtRisk == 0)
+        #expect(result.warnings.count == 1)
+        #expect(scratch.text("app.log.1") == "one\ntwo\n")
+        #expect(scratch.bytes("app.log").isEmpty)
+    }
+
+    @Test func anEmptyFileGivesAnEmptyCopy() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        scratch.write("app.log", "")
+        let dir = try scratch.handle()
+        let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        #expect(result.bytesCopied == 0)
+        #expect(result.warnings.isEmpty)
+        #expect(scratch.exists("app.log.1"))
+    }
+
+    @Test func theCopyGetsModeAndOwnerOfTheLog() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        scratch.write("app.log", String(repeating: "z", count: 5000))
+        try #require(chmod(scratch.child("app.log"), 0o640) == 0)
+        try #require(chown(scratch.child("app.log"), 1234, 2345) == 0)
+        let dir = try scratch.handle()
+        _ = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        let copy = try #require(scratch.status("app.log.1"))
+        #expect(copy.mode == 0o640)
+        #expect(copy.uid == 1234 && copy.gid == 2345)
+        let live = try #require(scratch.status("app.log"))
+        #expect(live.mode == 0o640 && live.uid == 1234)
+    }
+
+    @Test func anExistingDestinationIsNeverOverwritten() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        scratch.write("app.log", "new\n")
+        scratch.write("app.log.1", "old\n")
+        let dir = try scratch.handle()
+        #expect(throws: SystemError.self) {
+            try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        }
+        #expect(scratch.text("app.log.1") == "old\n")
+        #expect(scratch.text("app.log") == "new\n")
+    }
+
+    @Test func aWriterWithoutAppendIsRefusedAndNothingChanges() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        let text = String(repeating: "w", count: 9000)
+        scratch.write("app.log", text)
+        let writer = try #require(Child.start(["/bin/sh", "-c", "exec 3<>\"$0\"; exec sleep 30", scratch.child("app.log")]))
+        defer { writer.kill(); writer.wait() }
+        #expect(eventually { ProcFS.fdFlags(pid: writer.pid, fd: 3) != nil && ProcFS.state(writer.pid) == "S" })
+        let dir = try scratch.handle()
+        do {
+            _ = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+            Issue.record("copytruncate went ahead under a writer without O_APPEND")
+        } catch {
+            #expect(error.errno == .resourceBusy)
+            #expect(error.description.contains("pid \(writer.pid)"))
+            #expect(error.description.contains("O_APPEND"))
+        }
+        #expect(!scratch.exists("app.log.1"))
+        #expect(scratch.text("app.log") == text)
+    }
+
+    @Test func aSymbolicLinkIsNotFollowed() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        scratch.write("real.log", "data\n")
+        symlink(scratch.child("real.log"), scratch.child("app.log"))
+        let dir = try scratch.handle()
+        #expect(throws: SystemError.self) {
+            try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        }
+        #expect(scratch.text("real.log") == "data\n")
+        #expect(!scratch.exists("app.log.1"))
+    }
+}
