@@ -77,7 +77,7 @@ import Testing
         let fd = holder.fd
         let releaser = BackgroundThread { sleepSeconds(0.25); close(fd) }
         let start = monotonicNow()
-        let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 5, logger: nil)
+        let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 60, logger: nil)
         #expect(monotonicNow() - start >= 0.2)
         #expect(lock.isHeld)
         releaser.join()
