@@ -45,13 +45,14 @@ import Testing
         let (results, copies, live) = try rotateUnderLoad(scratch, lines: lines, rate: 40_000, rounds: 10)
         #expect(results.allSatisfy { $0.method == .truncate })
         #expect(results.allSatisfy { !$0.warnings.isEmpty })
-        #expect(results.contains { $0.bytesAtRisk > 0 })
         let numbers = lineNumbers(copies.flatMap { $0 } + live)
         #expect(!numbers.contains(-1), "a line was torn")
         #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }, "a line was doubled or reordered")
         #expect(numbers.last == lines)
         let lost = lines - numbers.count
         #expect(lost < lines / 100, "lost \(lost) of \(lines) lines")
+        // The estimate depends on the writer's timing; what must hold is that a loss was never silent.
+        #expect(lost == 0 || results.contains { $0.bytesAtRisk > 0 }, "lost \(lost) lines without reporting a risk")
     }
 
     @Test func aLineAtTheBlockBoundaryIsSplitNotLostOrDoubled() throws {
