@@ -1,0 +1,66 @@
+import CZlib
+
+/// A raw deflate `z_stream` (no zlib or gzip wrapper: the compressor writes the gzip framing itself so
+/// that blocks compressed on several threads join into one member). The stream lives at a fixed heap
+/// address from `deflateInit2` to the `deflateEnd` in `deinit`, as zlib requires.
+final class DeflateStream {
+    let stream: UnsafeMutablePointer<z_stream>
+    let path: String
+
+    /// `deflateInit2(level, Z_DEFLATED, -15, memLevel 8, Z_DEFAULT_STRATEGY)`.
+    init(level: Int32, path: String) throws(CompressError) {
+        // Fail before every property is set, so that `deinit` does not run for a stream never initialised.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let rc = rotatectl_deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
+        if rc != Z_OK {
+            let message = stream.pointee.msg.map { String(cString: $0) }
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw .zlib(path: path, call: "deflateInit2", code: rc, message: message ?? (level < -1 || level > 9 ? "invalid level \(level)" : nil))
+        }
+        self.stream = stream
+        self.path = path
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    func error(_ call: String, _ code: Int32) -> CompressError {
+        .zlib(path: path, call: call, code: code, message: stream.pointee.msg.map { String(cString: $0) })
+    }
+
+    /// `deflateReset`, then `deflateSetDictionary` with the data that precedes the next block.
+    func restart(dictionary: UnsafeRawBufferPointer) throws(CompressError) {
+        var rc = deflateReset(stream)
+        if rc != Z_OK { throw error("deflateReset", rc) }
+        if let base = dictionary.baseAddress, dictionary.count > 0 {
+            rc = deflateSetDictionary(stream, base.assumingMemoryBound(to: Bytef.self), uInt(dictionary.count))
+            if rc != Z_OK { throw error("deflateSetDictionary", rc) }
+        }
+    }
+
+    /// Feeds `input` with `flush` and hands each filled part of `output` to `sink`, until zlib has taken
+    /// all input and, for Z_SYNC_FLUSH / Z_FINISH, emitted everything.
+    func deflate(_ input: UnsafeRawBufferPointer, flush: Int32, output: UnsafeMutableRawBufferPointer,
+                 sink: (UnsafeRawBufferPointer) throws(CompressError) -> Void) throws(CompressError) {
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+        while true {
+            stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = uInt(output.count)
+            let rc = CZlib.deflate(stream, flush)
+            if rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR { throw error("deflate", rc) }
+            let produced = output.count - Int(stream.pointee.avail_out)
+            if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
+            if flush == Z_FINISH {
+                if rc == Z_STREAM_END { return }
+            } else if stream.pointee.avail_out != 0 {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CZlib
+import SystemPackage
+
+/// Streaming gzip compression through zlib, in the manner of `gzip -N`: one gzip member whose header
+/// carries the source's modification time and, only when `storesName` is set, its base name (by default
+/// the name is left out, as `gzip -n` and `gzip < file` do). A file larger than one block is compressed
+/// on `jobs` threads the way pigz does it (see `GzipCompressor+Parallel.swift`); memory stays bounded by
+/// a fixed number of blocks, whatever the file's size.
+public struct GzipCompressor: Sendable {
+    public var level: Int32
+    public var jobs: Int
+    public var blockSize: Int
+    public var storesName: Bool
+
+    /// Bytes of history each parallel block is primed with: deflate's whole window.
+    static let dictionarySize = 32 * 1024
+    /// Read and write buffer of the single-threaded path.
+    static let bufferSize = 256 * 1024
+
+    /// `level` 1…9 (or -1 for zlib's default, which is 6); `jobs` threads per file; `blockSize` of at
+    /// least 32 KiB (smaller values are raised to it).
+    public init(level: Int32 = 6, jobs: Int = GzipCompressor.processorCount, blockSize: Int = 256 * 1024,
+                storesName: Bool = false) {
+        self.level = level
+        self.jobs = max(1, jobs)
+        self.blockSize = max(blockSize, Self.dictionarySize)
+        self.storesName = storesName
+    }
+
+    /// Online processors (`sysconf(_SC_NPROCESSORS_ONLN)`).
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The compression level `compressoptions` asks of gzip, or nil when they contain anything else than
+    /// `-1`…`-9`, `--fast`, `--best`, `-n`/`--no-name`, `-q`, `-f` (the caller should then run the real
+    /// command through `ExternalCompressor`). The last level given wins; none gives 6.
+    public static func level(fromOptions options: [String]) -> Int32? {
+        var level: Int32 = 6
+        for option in options {
+            switch option {
+            case "--fast": level = 1
+            case "--best": level = 9
+            case "-n", "--no-name", "-q", "--quiet", "-f", "--force", "": continue
+            default:
+                guard option.count == 2, option.first == "-", let digit = option.last?.wholeNumberValue, digit >= 1
+                else { return nil }
+                level = Int32(digit)
+            }
+        }
+        return level
+    }
+
+    /// Compresses `source` (read from offset 0 with `pread` until its end) into `destination` (written at
+    /// its current offset). The caller opens, syncs and closes both descriptors. `modificationTime` goes
+    /// into the header.
+    public func compress(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
+                         destinationPath: String, modificationTime: Int64) throws(CompressError) -> CompressStats {
+        let name = storesName ? sourcePath.split(separator: "/").last.map(String.init) : nil
+        let header = GzipHeader(modificationTime: modificationTime, name: name, level: level).encoded()
+        var size: Int64 = 0
+        do { size = try source.status(path: sourcePath).size } catch { throw .system(error) }
+        if jobs > 1 && size > Int64(blockSize) {
+            return try compressParallel(source: source, sourcePath: sourcePath, destination: destination,
+                                        destinationPath: destinationPath, header: header)
+        }
+        return try compressSerial(source: source, sourcePath: sourcePath, destination: destination,
+                                  destinationPath: destinationPath, header: header)
+    }
+
+    /// One thread, one deflate stream over the whole file: byte for byte what `gzip -N` would produce.
+    func compressSerial(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
+                        destinationPath: String, header: [UInt8]) throws(CompressError) -> CompressStats {
+        let stream = try DeflateStream(level: level, path: sourcePath)
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
+        defer { input.deallocate(); output.deallocate() }
+
+        var bytesIn: Int64 = 0
+        var bytesOut: Int64 = 0
+        var crc: uLong = crc32(0, nil, 0)
+        func write(_ bytes: UnsafeRawBufferPointer) throws(CompressError) {
+            do { try destination.writeFully(bytes, path: destinationPath) } catch { throw .system(error) }
+            bytesOut += Int64(bytes.count)
+        }
+        do { try destination.writeBytes(header, path: destinationPath) } catch { throw .system(error) }
+        bytesOut += Int64(header.count)
+        while true {
+            let n: Int
+            do { n = try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
+            let chunk = UnsafeRawBufferPointer(rebasing: input[0..<n])
+            if n > 0 { crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
+            bytesIn += Int64(n)
+            let last = n < input.count
+            try stream.deflate(chunk, flush: last ? Z_FINISH : Z_NO_FLUSH, output: output, sink: write)
+            if last { break }
+        }
+        let trailer = GzipHeader.trailer(crc: UInt32(truncatingIfNeeded: crc), size: bytesIn)
+        do { try destination.writeBytes(trailer, path: destinationPath) } catch { throw .system(error) }
+        bytesOut += Int64(trailer.count)
+        return CompressStats(bytesIn: bytesIn, bytesOut: bytesOut)
+    }
+}
