@@ -9,8 +9,8 @@ final class DeflateStream {
 
     /// `deflateInit2(level, Z_DEFLATED, -15, memLevel 8, Z_DEFAULT_STRATEGY)`.
     init(level: Int32, path: String) throws(CompressError) {
-        self.path = path
-        stream = .allocate(capacity: 1)
+        // Fail before every property is set, so that `deinit` does not run for a stream never initialised.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         let rc = rotatectl_deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
         if rc != Z_OK {
@@ -19,6 +19,8 @@ final class DeflateStream {
             stream.deallocate()
             throw .zlib(path: path, call: "deflateInit2", code: rc, message: message ?? (level < -1 || level > 9 ? "invalid level \(level)" : nil))
         }
+        self.stream = stream
+        self.path = path
     }
 
     deinit {

@@ -76,8 +76,7 @@ final class InflateStream {
     let path: String
 
     init(path: String) throws(CompressError) {
-        self.path = path
-        stream = .allocate(capacity: 1)
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         let rc = rotatectl_inflateInit2(stream, 15 + 16)
         if rc != Z_OK {
@@ -85,6 +84,8 @@ final class InflateStream {
             stream.deallocate()
             throw .zlib(path: path, call: "inflateInit2", code: rc, message: nil)
         }
+        self.stream = stream
+        self.path = path
     }
 
     deinit {

@@ -1,0 +1,78 @@
+import Foundation
+import SystemPackage
+import Testing
+@testable import RotationEngine
+
+@Suite struct CompressFailureTests {
+    /// Compressing 2 MiB of noise onto a 256 KiB tmpfs fails with ENOSPC naming the destination.
+    @Test(arguments: [1, 2])
+    func fullFileSystemIsASystemErrorWithThePath(jobs: Int) throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let mountPoint = dir.file("small")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
+        let mounted = try ChildProcess.runCapturingOutput(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
+        try #require(mounted.result.succeeded, "mount: \(mounted.output)")
+        defer { _ = try? ChildProcess.run(["umount", mountPoint]) }
+
+        let source = dir.file("big.log"), gz = mountPoint + "/big.log.gz"
+        try CompressTestIO.write(CompressFixtures.noise(size: 2 * 1024 * 1024), to: source)
+        #expect {
+            try CompressTestIO.gzip(source, to: gz, with: GzipCompressor(jobs: jobs, blockSize: 128 * 1024))
+        } throws: { error in
+            guard let e = error as? CompressError, let system = e.systemError else { return false }
+            return system.errno == .noSpace && system.path == gz
+                && e.description == "\(gz): write: No space left on device"
+        }
+    }
+
+    @Test func unreadableSourceIsASystemErrorWithThePath() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let gz = dir.file("out.gz")
+        let output = try FileDescriptor.open(gz, .writeOnly, options: [.create], permissions: [.ownerReadWrite])
+        defer { try? output.close() }
+        let directory = try FileDescriptor.open(dir.path, .readOnly)
+        defer { try? directory.close() }
+        #expect {
+            try GzipCompressor(jobs: 1).compress(source: directory, sourcePath: dir.path, destination: output,
+                                                 destinationPath: gz, modificationTime: 0)
+        } throws: { error in
+            (error as? CompressError)?.description == "\(dir.path): pread: Is a directory"
+        }
+    }
+
+    @Test func truncatedGzipIsReportedAsCorrupt() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let source = dir.file("a.log"), gz = dir.file("a.log.gz"), cut = dir.file("cut.gz")
+        try CompressTestIO.write(CompressFixtures.logLines(size: 200_000), to: source)
+        try CompressTestIO.gzip(source, to: gz, with: GzipCompressor(jobs: 1))
+        let bytes = try CompressTestIO.read(gz)
+        try CompressTestIO.write(Array(bytes.dropLast(20)), to: cut)
+        let input = try FileDescriptor.open(cut, .readOnly)
+        let output = try FileDescriptor.open(dir.file("out"), .writeOnly, options: [.create], permissions: [.ownerReadWrite])
+        defer { try? input.close(); try? output.close() }
+        #expect(throws: CompressError.corrupt(path: cut, reason: "unexpected end of file")) {
+            try GzipDecompressor().decompress(source: input, sourcePath: cut, destination: output, destinationPath: "out")
+        }
+    }
+
+    @Test func concatenatedMembersDecompressToTheirConcatenation() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let a = CompressFixtures.logLines(size: 70_000, seed: 1), b = CompressFixtures.logLines(size: 90_000, seed: 2)
+        try CompressTestIO.write(a, to: dir.file("a"))
+        try CompressTestIO.write(b, to: dir.file("b"))
+        try CompressTestIO.gzip(dir.file("a"), to: dir.file("a.gz"), with: GzipCompressor(jobs: 1))
+        try CompressTestIO.gzip(dir.file("b"), to: dir.file("b.gz"), with: GzipCompressor(jobs: 2, blockSize: 32 * 1024))
+        try CompressTestIO.write(try CompressTestIO.read(dir.file("a.gz")) + CompressTestIO.read(dir.file("b.gz")), to: dir.file("ab.gz"))
+        let input = try FileDescriptor.open(dir.file("ab.gz"), .readOnly)
+        let output = try FileDescriptor.open(dir.file("ab"), .writeOnly, options: [.create], permissions: [.ownerReadWrite])
+        let stats = try GzipDecompressor().decompress(source: input, sourcePath: "ab.gz", destination: output, destinationPath: "ab")
+        try input.close()
+        try output.close()
+        #expect(stats.bytesOut == Int64(a.count + b.count))
+        #expect(same(try CompressTestIO.read(dir.file("ab")), a + b))
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import SystemPackage
+import Testing
+@testable import RotationEngine
+
+@Suite struct GzipCompressorTests {
+    static let block = 64 * 1024
+    static let dict = 32 * 1024
+    static let sizes = [0, 1, dict - 1, dict, dict + 1, block - 1, block, block + 1, block + dict - 1, block + dict,
+                        block + dict + 1, 2 * block - 1, 2 * block, 2 * block + 1, 5 * block + 17]
+
+    /// Compresses `data`, checks the result with gzip -t, zcat and our own inflate, returns the .gz bytes.
+    @discardableResult
+    func roundTrip(_ data: [UInt8], compressor: GzipCompressor, modified: Int64 = 1_600_000_000) throws -> [UInt8] {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let source = dir.file("app.log"), gz = dir.file("app.log.gz")
+        try CompressTestIO.write(data, to: source)
+        let stats = try CompressTestIO.gzip(source, to: gz, with: compressor, modified: modified)
+        let compressed = try CompressTestIO.read(gz)
+        #expect(stats.bytesIn == Int64(data.count))
+        #expect(stats.bytesOut == Int64(compressed.count))
+        #expect(try CompressTestIO.gzipTestPasses(gz))
+        #expect(same(try CompressTestIO.zcat(gz), data))
+
+        let back = dir.file("back")
+        let input = try FileDescriptor.open(gz, .readOnly)
+        let output = try FileDescriptor.open(back, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let inflated = try GzipDecompressor().decompress(source: input, sourcePath: gz, destination: output, destinationPath: back)
+        try input.close()
+        try output.close()
+        #expect(inflated.bytesOut == Int64(data.count))
+        #expect(same(try CompressTestIO.read(back), data))
+        return compressed
+    }
+
+    @Test(arguments: sizes, [1, 2, 3])
+    func roundTripAroundBlockBoundaries(size: Int, jobs: Int) throws {
+        try roundTrip(CompressFixtures.logLines(size: size, seed: UInt64(size)),
+                      compressor: GzipCompressor(level: 6, jobs: jobs, blockSize: Self.block))
+    }
+
+    @Test(arguments: [32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 64 * 1024 + 1, 96 * 1024])
+    func smallestBlocksUseTheWholePreviousBlockAsDictionary(size: Int) throws {
+        // blockSize 32 KiB: every dictionary is exactly the previous block.
+        try roundTrip(CompressFixtures.logLines(size: size), compressor: GzipCompressor(jobs: 2, blockSize: 1))
+    }
+
+    @Test(arguments: [1, 2])
+    func realisticLogOfSeveralMiB(jobs: Int) throws {
+        try roundTrip(CompressFixtures.logLines(size: 3 * 1024 * 1024 + 12345), compressor: GzipCompressor(jobs: jobs))
+    }
+
+    @Test func incompressibleDataRoundTripsInParallel() throws {
+        try roundTrip(CompressFixtures.noise(size: 700_000), compressor: GzipCompressor(jobs: 2, blockSize: 128 * 1024))
+    }
+
+    @Test(arguments: [Int32(1), 6, 9])
+    func serialSizeIsWithinOnePercentOfGzip(level: Int32) throws {
+        // GNU gzip has its own deflate, so the bytes differ from zlib's; the size must not.
+        let data = CompressFixtures.logLines(size: 1_000_000, seed: 3)
+        let ours = try roundTrip(data, compressor: GzipCompressor(level: level, jobs: 1))
+        let reference = try gzipReference(data, level: level)
+        #expect(Double(ours.count) <= Double(reference.count) * 1.01)
+        #expect(ours[8] == (level == 9 ? 2 : level == 1 ? 4 : 0))
+    }
+
+    @Test func parallelRatioIsWithinOnePercentOfGzip() throws {
+        let data = CompressFixtures.logLines(size: 4 * 1024 * 1024)
+        let parallel = try roundTrip(data, compressor: GzipCompressor(level: 6, jobs: 2, blockSize: 128 * 1024))
+        let reference = try gzipReference(data, level: 6)
+        #expect(Double(parallel.count) <= Double(reference.count) * 1.01)
+        #expect(Double(parallel.count) < Double(data.count) / 2)
+    }
+
+    @Test(arguments: [1, 2])
+    func headerCarriesTheSourceModificationTimeAndNoName(jobs: Int) throws {
+        let data = CompressFixtures.logLines(size: 300_000)
+        let gz = try roundTrip(data, compressor: GzipCompressor(jobs: jobs, blockSize: 64 * 1024), modified: 1_234_567_890)
+        let parsed = try #require(GzipHeader.decode(gz))
+        #expect(parsed.header.modificationTime == 1_234_567_890)
+        #expect(parsed.header.name == nil)
+        #expect(parsed.header.operatingSystem == 3)
+        #expect(parsed.length == 10)
+    }
+
+    @Test func gzipListsTheStoredNameAndTime() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: false)
+        let source = dir.file("named.log"), gz = dir.file("out/other.gz")
+        try CompressTestIO.write(CompressFixtures.logLines(size: 5000), to: source)
+        try CompressTestIO.gzip(source, to: gz, with: GzipCompressor(jobs: 1, storesName: true), modified: 1_500_000_000)
+        let parsed = try #require(GzipHeader.decode(try CompressTestIO.read(gz)))
+        #expect(parsed.header.name == "named.log")
+        #expect(parsed.header.modificationTime == 1_500_000_000)
+        // gzip -N restores the stored name and time.
+        let restored = try ChildProcess.runCapturingOutput(["sh", "-c", "cd \(dir.path)/out && gzip -dN other.gz && stat -c %Y named.log"])
+        #expect(restored.result.succeeded)
+        #expect(restored.output.trimmingTrailingWhitespace() == "1500000000")
+    }
+
+    @Test func timesOutsideTheHeaderRangeAreStoredAsZero() {
+        #expect(GzipHeader(modificationTime: -5).modificationTime == 0)
+        #expect(GzipHeader(modificationTime: Int64(UInt32.max) + 1).modificationTime == 0)
+        #expect(GzipHeader(modificationTime: 77).encoded()[4] == 77)
+    }
+
+    @Test func trailerIsCrcAndSizeLittleEndian() {
+        #expect(GzipHeader.trailer(crc: 0x0403_0201, size: 0x1_0000_0005) == [1, 2, 3, 4, 5, 0, 0, 0])
+    }
+
+    @Test func levelFromCompressOptions() {
+        #expect(GzipCompressor.level(fromOptions: []) == 6)
+        #expect(GzipCompressor.level(fromOptions: ["-9"]) == 9)
+        #expect(GzipCompressor.level(fromOptions: ["-1", "-n"]) == 1)
+        #expect(GzipCompressor.level(fromOptions: ["--best"]) == 9)
+        #expect(GzipCompressor.level(fromOptions: ["--rsyncable"]) == nil)
+        #expect(GzipCompressor.level(fromOptions: ["-0"]) == nil)
+        #expect(GzipCompressor.level(fromOptions: ["-12"]) == nil)
+    }
+
+    @Test func batchCompressesEveryFileInOrder() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        var jobs: [CompressJob] = []
+        var inputs: [[UInt8]] = []
+        var fds: [FileDescriptor] = []
+        for i in 0..<23 {
+            let data = CompressFixtures.logLines(size: 1000 * i * i, seed: UInt64(i))
+            inputs.append(data)
+            let source = dir.file("f\(i).log")
+            try CompressTestIO.write(data, to: source)
+            let input = try FileDescriptor.open(source, .readOnly)
+            let output = try FileDescriptor.open(source + ".gz", .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+            fds += [input, output]
+            jobs.append(CompressJob(source: input, sourcePath: source, destination: output,
+                                    destinationPath: source + ".gz", modificationTime: Int64(1_000_000 + i)))
+        }
+        let results = GzipCompressor(jobs: 4).compressAll(jobs, parallelism: 3)
+        for fd in fds { try fd.close() }
+        #expect(results.count == 23)
+        for (i, result) in results.enumerated() {
+            let stats = try result.get()
+            #expect(stats.bytesIn == Int64(inputs[i].count))
+            let gz = try CompressTestIO.read(dir.file("f\(i).log.gz"))
+            #expect(stats.bytesOut == Int64(gz.count))
+            #expect(GzipHeader.decode(gz)?.header.modificationTime == UInt32(1_000_000 + i))
+            #expect(same(try CompressTestIO.zcat(dir.file("f\(i).log.gz")), inputs[i]))
+        }
+    }
+
+    @Test func batchReportsEachFailureSeparately() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let source = dir.file("ok.log")
+        try CompressTestIO.write(CompressFixtures.logLines(size: 10_000), to: source)
+        let input = try FileDescriptor.open(source, .readOnly)
+        let output = try FileDescriptor.open(source + ".gz", .writeOnly, options: [.create], permissions: [.ownerReadWrite])
+        let readOnly = try FileDescriptor.open(source, .readOnly)
+        defer { try? input.close(); try? output.close(); try? readOnly.close() }
+        let results = GzipCompressor().compressAll([
+            CompressJob(source: input, sourcePath: source, destination: readOnly, destinationPath: "/bad/dest.gz", modificationTime: 0),
+            CompressJob(source: input, sourcePath: source, destination: output, destinationPath: source + ".gz", modificationTime: 0),
+        ], parallelism: 2)
+        guard case .failure(let error) = results[0] else {
+            Issue.record("writing to a read-only descriptor succeeded")
+            return
+        }
+        #expect(error.systemError?.errno == .badFileDescriptor)
+        #expect(error.description.hasPrefix("/bad/dest.gz: write: "))
+        #expect(try results[1].get().bytesIn == 10_000)
+    }
+
+    @Test func invalidLevelIsAZlibErrorNamingThePath() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let source = dir.file("x.log")
+        try CompressTestIO.write([1, 2, 3], to: source)
+        #expect {
+            try CompressTestIO.gzip(source, to: source + ".gz", with: GzipCompressor(level: 42, jobs: 1))
+        } throws: { error in
+            guard let e = error as? CompressError, case .zlib(let path, let call, let code, _) = e else { return false }
+            return path == source && call == "deflateInit2" && code == -2 && e.description.hasPrefix(source + ": ")
+        }
+    }
+
+    /// `gzip -LEVEL -n` of `data`.
+    func gzipReference(_ data: [UInt8], level: Int32) throws -> [UInt8] {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        try CompressTestIO.write(data, to: dir.file("in"))
+        let input = open(dir.file("in"), O_RDONLY | O_CLOEXEC)
+        let output = open(dir.file("out.gz"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        defer { close(input); close(output) }
+        #expect(try ChildProcess.run(["gzip", "-\(level)", "-n"], stdin: input, stdout: output).succeeded)
+        return try CompressTestIO.read(dir.file("out.gz"))
+    }
+}
