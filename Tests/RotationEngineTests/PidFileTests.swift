@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func exitedProcessIsStale() throws {
-        let child = try #require(ChildProcess.start(["/bin/true"]))
+        let child = try #require(SpawnedChild.start(["/bin/true"]))
         child.wait()
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func zombieIsStale() throws {
-        let child = try #require(ChildProcess.start(["/bin/true"]))
+        let child = try #require(SpawnedChild.start(["/bin/true"]))
         defer { child.wait() }
         #expect(eventually { ProcFS.state(child.pid) == "Z" })
         let scratch = ScratchDirectory()
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func pidFileOlderThanTheProcessMeansReusedPid() throws {
-        let child = try #require(ChildProcess.start(["/bin/sleep", "5"]))
+        let child = try #require(SpawnedChild.start(["/bin/sleep", "5"]))
         defer { child.kill(); child.wait() }
         let started = try #require(ProcFS.startTime(child.pid))
         let scratch = ScratchDirectory()
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func startTimeOfAFreshChildIsNow() throws {
-        let child = try #require(ChildProcess.start(["/bin/sleep", "5"]))
+        let child = try #require(SpawnedChild.start(["/bin/sleep", "5"]))
         defer { child.kill(); child.wait() }
         let started = try #require(ProcFS.startTime(child.pid))
         #expect(abs(started - wallClockNow()) < 3)
@@ -97,7 +97,7 @@ import Testing
 
     @Test func pidFileOthersCouldWriteIsUntrustedForRoot() throws {
         try #require(geteuid() == 0, "these checks apply to root")
-        let child = try #require(ChildProcess.start(["/bin/sleep", "5"]))   // runs as root
+        let child = try #require(SpawnedChild.start(["/bin/sleep", "5"]))   // runs as root
         defer { child.kill(); child.wait() }
         let scratch = ScratchDirectory()
         defer { scratch.remove() }

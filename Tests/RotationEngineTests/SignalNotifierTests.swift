@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct WriterNotifierTests {
     @Test func eachLivePidIsSignalledOnceAndTheRestSkipped() throws {
-        let child = try #require(ChildProcess.start(["/bin/sleep", "30"]))
+        let child = try #require(SpawnedChild.start(["/bin/sleep", "30"]))
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         scratch.write("a.pid", "\(child.pid)\n")
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func stalePidIsNotSignalled() throws {
-        let child = try #require(ChildProcess.start(["/bin/true"]))
+        let child = try #require(SpawnedChild.start(["/bin/true"]))
         child.wait()
         let scratch = ScratchDirectory()
         defer { scratch.remove() }

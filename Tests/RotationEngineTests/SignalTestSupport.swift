@@ -27,15 +27,15 @@ struct ScratchDirectory {
         ProcFS.read(child(name)) ?? ""
     }
 
-    func remove() { _ = ChildProcess.run(["/bin/rm", "-rf", path]) }
+    func remove() { _ = SpawnedChild.run(["/bin/rm", "-rf", path]) }
 }
 
 /// A child process started with `posix_spawn`.
-struct ChildProcess {
+struct SpawnedChild {
     let pid: pid_t
 
     /// Starts `arguments` (arguments[0] an absolute path), nil if it could not be started.
-    static func start(_ arguments: [String]) -> ChildProcess? {
+    static func start(_ arguments: [String]) -> SpawnedChild? {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         // Default dispositions and an empty mask: the test runner may ignore or block signals.
@@ -50,7 +50,7 @@ struct ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
         let status = posix_spawn(&pid, arguments[0], nil, &attributes, &argv, environ)
-        return status == 0 ? ChildProcess(pid: pid) : nil
+        return status == 0 ? SpawnedChild(pid: pid) : nil
     }
 
     /// Runs to completion; the exit status, or -1.
