@@ -37,7 +37,7 @@ extension Runner {
             switch try steps.apply(step) {
             case .done:
                 emit(RunEvent(.action, set: set, step.summary, action: step.kindName, path: step.primaryPath,
-                              seconds: monotonicSeconds() - started))
+                              target: step.targetPath, seconds: monotonicSeconds() - started))
             case .alreadyDone:
                 if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): already done")) }
             case .skipped(let why) where recovering:

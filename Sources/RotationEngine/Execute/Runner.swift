@@ -28,7 +28,6 @@ public final class Runner {
 
     func emit(_ event: RunEvent) {
         report.events.append(event)
-        if event.kind == .error { logger?.error("\(event.message)") }
         observer(event)
     }
 
@@ -81,7 +80,8 @@ public final class Runner {
     }
 
     func emitPlanned(_ step: Action, _ plan: SetPlan) {
-        emit(RunEvent(.action, set: plan.name, step.summary, action: step.kindName, path: step.primaryPath))
+        emit(RunEvent(.action, set: plan.name, step.summary, action: step.kindName, path: step.primaryPath,
+                      target: step.targetPath))
     }
 
     func reportDecisions(_ plan: SetPlan) {
@@ -116,6 +116,14 @@ extension Action {
         case .notify: return "signal"
         case .awaitWriters: return "wait"
         case .capTotalSize: return "cap"
+        }
+    }
+
+    /// The file a step produces, where it names one.
+    public var targetPath: String? {
+        switch self {
+        case .rename(_, let t, _), .copy(_, let t), .copyTruncate(_, let t), .compress(_, let t): return t
+        default: return nil
         }
     }
 
