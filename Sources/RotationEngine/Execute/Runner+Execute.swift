@@ -62,33 +62,43 @@ extension Runner {
         let journal = JournalFile(home)
         var active: [(id: Int, unit: RotationUnit)] = []
         var marks: [StateMark] = []
+        // Every unit's block in one write and one fsync, then every rename, then one fsync per directory.
+        let blocks = units.enumerated().map { id, unit in
+            JournalBlock.unit(id: id, directories: first.directories,
+                              steps: unit.logs.flatMap { $0.rotateSteps + $0.finishSteps },
+                              state: unit.logs.map { StateMark(path: $0.path, time: now) })
+        }
+        let user = config.su.map { Privileges(uid: $0.uid, gid: $0.gid) }
+        do {
+            try user?.assume()
+            try journal.append(blocks)
+        } catch {
+            user?.restore()
+            emit(RunEvent(.error, set: first.name, "\(error); log set not rotated"))
+            setFailed = true
+            release(&locks)
+            return
+        }
+        FaultInjection.point("journal written")
+        var failedIDs: [JournalBlock] = []
         for (id, unit) in units.enumerated() {
-            let unitMarks = unit.logs.map { StateMark(path: $0.path, time: now) }
-            let block = JournalBlock.unit(id: id, directories: first.directories,
-                                          steps: unit.logs.flatMap { $0.rotateSteps + $0.finishSteps }, state: unitMarks)
-            do {
-                try journal.append(block)
-            } catch {
-                emit(RunEvent(.error, set: first.name, "\(error); log set not rotated"))
-                setFailed = true
-                break
-            }
-            FaultInjection.point("journal unit \(id)")
             var ok = true
             for log in unit.logs where ok {
                 for step in log.rotateSteps where ok {
                     ok = perform(step, first.name, config)
                 }
             }
-            syncChanged(first.name)
             if ok {
                 active.append((id, unit))
-                marks += unitMarks
+                marks += unit.logs.map { StateMark(path: $0.path, time: now) }
             } else {
                 setFailed = true
-                try? journal.append(.cancel(id: id))
+                failedIDs.append(.cancel(id: id))
             }
         }
+        syncChanged(first.name)
+        if !failedIDs.isEmpty { try? journal.append(failedIDs) }
+        user?.restore()
         saveState(first.name, marks: marks, newPaths: first.newStatePaths)
         FaultInjection.point("state saved")
         // Post-rotation scripts run unlocked; a failure keeps the renames but skips compression and removal.
@@ -119,9 +129,11 @@ extension Runner {
             }
             guard let again = lock(first) else { return }
             locks = again
-            for id in cancelled { try? journal.append(.cancel(id: id)) }
+            try? user?.assume()
+            if !cancelled.isEmpty { try? journal.append(cancelled.sorted().map { .cancel(id: $0) }) }
             finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), first, config, keeping: vetoed)
         } else {
+            try? user?.assume()
             finish(active.map(\.unit), first, config, keeping: [])
         }
         do {
@@ -131,6 +143,7 @@ extension Runner {
             emit(RunEvent(.error, set: first.name, "\(error)"))
             setFailed = true
         }
+        user?.restore()
         release(&locks)
         if let s = first.lastAction, let failure = scripts.run(s) {
             emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))

@@ -53,7 +53,7 @@ final class StepExecutor {
             if try dir.status(name) != nil { return .alreadyDone }
             let fd = try dir.createExclusive(name)
             do throws(SystemError) {
-                if getuid() == 0 { try fd.setOwner(uid: uid, gid: gid, path: path) }
+                if geteuid() == 0 { try fd.setOwner(uid: uid, gid: gid, path: path) }
                 try fd.setMode(mode, path: path)
                 try fd.close(path: path)
             } catch {
@@ -72,7 +72,7 @@ final class StepExecutor {
             directories.forget(path)
             let dir = try directories.handle(path)
             let fd = FileDescriptor(rawValue: dir.fd)
-            if getuid() == 0, uid != nil || gid != nil {
+            if geteuid() == 0, uid != nil || gid != nil {
                 try fd.setOwner(uid: uid ?? UInt32.max, gid: gid ?? UInt32.max, path: path)
             }
             try fd.setMode(mode, path: path)
@@ -132,7 +132,7 @@ final class StepExecutor {
 
     /// Owner (as root), mode and times of `st` on an open descriptor.
     func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String) throws(SystemError) {
-        if getuid() == 0 { try fd.setOwner(uid: st.uid, gid: st.gid, path: path) }
+        if geteuid() == 0 { try fd.setOwner(uid: st.uid, gid: st.gid, path: path) }
         try fd.setMode(st.mode & 0o7777, path: path)
         try fd.setTimes(accessed: st.accessed, modified: st.modified, path: path)
     }

@@ -14,12 +14,12 @@ public struct JournalFile {
 
     public func exists() throws(SystemError) -> Bool { try directory.status(Self.name) != nil }
 
-    /// Appends a block and makes it durable (`write`, `fsync`; the directory too when the file is new).
-    public func append(_ block: JournalBlock) throws(SystemError) {
+    /// Appends blocks and makes them durable (one `write`, one `fsync`; the directory too when the file is new).
+    public func append(_ blocks: [JournalBlock]) throws(SystemError) {
         let isNew = try directory.status(Self.name) == nil
         let fd = try directory.openFile(Self.name, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600)
         var text = isNew ? JournalCodec.header + "\n" : ""
-        text += JournalCodec.encode(block)
+        for block in blocks { text += JournalCodec.encode(block) }
         do throws(SystemError) {
             let st = try fd.status(path: path)
             guard st.kind == .regular else {

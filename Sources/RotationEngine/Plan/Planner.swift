@@ -16,12 +16,13 @@ public struct Planner: Sendable {
     /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order).
     public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
         var paths: [String] = []
+        var seen = Set<String>()
         var unmatched: [String] = []
         for pattern in config.patterns {
             let found = Glob.expand(pattern) { input.snapshot.directories[$0] }
                 .filter { input.snapshot.status($0)?.kind != .directory }
             if found.isEmpty { unmatched.append(pattern) }
-            for p in found where !paths.contains(p) { paths.append(p) }
+            for p in found where seen.insert(p).inserted { paths.append(p) }
         }
         return (paths, unmatched)
     }
