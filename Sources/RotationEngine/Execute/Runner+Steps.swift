@@ -202,6 +202,9 @@ extension Runner {
                 results[i] = false
             }
         }
+        let total = items.reduce(Int64(0)) { $0 + $1.1.st.size }
+        let meter = ProgressMeter.start(label: "compressing \(items.count == 1 ? items[0].1.source : "\(items.count) files")",
+                                        total: total, enabled: !self.options.json)
         let command = config?.compressCommand ?? "gzip"
         let options = config?.compressOptions ?? []
         var outcomes: [Result<CompressStats, CompressError>]
@@ -220,6 +223,7 @@ extension Runner {
                 }
             }
         }
+        meter?.finish()
         var renamed: [(Int, Item, CompressStats)] = []
         for ((i, item), outcome) in zip(items, outcomes) {
             let tempPath = item.dir.child(item.temp)

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// A progress line for long compressions, on a terminal only: every half second it rewrites one line of
+/// standard error with the bytes read so far (the process's `rchar` in `/proc/self/io`, which counts
+/// what zlib's readers consume), the rate and an estimate of the time left. Never in cron mail or the
+/// journal: when standard error is not a terminal it does nothing.
+final class ProgressMeter: Sendable {
+    private final class Flag: Sendable { let stopped = Atomic<Bool>(false) }
+    private let flag = Flag()
+    private let thread: WorkerThread?
+
+    /// Starts a meter for `total` bytes, or none when stderr is not a terminal or the job is small.
+    static func start(label: String, total: Int64, enabled: Bool) -> ProgressMeter? {
+        guard enabled, total >= 32 << 20, isatty(2) == 1 else { return nil }
+        return ProgressMeter(label: label, total: total)
+    }
+
+    private init(label: String, total: Int64) {
+        let start = ProgressMeter.readBytes()
+        let began = ProgressMeter.now()
+        let flag = self.flag
+        thread = try? WorkerThread.start { [flag] in
+            var lastPrinted = began
+            while !flag.stopped.load(ordering: .acquiring) {
+                usleep(100_000)
+                let t = ProgressMeter.now()
+                guard t - lastPrinted >= 0.5 else { continue }
+                lastPrinted = t
+                let done = max(0, min(total, ProgressMeter.readBytes() - start))
+                let rate = Double(done) / max(t - began, 0.001)
+                let left = rate > 0 ? Double(total - done) / rate : 0
+                let line = "\r\u{1B}[K\(label): \(Bytes(done)) of \(Bytes(total)), \(Bytes(Int64(rate)))/s, \(Int(left.rounded())) s left"
+                ProgressMeter.writeStderr(line)
+            }
+            ProgressMeter.writeStderr("\r\u{1B}[K")
+        }
+    }
+
+    func finish() {
+        flag.stopped.store(true, ordering: .releasing)
+        thread?.join()
+    }
+
+    /// `rchar` of `/proc/self/io`: bytes this process has read so far.
+    static func readBytes() -> Int64 {
+        guard let f = fopen("/proc/self/io", "r") else { return 0 }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 128)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("rchar:") {
+                return Int64(text.dropFirst(6).trimmingCharacters(in: " \n")) ?? 0
+            }
+        }
+        return 0
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func writeStderr(_ s: String) {
+        let bytes = Array(s.utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+private extension Substring {
+    func trimmingCharacters(in set: String) -> Substring {
+        var s = self
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return s
+    }
+}
