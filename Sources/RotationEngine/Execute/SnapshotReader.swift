@@ -33,6 +33,7 @@ public struct SnapshotReader {
                 }
             }
         }
+        snapshot.index()
         return snapshot
     }
 }

@@ -13,15 +13,6 @@ extension Planner {
         if let old = c.oldDir {
             targetDir = PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old))
         }
-        var names: [String: FileStatus]
-        if let listing = input.snapshot.directories[targetDir] {
-            names = listing
-        } else if let spec = c.createOldDir, c.oldDir != nil {
-            steps.append(.makeDirectory(path: targetDir, mode: spec.mode ?? 0o755, uid: spec.uid, gid: spec.gid))
-            names = [:]
-        } else {
-            return .failure(PlanFailure(message: "\(path): olddir \(targetDir) does not exist (add createolddir to create it)"))
-        }
         var base = logName
         var fileext = ""
         if let add = c.addExtension {
@@ -31,6 +22,15 @@ extension Planner {
         if let ext = c.extension_, base.hasSuffix(ext), base.count > ext.count {
             fileext = ext
             base.removeLast(ext.count)
+        }
+        var names: [String: FileStatus]
+        if let listing = input.snapshot.entries(in: targetDir, prefix: base) {
+            names = listing
+        } else if let spec = c.createOldDir, c.oldDir != nil {
+            steps.append(.makeDirectory(path: targetDir, mode: spec.mode ?? 0o755, uid: spec.uid, gid: spec.gid))
+            names = [:]
+        } else {
+            return .failure(PlanFailure(message: "\(path): olddir \(targetDir) does not exist (add createolddir to create it)"))
         }
         let compext = c.compress ? c.effectiveCompressExtension : ""
         let at = { (name: String) in PathName.join(targetDir, name) }

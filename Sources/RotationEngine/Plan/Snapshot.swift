@@ -13,6 +13,35 @@ public struct Snapshot: Sendable {
         self.unreadable = unreadable
     }
 
+    /// Each listed directory's names, sorted, so the planner finds a log's generations by binary search
+    /// instead of scanning a directory of thousands of files once per log. Filled by `index()`.
+    public var sortedNames: [String: [String]] = [:]
+
+    /// Sorts every listing's names (after the listings are complete).
+    public mutating func index() {
+        for (dir, entries) in directories { sortedNames[dir] = entries.keys.sorted() }
+    }
+
+    /// The entries of `dir` whose names start with `prefix`; nil when the directory was not listed.
+    public func entries(in dir: String, prefix: String) -> [String: FileStatus]? {
+        guard let listing = directories[dir] else { return nil }
+        guard let names = sortedNames[dir], names.count == listing.count else {
+            return listing.filter { $0.key.hasPrefix(prefix) }
+        }
+        var lo = 0, hi = names.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if names[mid] < prefix { lo = mid + 1 } else { hi = mid }
+        }
+        var out: [String: FileStatus] = [:]
+        var i = lo
+        while i < names.count, names[i].hasPrefix(prefix) {
+            out[names[i]] = listing[names[i]]
+            i += 1
+        }
+        return out
+    }
+
     /// The `lstat` of an absolute path, if its directory was listed and it exists.
     public func status(_ path: String) -> FileStatus? {
         let (dir, name) = PathName.split(path)
