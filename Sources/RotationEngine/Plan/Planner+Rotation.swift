@@ -41,12 +41,16 @@ extension Planner {
                 return PlanFailure(message: "\(at(name)): both it and \(at(name + compext)) exist; resolve by hand")
             }
             steps.append(.compress(source: at(name), destination: at(name + compext)))
-            names[name + compext] = names.removeValue(forKey: name)
+            // The compressed file is a new inode: later steps on it must not check the old one.
+            var compressed = names.removeValue(forKey: name)
+            compressed?.inode = 0
+            names[name + compext] = compressed
             return nil
         }
         func expired(_ s: FileStatus) -> Bool {
             guard let maxAge = c.maxAge, maxAge > 0 else { return false }
-            return (input.now - s.modified.seconds) / 86400 > Int64(maxAge)
+            // logrotate compares fractional days (difftime / 86400 > maxage).
+            return input.now - s.modified.seconds > Int64(maxAge) * 86400
         }
 
         let rotatedName: String

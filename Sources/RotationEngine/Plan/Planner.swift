@@ -5,7 +5,7 @@ public struct Planner: Sendable {
     public init(_ input: PlannerInput) { self.input = input }
 
     public func plan() -> [SetPlan] {
-        var claimed = Set<String>()
+        var claimed: [String: Bool] = [:]
         var plans: [SetPlan] = []
         for (index, config) in input.logSets.enumerated() {
             plans.append(planSet(index: index, config, claimed: &claimed))
@@ -26,7 +26,9 @@ public struct Planner: Sendable {
         return (paths, unmatched)
     }
 
-    func planSet(index: Int, _ c: LogSetConfig, claimed: inout Set<String>) -> SetPlan {
+    /// `claimed`: every log an earlier set named → whether that set has `ignoreduplicates`. As in
+    /// logrotate, the flag of the set that named the log first decides whether a later one may name it.
+    func planSet(index: Int, _ c: LogSetConfig, claimed: inout [String: Bool]) -> SetPlan {
         let name = c.patterns.joined(separator: " ")
         var plan = SetPlan(index: index, name: name, location: c.location.description)
         let (paths, unmatched) = files(of: c)
@@ -39,14 +41,14 @@ public struct Planner: Sendable {
         var due: [(String, FileStatus)] = []
         var directories = Set<String>()
         for path in paths {
-            if claimed.contains(path) {
-                if !c.ignoreDuplicates {
+            if let ignored = claimed[path] {
+                if !ignored {
                     plan.decisions.append(LogDecision(path: path, rotate: false, reason: "duplicate",
-                        error: "\(path): already rotated by an earlier log set (add ignoreduplicates to allow this)"))
+                        error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
                 }
                 continue
             }
-            claimed.insert(path)
+            claimed[path] = c.ignoreDuplicates
             let decision = decide(path, c)
             plan.decisions.append(decision.0)
             if decision.0.rotate, let st = decision.1 {
@@ -75,6 +77,17 @@ public struct Planner: Sendable {
                     plan.decisions[i].error = message.message
                 }
             }
+        }
+        if c.sharedScripts && !rotations.isEmpty && plan.decisions.contains(where: { $0.error != nil }) {
+            // As logrotate: a sharedscripts set is rotated as a whole or not at all.
+            for r in rotations {
+                if let i = plan.decisions.firstIndex(where: { $0.path == r.path }) {
+                    plan.decisions[i].rotate = false
+                    plan.decisions[i].reason = "not rotated: another log of this sharedscripts set has an error"
+                }
+            }
+            rotations = []
+            plan.rotatedPaths = []
         }
         if c.sharedScripts {
             if !rotations.isEmpty {

@@ -1,0 +1,426 @@
+import Foundation
+import Testing
+
+/// rotatectl against the real logrotate 3.21: same configuration, same starting tree, same results.
+@Suite struct DifferentialTests {
+    @Test(arguments: DifferentialScenarios.triggers)
+    func triggers(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test(arguments: DifferentialScenarios.naming)
+    func naming(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test(arguments: DifferentialScenarios.creation)
+    func creationAndCompression(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test(arguments: DifferentialScenarios.scripts)
+    func scripts(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test(arguments: DifferentialScenarios.files)
+    func files(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test(arguments: DifferentialScenarios.combinations)
+    func combinations(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test(arguments: DifferentialScenarios.deliberate)
+    func deliberateDifferences(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test func harnessSeesDifferences() throws {
+        // The comparison must be able to fail: two different configurations give different trees.
+        let root = try Differential.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let a = try Differential.run(DiffScenario(name: "a", config: "@DIR@/app.log {\n rotate 1\n}\n",
+                                                  files: [.file("app.log", "x\n")], force: true),
+                                     root: root + "/a", tool: .logrotate)
+        let b = try Differential.run(DiffScenario(name: "b", config: "@DIR@/app.log {\n rotate 1\n compress\n}\n",
+                                                  files: [.file("app.log", "x\n")], force: true),
+                                     root: root + "/b", tool: .logrotate)
+        #expect(a.names == ["app.log.1"])
+        #expect(b.names == ["app.log.1.gz"])
+        #expect(b.tree["app.log.1.gz"]?.compression == "gzip")
+        #expect(b.tree["app.log.1.gz"]?.content == "x\n")
+    }
+}
+
+/// A configuration block for `@DIR@/app.log`.
+func block(_ body: String) -> String { block("@DIR@/app.log", body) }
+
+/// A configuration block for `logs` (one or more patterns).
+func block(_ logs: String, _ body: String) -> String {
+    "\(logs) {\n\(body.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))\n}\n"
+}
+
+let big = String(repeating: "0123456789abcdef\n", count: 200)   // 3400 bytes
+
+enum DifferentialScenarios {
+    static let triggers: [DiffScenario] = [
+        DiffScenario(name: "size: above and below the threshold",
+                     config: block("@DIR@/big.log @DIR@/small.log", "size 1k\nrotate 2"),
+                     files: [.file("big.log", big), .file("small.log", "tiny\n")]),
+        DiffScenario(name: "size: default 1 MiB threshold keeps small logs",
+                     config: block("rotate 2"), files: [.file("app.log", big)]),
+        DiffScenario(name: "daily: rotated two days ago, second run does nothing",
+                     config: block("daily\nrotate 3"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", 2)], runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "daily: rotated minutes ago",
+                     config: block("daily\nrotate 3"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", 0.001)]),
+        DiffScenario(name: "weekly: eight days ago",
+                     config: block("weekly\nrotate 3"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", 8)]),
+        DiffScenario(name: "weekly: one to six days ago, each weekday",
+                     config: (0...6).map { block("@DIR@/w\($0).log", "weekly \($0)\nrotate 3") }.joined(),
+                     files: (0...6).map { .file("w\($0).log", "a\n") },
+                     stateDaysAgo: (0...6).map { ("w\($0).log", Double($0 % 6 + 1)) }),
+        DiffScenario(name: "monthly: forty days ago",
+                     config: block("monthly\nrotate 3"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", 40)]),
+        DiffScenario(name: "yearly: four hundred days ago",
+                     config: block("yearly\nrotate 3"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", 400)]),
+        DiffScenario(name: "hourly: five hours ago",
+                     config: block("hourly\nrotate 3"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", 0.21)]),
+        DiffScenario(name: "minsize vetoes a due small log",
+                     config: block("@DIR@/big.log @DIR@/small.log", "daily\nminsize 1k\nrotate 2"),
+                     files: [.file("big.log", big), .file("small.log", "tiny\n")],
+                     stateDaysAgo: [("big.log", 2), ("small.log", 2)]),
+        DiffScenario(name: "maxsize rotates early, within the same day",
+                     config: block("@DIR@/big.log @DIR@/small.log", "daily\nmaxsize 1k\nrotate 2"),
+                     files: [.file("big.log", big), .file("small.log", "tiny\n")],
+                     stateDaysAgo: [("big.log", 0.001), ("small.log", 0.001)]),
+        DiffScenario(name: "minage vetoes a recently modified log",
+                     config: block("@DIR@/new.log @DIR@/old.log", "daily\nminage 2\nrotate 2"),
+                     files: [.file("new.log", "n\n", ageDays: 0.5), .file("old.log", "o\n", ageDays: 3)],
+                     stateDaysAgo: [("new.log", 5), ("old.log", 5)]),
+        DiffScenario(name: "last rotated in the future forces rotation",
+                     config: block("monthly\nrotate 2"), files: [.file("app.log", "a\n")],
+                     stateDaysAgo: [("app.log", -3)]),
+        DiffScenario(name: "no state entry: not rotated, entry created; forced later",
+                     config: block("daily\nrotate 2"), files: [.file("app.log", "a\n")], runs: 2),
+        DiffScenario(name: "notifempty skips an empty forced log, ifempty rotates it",
+                     config: block("@DIR@/empty.log", "notifempty\nrotate 2") + block("@DIR@/empty2.log", "ifempty\nrotate 2"),
+                     files: [.file("empty.log", ""), .file("empty2.log", "")], force: true),
+        DiffScenario(name: "missingok: a missing log is fine",
+                     config: block("@DIR@/absent.log", "missingok\nrotate 2"), force: true),
+        DiffScenario(name: "nomissingok: a missing log is an error, others still rotate",
+                     config: block("@DIR@/absent.log", "rotate 2") + block("@DIR@/app.log", "rotate 2"),
+                     files: [.file("app.log", "a\n")], force: true),
+    ]
+
+    static let naming: [DiffScenario] = [
+        DiffScenario(name: "rotate 3: the chain shifts, the oldest goes",
+                     config: block("rotate 3"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n"), .file("app.log.2", "2\n"), .file("app.log.3", "3\n")],
+                     force: true),
+        DiffScenario(name: "rotate 2 run three times",
+                     config: block("rotate 2"), files: [.file("app.log", "0\n")], force: true, runs: 3,
+                     appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "rotate 0: the rotated log is removed",
+                     config: block("rotate 0\ncreate"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "rotate -1 keeps every generation",
+                     config: block("rotate -1"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n"), .file("app.log.2", "2\n"), .file("app.log.7", "7\n")],
+                     force: true),
+        DiffScenario(name: "start 0",
+                     config: block("rotate 2\nstart 0"), files: [.file("app.log", "0\n"), .file("app.log.0", "old\n")],
+                     force: true, runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "start 5",
+                     config: block("rotate 2\nstart 5"), files: [.file("app.log", "0\n")],
+                     force: true, runs: 3, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "extension keeps .log last",
+                     config: block("rotate 2\nextension .log\ncompress"),
+                     files: [.file("app.log", "0\n"), .file("app.1.log.gz", "")], force: true),
+        DiffScenario(name: "extension that does not match the name",
+                     config: block("rotate 2\nextension .txt"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "addextension adds or keeps the extension",
+                     config: block("@DIR@/app.log @DIR@/plain", "rotate 2\naddextension .log"),
+                     files: [.file("app.log", "0\n"), .file("plain", "p\n")], force: true, runs: 2,
+                     appendBetweenRuns: ["app.log", "plain"]),
+        DiffScenario(name: "dateext default format",
+                     config: block("rotate 2\ndateext"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "dateext: same name twice in a day is an error",
+                     config: block("rotate 2\ndateext"), files: [.file("app.log", "0\n")], force: true, runs: 2,
+                     appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "dateext dateformat and extension",
+                     config: block("rotate 2\ndateext\ndateformat _%Y-%m-%d\nextension .log"),
+                     files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "dateext dateyesterday",
+                     config: block("rotate 2\ndateext\ndateyesterday"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "dateext hourly",
+                     config: block("hourly\nrotate 2\ndateext"), files: [.file("app.log", "0\n")],
+                     stateDaysAgo: [("app.log", 0.1)]),
+        DiffScenario(name: "dateext retention removes the oldest dated logs",
+                     config: block("rotate 2\ndateext\ncompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log-20200101.gz", "a"), .file("app.log-20200102.gz", "b"),
+                             .file("app.log-20200103.gz", "c"), .file("app.log-2020010.gz", "not a generation")],
+                     force: true),
+        DiffScenario(name: "dateext unusual dateformat %d-%m-%Y",
+                     config: block("rotate 1\ndateext\ndateformat .%d-%m-%Y"),
+                     files: [.file("app.log", "0\n"), .file("app.log.01-01-2020", "a"), .file("app.log.02-01-2019", "b")],
+                     force: true),
+        DiffScenario(name: "olddir relative",
+                     config: block("rotate 2\nolddir old"),
+                     files: [.dir("old"), .file("app.log", "0\n"), .file("old/app.log.1", "1\n")], force: true),
+        DiffScenario(name: "olddir absolute with createolddir",
+                     config: block("rotate 2\nolddir @DIR@/archive\ncreateolddir 0750 root root"),
+                     files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "olddir missing without createolddir",
+                     config: block("rotate 2\nolddir gone"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "maxage drops old numbered generations",
+                     config: block("rotate 5\nmaxage 3"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n", ageDays: 1), .file("app.log.2", "2\n", ageDays: 3.5),
+                             .file("app.log.3", "3\n", ageDays: 10)],
+                     force: true),
+        DiffScenario(name: "maxage drops old dated generations",
+                     config: block("rotate 5\nmaxage 3\ndateext"),
+                     files: [.file("app.log", "0\n"), .file("app.log-20200101", "1\n", ageDays: 1),
+                             .file("app.log-20200102", "2\n", ageDays: 3.5), .file("app.log-20200103", "3\n", ageDays: 10)],
+                     force: true),
+    ]
+
+    static let creation: [DiffScenario] = [
+        DiffScenario(name: "create with mode",
+                     config: block("rotate 2\ncreate 0600"), files: [.file("app.log", "0\n", mode: 0o644)], force: true),
+        DiffScenario(name: "create copies the mode of the old log",
+                     config: block("rotate 2\ncreate"), files: [.file("app.log", "0\n", mode: 0o640)], force: true),
+        DiffScenario(name: "nocreate",
+                     config: "create\n" + block("rotate 2\nnocreate"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "copy leaves the log as it is",
+                     config: block("rotate 2\ncopy"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "copytruncate empties the log",
+                     config: block("rotate 2\ncopytruncate"), files: [.file("app.log", "0\n", mode: 0o640)], force: true),
+        DiffScenario(name: "compress the chain",
+                     config: block("rotate 3\ncompress"),
+                     files: [.file("app.log", "0\n", mode: 0o640), .file("app.log.1.gz", "1"), .file("app.log.3.gz", "3")],
+                     force: true, runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "delaycompress: compressed one run later",
+                     config: block("rotate 3\ncompress\ndelaycompress\ncreate"),
+                     files: [.file("app.log", "0\n")], force: true, runs: 3, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "compressext and compressoptions",
+                     config: block("rotate 2\ncompress\ncompressext .z\ncompressoptions -9"),
+                     files: [.file("app.log", big)], force: true),
+        DiffScenario(name: "compresscmd bzip2",
+                     config: block("rotate 2\ncompress\ncompresscmd /usr/bin/bzip2\nuncompresscmd /usr/bin/bunzip2"),
+                     files: [.file("app.log", big)], force: true, runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "dateext with compress and delaycompress",
+                     config: block("rotate 2\ndateext\ncompress\ndelaycompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log-20200101", "old\n")], force: true),
+    ]
+
+    static let scripts: [DiffScenario] = [
+        DiffScenario(name: "prerotate and postrotate arguments, one log",
+                     config: block("rotate 2\nprerotate\n  echo \"pre $1 $2\" >> @OUT@\nendscript\npostrotate\n  echo \"post $1 $2\" >> @OUT@\nendscript"),
+                     files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "sharedscripts: once per set with the pattern",
+                     config: block("@DIR@/a.log @DIR@/b.log", "rotate 2\nsharedscripts\nprerotate\n  echo \"pre $1 $2\" >> @OUT@\nendscript\npostrotate\n  echo \"post $1 $2\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "nosharedscripts: once per log",
+                     config: block("@DIR@/*.log", "rotate 2\nprerotate\n  echo \"pre $1\" >> @OUT@\nendscript\npostrotate\n  echo \"post $1 $2\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true, scriptOrder: .sorted),
+        DiffScenario(name: "firstaction and lastaction",
+                     config: block("@DIR@/*.log", "rotate 2\nfirstaction\n  echo \"first $1\" >> @OUT@\nendscript\nlastaction\n  echo \"last $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "firstaction not run when nothing is due",
+                     config: block("size 1M\nrotate 2\nfirstaction\n  echo first >> @OUT@\nendscript\nlastaction\n  echo last >> @OUT@\nendscript"),
+                     files: [.file("app.log", "a\n")]),
+        DiffScenario(name: "firstaction failure: nothing rotated",
+                     config: block("rotate 2\nfirstaction\n  exit 1\nendscript\nlastaction\n  echo last >> @OUT@\nendscript"),
+                     files: [.file("app.log", "a\n")], force: true),
+        DiffScenario(name: "prerotate failure: that log is not rotated",
+                     config: block("@DIR@/*.log", "rotate 2\nprerotate\n  echo \"pre $1\" >> @OUT@\n  case $1 in *a.log) exit 1;; esac\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true, scriptOrder: .sorted),
+        DiffScenario(name: "postrotate failure: rotated, not compressed, old kept",
+                     config: block("rotate 1\ncompress\npostrotate\n  exit 3\nendscript"),
+                     files: [.file("app.log", "a\n"), .file("app.log.1.gz", "old")], force: true),
+        DiffScenario(name: "shared prerotate failure: no log of the set rotated",
+                     config: block("@DIR@/a.log @DIR@/b.log", "rotate 2\nsharedscripts\nprerotate\n  exit 1\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "lastaction failure is an error",
+                     config: block("rotate 2\nlastaction\n  exit 1\nendscript"), files: [.file("app.log", "a\n")], force: true),
+        DiffScenario(name: "preremove gets the removed generation",
+                     config: block("rotate 1\npreremove\n  echo \"preremove $1\" >> @OUT@\nendscript"),
+                     files: [.file("app.log", "a\n"), .file("app.log.1", "1\n")], force: true),
+        DiffScenario(name: "KNOWN MISMATCH (reported): a set's $1 is the raw text before {",
+                     config: "@DIR@/a.log   @DIR@/b.log  {\n    sharedscripts\n    rotate 1\n    postrotate\n        echo \"[$1]\" >> @OUT@\n    endscript\n}\n",
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true, keepTrailingSpaces: true,
+                     deliberate: { lr, rc in
+                         #expect(lr.script == ["[@DIR@/a.log   @DIR@/b.log  ]"])
+                         #expect(rc.script == ["[@DIR@/a.log @DIR@/b.log]"])
+                         #expect(lr.names == rc.names)
+                     }),
+        DiffScenario(name: "sharedscripts with a glob that matches nothing",
+                     config: block("@DIR@/*.nothing", "missingok\nsharedscripts\npostrotate\n  echo post >> @OUT@\nendscript"),
+                     force: true),
+    ]
+
+    static let files: [DiffScenario] = [
+        DiffScenario(name: "glob selects matching logs only",
+                     config: block("@DIR@/*.log", "rotate 2"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("c.txt", "c\n"), .file(".hidden.log", "h\n")],
+                     force: true),
+        DiffScenario(name: "glob in a directory component",
+                     config: block("@DIR@/*/app.log", "rotate 2"),
+                     files: [.dir("one"), .dir("two"), .file("one/app.log", "1\n"), .file("two/app.log", "2\n")], force: true),
+        DiffScenario(name: "symbolic link skipped",
+                     config: block("@DIR@/*.log", "rotate 2"),
+                     files: [.file("real.log", "r\n"), .symlink("link.log", to: "real.log")], force: true),
+        DiffScenario(name: "hard links skipped without allowhardlink",
+                     config: block("@DIR@/*.log", "rotate 2"),
+                     files: [.file("a.log", "a\n"), .hardlink("b.log", to: "a.log"), .file("c.log", "c\n")], force: true),
+        DiffScenario(name: "allowhardlink rotates hard links",
+                     config: block("@DIR@/a.log", "rotate 2\nallowhardlink"),
+                     files: [.file("a.log", "a\n"), .hardlink("b.data", to: "a.log")], force: true),
+        DiffScenario(name: "unsafe world-writable directory refused as root",
+                     config: block("@DIR@/open/app.log", "rotate 2"),
+                     files: [.dir("open", mode: 0o777), .file("open/app.log", "a\n")], force: true),
+        DiffScenario(name: "group-writable root-group directory allowed",
+                     config: block("@DIR@/grp/app.log", "rotate 2"),
+                     files: [.dir("grp", mode: 0o775), .file("grp/app.log", "a\n")], force: true),
+        DiffScenario(name: "ignoreduplicates on the set that names the log first",
+                     config: block("@DIR@/app.log", "rotate 2\nignoreduplicates") + block("@DIR@/*.log", "rotate 2"),
+                     files: [.file("app.log", "a\n"), .file("other.log", "o\n")], force: true),
+        DiffScenario(name: "ignoreduplicates on the later set does not help",
+                     config: block("@DIR@/z.log", "rotate 2") + block("@DIR@/*.log", "rotate 2\nignoreduplicates"),
+                     files: [.file("a.log", "a\n"), .file("z.log", "z\n")], force: true),
+        DiffScenario(name: "a duplicate: the rest of the pattern's matches still rotate (deliberate)",
+                     config: block("@DIR@/a.log", "rotate 2") + block("@DIR@/*.log", "rotate 2"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true,
+                     deliberate: { lr, rc in
+                         // logrotate drops every match of the pattern after the duplicate; rotatectl
+                         // reports the duplicate and rotates the others. Both exit 1.
+                         #expect(lr.names == ["a.log.1", "b.log"])
+                         #expect(rc.names == ["a.log.1", "b.log.1"])
+                         #expect(lr.statuses == [1])
+                         #expect(rc.statuses == [1])
+                     }),
+    ]
+
+    static let combinations: [DiffScenario] = [
+        DiffScenario(name: "size after daily wins",
+                     config: block("@DIR@/big.log @DIR@/small.log", "daily\nsize 1k\nrotate 2"),
+                     files: [.file("big.log", big), .file("small.log", "tiny\n")],
+                     stateDaysAgo: [("big.log", 0.001), ("small.log", 5)]),
+        DiffScenario(name: "daily after size wins",
+                     config: block("@DIR@/big.log @DIR@/small.log", "size 1k\ndaily\nrotate 2"),
+                     files: [.file("big.log", big), .file("small.log", "tiny\n")],
+                     stateDaysAgo: [("big.log", 0.001), ("small.log", 5)]),
+        DiffScenario(name: "weekly 7: every seven days",
+                     config: block("@DIR@/six.log @DIR@/seven.log", "weekly 7\nrotate 2"),
+                     files: [.file("six.log", "6\n"), .file("seven.log", "7\n")],
+                     stateDaysAgo: [("six.log", 6), ("seven.log", 7)]),
+        DiffScenario(name: "maxsize with notifempty and minsize",
+                     config: block("@DIR@/big.log @DIR@/empty.log", "weekly\nmaxsize 1k\nminsize 10k\nnotifempty\nrotate 2"),
+                     files: [.file("big.log", big), .file("empty.log", "")],
+                     stateDaysAgo: [("big.log", 0.001), ("empty.log", 30)]),
+        DiffScenario(name: "create with owner and group",
+                     config: block("rotate 2\ncreate 0640 nobody nogroup"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "compress with rotate 0",
+                     config: block("rotate 0\ncompress"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "delaycompress with rotate 1",
+                     config: block("rotate 1\ncompress\ndelaycompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n")], force: true, runs: 2,
+                     appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "copytruncate with compress",
+                     config: block("rotate 2\ncopytruncate\ncompress"),
+                     files: [.file("app.log", big, mode: 0o600), .file("app.log.1.gz", "x")], force: true),
+        DiffScenario(name: "copy with dateext",
+                     config: block("rotate 2\ncopy\ndateext"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "olddir with dateext and compress",
+                     config: block("rotate 1\nolddir old\ndateext\ncompress"),
+                     files: [.dir("old"), .file("app.log", "0\n"), .file("old/app.log-20200101.gz", "x")], force: true),
+        DiffScenario(name: "olddir createolddir relative, two runs",
+                     config: block("rotate 2\nolddir arch\ncreateolddir 0700\ncompress\ndelaycompress"),
+                     files: [.file("app.log", "0\n")], force: true, runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "hourly numbered, second run the same hour",
+                     config: block("hourly\nrotate 2"), files: [.file("app.log", "0\n")],
+                     stateDaysAgo: [("app.log", 0.5)], runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "preremove with dateext retention",
+                     config: block("rotate 1\ndateext\npreremove\n  echo \"rm $1\" >> @OUT@\nendscript"),
+                     files: [.file("app.log", "0\n"), .file("app.log-20200101", "a"), .file("app.log-20200102", "b")],
+                     force: true, scriptOrder: .sorted),
+        DiffScenario(name: "postrotate failure in one of several logs",
+                     config: block("@DIR@/*.log", "rotate 1\ncompress\npostrotate\n  echo \"post $1\" >> @OUT@\n  case $1 in *b.log) exit 2;; esac\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("c.log", "c\n"), .file("b.log.1.gz", "old")],
+                     force: true, scriptOrder: .sorted),
+        DiffScenario(name: "shared postrotate failure",
+                     config: block("@DIR@/a.log @DIR@/b.log", "rotate 1\ncompress\nsharedscripts\npostrotate\n  exit 1\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("a.log.1.gz", "old")], force: true),
+        DiffScenario(name: "sharedscripts, one log missing without missingok",
+                     config: block("@DIR@/a.log @DIR@/gone.log", "rotate 1\nsharedscripts\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n")], force: true),
+        DiffScenario(name: "KNOWN MISMATCH (reported): sharedscripts with an error, firstaction and lastaction",
+                     config: block("@DIR@/a.log @DIR@/gone.log", "rotate 1\nsharedscripts\nfirstaction\n  echo first >> @OUT@\nendscript\nlastaction\n  echo last >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n")], force: true,
+                     deliberate: { lr, rc in
+                         // logrotate runs them whenever a log was due; the runner returns early when the
+                         // plan has no rotation unit (Runner+Execute.swift, `guard first.hasWork`).
+                         #expect(lr.script == ["first", "last"])
+                         #expect(rc.script == [])
+                         #expect(lr.names == rc.names)
+                         #expect(lr.statuses == [1] && rc.statuses == [1])
+                     }),
+        DiffScenario(name: "sharedscripts, one log missing with missingok",
+                     config: block("@DIR@/a.log @DIR@/gone.log", "rotate 1\nmissingok\nsharedscripts\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n")], force: true),
+        DiffScenario(name: "several sets with scripts, in order",
+                     config: block("@DIR@/a.log", "rotate 1\npostrotate\n  echo \"a $1\" >> @OUT@\nendscript")
+                         + block("@DIR@/b.log", "rotate 1\nfirstaction\n  echo \"first b\" >> @OUT@\nendscript\nprerotate\n  echo \"pre $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "global directives inherited by blocks",
+                     config: "rotate 4\ncompress\ncreate 0600\n" + block("@DIR@/a.log", "nocompress") + block("@DIR@/b.log", "rotate 1"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("b.log.1.gz", "x")], force: true),
+        DiffScenario(name: "daily with maxage and compress, two runs",
+                     config: block("daily\nrotate 9\nmaxage 2\ncompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1.gz", "1", ageDays: 1), .file("app.log.2.gz", "2", ageDays: 5)],
+                     stateDaysAgo: [("app.log", 1)], runs: 2, appendBetweenRuns: ["app.log"]),
+    ]
+
+    static let deliberate: [DiffScenario] = [
+        DiffScenario(name: "dateext with rotate 0 keeps no older dated log (deliberate)",
+                     config: block("rotate 0\ndateext"),
+                     files: [.file("app.log", "0\n"), .file("app.log-20200101", "x"), .file("app.log-20200102", "y")],
+                     force: true,
+                     deliberate: { lr, rc in
+                         // logrotate picks the newest older log to dispose of, then replaces that choice by
+                         // the log just rotated, so one older dated log always survives `rotate 0`.
+                         #expect(lr.names == ["app.log-20200102"])
+                         #expect(rc.names == [])
+                         #expect(lr.statuses == [0] && rc.statuses == [0])
+                     }),
+        DiffScenario(name: "preremove is not run for the source of a compression (deliberate)",
+                     config: block("rotate 2\ncompress\npreremove\n  echo \"rm $1\" >> @OUT@\nendscript"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1.gz", "a"), .file("app.log.2.gz", "b")], force: true,
+                     deliberate: { lr, rc in
+                         // logrotate removes the uncompressed file through its preremove path too.
+                         #expect(lr.script == ["rm @DIR@/app.log.1", "rm @DIR@/app.log.3.gz"])
+                         #expect(rc.script == ["rm @DIR@/app.log.3.gz"])
+                         #expect(lr.names == rc.names)
+                         for name in lr.names { #expect(lr.tree[name] == rc.tree[name]) }
+                     }),
+        DiffScenario(name: "a lowered rotate count removes the extra generations (deliberate)",
+                     config: block("rotate 2"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n"), .file("app.log.2", "2\n"),
+                             .file("app.log.3", "3\n"), .file("app.log.4", "4\n")],
+                     force: true,
+                     deliberate: { lr, rc in
+                         // logrotate only drops the generation shifted past the count and keeps app.log.4.
+                         #expect(lr.names == ["app.log.1", "app.log.2", "app.log.4"])
+                         #expect(rc.names == ["app.log.1", "app.log.2"])
+                         #expect(lr.tree["app.log.1"] == rc.tree["app.log.1"])
+                         #expect(lr.tree["app.log.2"] == rc.tree["app.log.2"])
+                         #expect(lr.statuses == [0] && rc.statuses == [0])
+                     }),
+        DiffScenario(name: "an uncompressed leftover generation is compressed (deliberate)",
+                     config: block("rotate 3\ncompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n")],
+                     force: true,
+                     deliberate: { lr, rc in
+                         // logrotate only shifts app.log.N.gz and so overwrites the plain app.log.1;
+                         // rotatectl compresses the leftover first and shifts it.
+                         #expect(lr.names == ["app.log.1.gz"])
+                         #expect(rc.names == ["app.log.1.gz", "app.log.2.gz"])
+                         #expect(rc.tree["app.log.2.gz"]?.content == "1\n")
+                         #expect(lr.tree["app.log.1.gz"] == rc.tree["app.log.1.gz"])
+                     }),
+    ]
+}
