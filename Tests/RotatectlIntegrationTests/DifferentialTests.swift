@@ -24,6 +24,28 @@ import Testing
     @Test(arguments: DifferentialScenarios.deliberate)
     func deliberateDifferences(_ s: DiffScenario) throws { try Differential.check(s) }
 
+    @Test(arguments: DifferentialScenarios.more)
+    func more(_ s: DiffScenario) throws { try Differential.check(s) }
+
+    @Test func dateFormatEpoch() throws {
+        // %s renders the run's epoch: the two runs are seconds apart, so compare the shape and the time.
+        let s = DiffScenario(name: "dateformat %s", config: block("rotate 2\ndateext\ndateformat .%s"),
+                             files: [.file("app.log", "0\n")], force: true)
+        let root = try Differential.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let before = Int(time(nil))
+        let lr = try Differential.run(s, root: root + "/lr", tool: .logrotate)
+        let rc = try Differential.run(s, root: root + "/rc", tool: .rotatectl)
+        let after = Int(time(nil))
+        for outcome in [lr, rc] {
+            #expect(outcome.names.count == 1)
+            let name = outcome.names.first ?? ""
+            #expect(name.hasPrefix("app.log."))
+            let epoch = Int(name.dropFirst("app.log.".count)) ?? 0
+            #expect(epoch >= before && epoch <= after, "\(name) not within \(before)...\(after)")
+        }
+    }
+
     @Test func harnessSeesDifferences() throws {
         // The comparison must be able to fail: two different configurations give different trees.
         let root = try Differential.makeTempDir()
@@ -422,5 +444,79 @@ enum DifferentialScenarios {
                          #expect(rc.tree["app.log.2.gz"]?.content == "1\n")
                          #expect(lr.tree["app.log.1.gz"] == rc.tree["app.log.1.gz"])
                      }),
+    ]
+
+    static let more: [DiffScenario] = [
+        DiffScenario(name: "monthly: last rotated yesterday in another month or the same",
+                     config: block("monthly\nrotate 2"), files: [.file("app.log", "0\n")], stateDaysAgo: [("app.log", 1)]),
+        DiffScenario(name: "yearly: last rotated a month ago",
+                     config: block("yearly\nrotate 2"), files: [.file("app.log", "0\n")], stateDaysAgo: [("app.log", 31)]),
+        DiffScenario(name: "weekly: rotated today, earlier hour",
+                     config: block("weekly\nrotate 2"), files: [.file("app.log", "0\n")], stateDaysAgo: [("app.log", 0.05)]),
+        DiffScenario(name: "size with k suffix, minsize ignored when size-based",
+                     config: block("@DIR@/a.log", "size 3k\nminsize 10k\nrotate 1") + block("@DIR@/b.log", "size 4k\nrotate 1"),
+                     files: [.file("a.log", big), .file("b.log", big)]),
+        DiffScenario(name: "maxsize with size",
+                     config: block("size 100k\nmaxsize 2k\nrotate 1"), files: [.file("app.log", big)]),
+        DiffScenario(name: "notifempty with copytruncate and ifempty with minsize",
+                     config: block("@DIR@/a.log", "notifempty\ncopytruncate\nrotate 1") + block("@DIR@/b.log", "daily\nifempty\nminsize 1\nrotate 1"),
+                     files: [.file("a.log", ""), .file("b.log", "")], stateDaysAgo: [("b.log", 3)], force: false),
+        DiffScenario(name: "copytruncate with rotate 0",
+                     config: block("rotate 0\ncopytruncate"), files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "copy with compress",
+                     config: block("rotate 2\ncopy\ncompress"), files: [.file("app.log", "0\n")], force: true, runs: 2,
+                     appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "copytruncate ignores create",
+                     config: block("rotate 1\ncopytruncate\ncreate 0600"), files: [.file("app.log", "0\n", mode: 0o644)], force: true),
+        DiffScenario(name: "rotate -1 with compress",
+                     config: block("rotate -1\ncompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1.gz", "1"), .file("app.log.4.gz", "4")], force: true),
+        DiffScenario(name: "start 0 with compress and delaycompress",
+                     config: block("rotate 2\nstart 0\ncompress\ndelaycompress"), files: [.file("app.log", "0\n")],
+                     force: true, runs: 3, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "dateext, extension and compress",
+                     config: block("rotate 2\ndateext\nextension .log\ncompress"),
+                     files: [.file("app.log", "0\n"), .file("app-20200101.log.gz", "x"), .file("app-20200102.log.gz", "y")],
+                     force: true),
+        DiffScenario(name: "dateext, olddir and createolddir",
+                     config: block("rotate 2\ndateext\nolddir @DIR@/arch/\ncreateolddir 0755"),
+                     files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "hourly dateext, second run in the same hour",
+                     config: block("hourly\nrotate 2\ndateext"), files: [.file("app.log", "0\n")],
+                     stateDaysAgo: [("app.log", 1)], runs: 2, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "su lets a world-writable directory be rotated",
+                     config: block("@DIR@/open/app.log", "su root root\nrotate 1"),
+                     files: [.dir("open", mode: 0o777), .file("open/app.log", "a\n")], force: true),
+        DiffScenario(name: "bracket and question-mark globs",
+                     config: block("@DIR@/[ab].log @DIR@/?x.log", "rotate 1"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("c.log", "c\n"), .file("zx.log", "z\n"),
+                             .file("zzx.log", "zz\n")], force: true),
+        DiffScenario(name: "a quoted name with a space",
+                     config: block("\"@DIR@/with space.log\"", "rotate 1\npostrotate\n  echo \"[$1] [$2]\" >> @OUT@\nendscript"),
+                     files: [.file("with space.log", "s\n")], force: true),
+        DiffScenario(name: "glob matching a directory is skipped",
+                     config: block("@DIR@/*", "rotate 1\nmissingok"),
+                     files: [.dir("sub"), .file("app", "a\n")], force: true),
+        DiffScenario(name: "nocompress in a block overrides a global compress",
+                     config: "compress\n" + block("@DIR@/a.log", "rotate 1\nnocompress") + block("@DIR@/b.log", "rotate 1"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "postrotate gets the uncompressed rotated name",
+                     config: block("rotate 2\ncompress\npostrotate\n  echo \"$2\" >> @OUT@\n  test -f \"$2\" && echo present >> @OUT@\nendscript"),
+                     files: [.file("app.log", "0\n")], force: true),
+        DiffScenario(name: "dateext with delaycompress, three runs on one day with copy",
+                     config: block("rotate 3\ndateext\ndateformat -%Y%m%d-%H\ncompress\ndelaycompress"),
+                     files: [.file("app.log", "0\n"), .file("app.log-20200101-00", "x")], force: true),
+        DiffScenario(name: "dateext datehourago",
+                     config: block("hourly\nrotate 2\ndateext\ndatehourago"), files: [.file("app.log", "0\n")],
+                     stateDaysAgo: [("app.log", 0.2)]),
+        DiffScenario(name: "dateyesterday keeps the minute",
+                     config: block("rotate 2\ndateext\ndateyesterday\ndateformat -%Y%m%d-%H%M"), files: [.file("app.log", "0\n")],
+                     force: true),
+        DiffScenario(name: "hourly with an explicit day dateformat",
+                     config: block("hourly\nrotate 2\ndateext\ndateformat -%Y%m%d"), files: [.file("app.log", "0\n")],
+                     stateDaysAgo: [("app.log", 0.2)]),
+        DiffScenario(name: "olddir with extension",
+                     config: block("rotate 2\nolddir old\nextension .log"),
+                     files: [.dir("old"), .file("app.log", "0\n"), .file("old/app.1.log", "1\n")], force: true),
     ]
 }

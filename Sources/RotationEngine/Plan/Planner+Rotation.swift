@@ -56,14 +56,16 @@ extension Planner {
         let rotatedName: String
         var generations: [String] = []   // newest first, final names after this run
         if c.dateExt {
-            let fmt = (c.frequency == .hourly && c.dateFormat == "-%Y%m%d") ? "-%Y%m%d%H" : c.dateFormat
-            let format = DateFormat(fmt)
+            // The parser gives hourly sets `-%Y%m%d%H` unless a dateformat was written.
+            let format = DateFormat(c.dateFormat)
             var epoch = input.now
             if c.dateYesterday {
+                // As logrotate: the same minute and second, at noon (clear of DST changes), a day earlier.
                 var noon = input.timeZone.civil(input.now)
-                noon.hour = 12; noon.minute = 0; noon.second = 0
+                noon.hour = 12
                 epoch = input.timeZone.epoch(noon) - 86400
             }
+            if c.dateHourAgo { epoch -= 3600 }
             rotatedName = base + format.render(input.timeZone.civil(epoch), epoch: epoch) + fileext
             func isGeneration(_ name: String, compressed: Bool) -> Bool {
                 guard name.hasPrefix(base) else { return false }

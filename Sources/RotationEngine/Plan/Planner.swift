@@ -165,7 +165,7 @@ public struct Planner: Sendable {
             reason = rotate ? "\(Bytes(st.size)) ≥ size \(Bytes(threshold))" : "\(Bytes(st.size)) < size \(Bytes(threshold))"
         } else if lastEpoch - input.now > 25 * 3600 {
             rotate = true; reason = "last rotated in the future: rotation forced"
-        } else if (last.year, last.month, last.day, last.hour, last.minute) != (now.year, now.month, now.day, now.hour, now.minute),
+        } else if (last.year, last.month, last.day, last.hour) != (now.year, now.month, now.day, now.hour),
                   let f = c.frequency {
             vetoable = true
             let days = now.dayNumber - last.dayNumber
@@ -187,7 +187,7 @@ public struct Planner: Sendable {
                 reason = rotate ? "yearly: last rotated in an earlier year" : "yearly: already rotated this year"
             }
         } else {
-            reason = "already rotated"
+            reason = "already rotated this hour"
         }
         if vetoable && rotate {
             if let min = c.minSize, st.size < min {
