@@ -108,6 +108,29 @@ import Testing
         #expect(truncate.rotation?.rotateSteps == [.copyTruncate(from: log, to: "/var/log/app.log.1")])
     }
 
+    @Test func renamecopyRenamesToTmpAndCopiesAfterPostrotate() {
+        var w = world()
+        w.directory("/mnt/archive")
+        let p = w.plan(logSet { $0.rotate = 2; $0.renameCopy = true; $0.oldDir = "/mnt/archive"; $0.compress = true; $0.create = CreateSpec() })
+        let inode = p.rotation?.rotateSteps.first.flatMap { if case .rename(_, _, let i) = $0 { i } else { nil } } ?? 0
+        #expect(p.rotation?.rotateSteps == [.rename(from: log, to: "/var/log/app.log.tmp", inode: inode),
+                                             .create(path: log, mode: 0o640, uid: 7, gid: 8)])
+        #expect(p.rotation?.finishSteps == [
+            .copy(from: "/var/log/app.log.tmp", to: "/mnt/archive/app.log.1"),
+            .remove(path: "/var/log/app.log.tmp", inode: inode, reason: "renamecopy: copied to /mnt/archive/app.log.1"),
+            .compress(source: "/mnt/archive/app.log.1", destination: "/mnt/archive/app.log.1.gz"),
+        ])
+        #expect(p.rotation?.rotatedPath == "/mnt/archive/app.log.1")
+    }
+
+    @Test func renamecopyRefusesAnExistingTemporary() {
+        var w = world()
+        w.file("/var/log/app.log.tmp")
+        let p = w.plan(logSet { $0.rotate = 2; $0.renameCopy = true })
+        #expect(p.units.isEmpty)
+        #expect(p.errors.first?.contains("app.log.tmp") == true)
+    }
+
     // MARK: compression
 
     @Test func compressAfterRotationAndShiftCompressedNames() {

@@ -152,31 +152,46 @@ extension Planner {
             }
         }
         let rotatedPath = at(rotatedName)
+        // What the finish phase starts with: wait for writers, and for renamecopy the copy out of the
+        // temporary name (after postrotate, as logrotate does, so nothing written meanwhile is lost).
+        var lead: [Action] = []
         if c.copyTruncate {
             steps.append(.copyTruncate(from: path, to: rotatedPath))
         } else if c.copy {
             steps.append(.copy(from: path, to: rotatedPath))
         } else {
-            steps.append(.rename(from: path, to: rotatedPath, inode: st.inode))
+            var renamed = rotatedPath
+            if c.renameCopy {
+                renamed = path + ".tmp"
+                if input.snapshot.status(renamed) != nil {
+                    return .failure(PlanFailure(message: "\(path): \(renamed) already exists (renamecopy's temporary name); resolve by hand"))
+                }
+            }
+            steps.append(.rename(from: path, to: renamed, inode: st.inode))
             if let spec = c.create {
                 steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
                                      uid: spec.uid ?? st.uid, gid: spec.gid ?? st.gid))
+            }
+            if c.renameCopy {
+                if !c.pidFiles.isEmpty { lead.append(.awaitWriters(path: renamed)) }
+                lead.append(.copy(from: renamed, to: rotatedPath))
+                lead.append(.remove(path: renamed, inode: st.inode, reason: "renamecopy: copied to \(rotatedPath)"))
             }
         }
         if c.rotate == 0 {
             finish.append(.remove(path: rotatedPath, inode: 0, reason: "rotate 0 keeps no old logs"))
             removals.insert(rotatedPath)
         } else {
-            if !c.pidFiles.isEmpty { finish.insert(.awaitWriters(path: rotatedPath), at: 0) }
+            if !c.pidFiles.isEmpty && !c.renameCopy { lead.append(.awaitWriters(path: rotatedPath)) }
             if c.compress && !c.delayCompress {
-                finish.insert(.compress(source: rotatedPath, destination: rotatedPath + compext),
-                              at: c.pidFiles.isEmpty ? 0 : 1)
+                lead.append(.compress(source: rotatedPath, destination: rotatedPath + compext))
                 generations.insert(rotatedPath + compext, at: 0)
             } else {
                 generations.insert(rotatedPath, at: 0)
             }
             if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
         }
+        finish = lead + finish
         return .success(LogRotation(path: path, rotatedPath: rotatedPath, rotateSteps: steps,
                                     finishSteps: finish, removals: removals))
     }
