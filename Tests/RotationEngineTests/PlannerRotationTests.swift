@@ -112,7 +112,8 @@ import Testing
         var w = world()
         w.directory("/mnt/archive")
         let p = w.plan(logSet { $0.rotate = 2; $0.renameCopy = true; $0.oldDir = "/mnt/archive"; $0.compress = true; $0.create = CreateSpec() })
-        let inode = p.rotation?.rotateSteps.first.flatMap { if case .rename(_, _, let i) = $0 { i } else { nil } } ?? 0
+        var inode: UInt64 = 0
+        if case .rename(_, _, let i)? = p.rotation?.rotateSteps.first { inode = i }
         #expect(p.rotation?.rotateSteps == [.rename(from: log, to: "/var/log/app.log.tmp", inode: inode),
                                              .create(path: log, mode: 0o640, uid: 7, gid: 8)])
         #expect(p.rotation?.finishSteps == [
