@@ -109,6 +109,16 @@ import Testing
         #expect(DateFormat("-%Y-%a").matches("-2026-%a"))
     }
 
+    @Test func sortKeyOrdersByTheTimeNamed() {
+        let f = DateFormat(".%d-%m-%Y")
+        let names = [".01-01-2020", ".02-01-2019", ".31-12-2018"]
+        #expect(names.sorted { (f.sortKey($0[...]) ?? 0) < (f.sortKey($1[...]) ?? 0) } == [".31-12-2018", ".02-01-2019", ".01-01-2020"])
+        #expect(f.sortKey(".1-1-2020") == nil)
+        #expect(DateFormat(".%s").sortKey(".1600000000") == 1_600_000_000)
+        #expect(DateFormat("-%Y%m%d%H").sortKey("-2026120110") == PlannerWorld.at(2026, 12, 1, 10))
+        #expect(DateFormat("-%H%M").sortKey("-0130") == PlannerWorld.at(1900, 1, 1, 1, 30))
+    }
+
     @Test func renderedNamesMatchTheirFormat() {
         let t = CivilTime(year: 2028, month: 2, day: 29, hour: 23, minute: 59, second: 58)
         for fmt in ["-%Y%m%d", "-%Y%m%d%H", ".%d-%m-%Y", "_%Y-%V", "-%Y%m%d%H%M%S", ".%s"] {

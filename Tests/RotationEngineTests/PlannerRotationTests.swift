@@ -227,6 +227,12 @@ import Testing
         #expect(p.rotation?.removals == ["/var/log/app.log-20200101.gz", "/var/log/app.log-20200102.gz"])
     }
 
+    @Test func dateextRetentionSortsByTheDateNamed() {
+        let p = world(names("app.log.01-01-2020", "app.log.02-01-2019", "app.log.31-12-2018"))
+            .plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.dateFormat = ".%d-%m-%Y" })
+        #expect(p.rotation?.removals == ["/var/log/app.log.02-01-2019", "/var/log/app.log.31-12-2018"])
+    }
+
     @Test func dateextDestinationThatExistsIsAnError() {
         let plain = world(names("app.log-20261201")).plan(logSet { $0.rotate = 2; $0.dateExt = true })
         #expect(plain.units.isEmpty)

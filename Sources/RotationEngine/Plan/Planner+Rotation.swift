@@ -83,7 +83,14 @@ extension Planner {
             if names[rotatedName] != nil || names[rotatedName + compext] != nil {
                 return .failure(PlanFailure(message: "\(path): destination \(at(rotatedName + compext)) already exists, skipping rotation"))
             }
-            let old = names.keys.filter { $0 != logName && isGeneration($0, compressed: !compext.isEmpty) }.sorted()
+            // Oldest first, by the time the name stands for (as logrotate sorts them), then by name.
+            func key(_ name: String) -> Int64 {
+                var rest = name.dropFirst(base.count)
+                if !compext.isEmpty { rest = rest.dropLast(compext.count) }
+                return format.sortKey(rest.dropLast(fileext.count)) ?? 0
+            }
+            let old = names.keys.filter { $0 != logName && isGeneration($0, compressed: !compext.isEmpty) }
+                .map { (key($0), $0) }.sorted { $0 < $1 }.map(\.1)
             let keep = c.rotate == 0 ? 1 : c.rotate
             for (i, name) in old.enumerated() {
                 guard let s = names[name] else { continue }
