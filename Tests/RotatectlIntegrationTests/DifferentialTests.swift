@@ -30,6 +30,9 @@ import Testing
     @Test(arguments: DifferentialScenarios.edges)
     func edges(_ s: DiffScenario) throws { try Differential.check(s) }
 
+    @Test(arguments: DifferentialScenarios.configuration)
+    func configuration(_ s: DiffScenario) throws { try Differential.check(s) }
+
     @Test func dateFormatEpoch() throws {
         // %s renders the run's epoch: the two runs are seconds apart, so compare the shape and the time.
         let s = DiffScenario(name: "dateformat %s", config: block("rotate 2\ndateext\ndateformat .%s"),
@@ -609,5 +612,46 @@ enum DifferentialScenarios {
         DiffScenario(name: "a size suffix G and M",
                      config: block("@DIR@/a.log", "size 1M\nrotate 1") + block("@DIR@/b.log", "size 1G\nrotate 1"),
                      files: [.file("a.log", String(repeating: "x", count: 1_048_577)), .file("b.log", big)]),
+    ]
+
+    static let configuration: [DiffScenario] = [
+        DiffScenario(name: "an unknown directive in a block",
+                     config: block("@DIR@/a.log", "rotate 1\nfrobnicate 3") + block("@DIR@/b.log", "rotate 1"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true,
+                     deliberate: { lr, rc in
+                         // Documented: an unknown directive is an error and makes the whole file broken.
+                         #expect(lr.names == ["a.log.1", "b.log.1"] && lr.statuses == [0])
+                         #expect(rc.names == ["a.log", "b.log"] && rc.statuses == [2])
+                     }),
+        DiffScenario(name: "comments and blank lines",
+                     config: "# a comment\n\n" + block("@DIR@/a.log", "# inside\nrotate 1\n\ncompress"),
+                     files: [.file("a.log", "a\n")], force: true),
+        DiffScenario(name: "a bad rotate value",
+                     config: block("@DIR@/a.log", "rotate many") + block("@DIR@/b.log", "rotate 1"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true,
+                     deliberate: { lr, rc in
+                         // Documented: any error makes the whole file broken; logrotate drops only the block.
+                         #expect(lr.names == ["a.log", "b.log.1"] && lr.statuses == [1])
+                         #expect(rc.names == ["a.log", "b.log"] && rc.statuses == [2])
+                     }),
+        DiffScenario(name: "include of a directory with taboo extensions",
+                     config: "include @DIR@/conf.d\n",
+                     files: [.dir("conf.d"), .file("conf.d/one", "@DIR@/a.log {\n rotate 1\n}\n"),
+                             .file("conf.d/two.rpmsave", "@DIR@/b.log {\n rotate 1\n}\n"),
+                             .file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "two patterns on one line with a global default between blocks",
+                     config: "rotate 3\n" + block("@DIR@/a.log @DIR@/b.log", "compress") + "rotate 1\n" + block("@DIR@/c.log", "copy"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("c.log", "c\n"), .file("c.log.1", "old\n")],
+                     force: true),
+        DiffScenario(name: "size with a lowercase suffix and daily later",
+                     config: block("@DIR@/a.log", "size 1k\nrotate 1") + block("@DIR@/b.log", "size 1k\nmonthly\nrotate 1"),
+                     files: [.file("a.log", big), .file("b.log", big)], stateDaysAgo: [("a.log", 0.01), ("b.log", 0.01)]),
+        DiffScenario(name: "missing closing brace",
+                     config: "@DIR@/a.log {\n rotate 1\n", files: [.file("a.log", "a\n")], force: true,
+                     deliberate: { lr, rc in
+                         // Documented: a block left open at the end of a file is an error.
+                         #expect(lr.names == ["a.log.1"] && lr.statuses == [0])
+                         #expect(rc.names == ["a.log"] && rc.statuses == [2])
+                     }),
     ]
 }
