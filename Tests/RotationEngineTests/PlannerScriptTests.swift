@@ -138,8 +138,14 @@ import Testing
     @Test func globsSkipDirectories() {
         var w = world(["/var/log/a.log"])
         w.snapshot.add("/var/log/dir.log", FileStatus(kind: .directory))
-        let (paths, _) = Planner(PlannerInput(logSets: [], snapshot: w.snapshot, state: [:], now: w.now))
-            .files(of: logSet(["/var/log/*.log"]))
+        w.snapshot.add("/var/log/sub", FileStatus(kind: .directory))
+        let planner = Planner(PlannerInput(logSets: [], snapshot: w.snapshot, state: [:], now: w.now))
+        let (paths, _) = planner.files(of: logSet(["/var/log/*.log"]))
         #expect(paths == ["/var/log/a.log"])
+        // A pattern naming only directories is not missing: they are skipped silently.
+        let (none, unmatched) = planner.files(of: logSet(["/var/log/sub", "/var/log/dir.*"]))
+        #expect(none.isEmpty)
+        #expect(unmatched.isEmpty)
+        #expect(w.plan(logSet(["/var/log/sub"])).errors.isEmpty)
     }
 }

@@ -13,15 +13,17 @@ public struct Planner: Sendable {
         return plans
     }
 
-    /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order).
+    /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order), and the
+    /// patterns that matched nothing.
     public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
         var paths: [String] = []
         var unmatched: [String] = []
         for pattern in config.patterns {
-            let found = Glob.expand(pattern) { input.snapshot.directories[$0] }
-                .filter { input.snapshot.status($0)?.kind != .directory }
-            if found.isEmpty { unmatched.append(pattern) }
-            for p in found where !paths.contains(p) { paths.append(p) }
+            let matched = Glob.expand(pattern) { input.snapshot.directories[$0] }
+            // A directory among the matches is skipped silently, as logrotate does; only a pattern
+            // that matches nothing at all is missing.
+            if matched.isEmpty { unmatched.append(pattern) }
+            for p in matched where input.snapshot.status(p)?.kind != .directory && !paths.contains(p) { paths.append(p) }
         }
         return (paths, unmatched)
     }
