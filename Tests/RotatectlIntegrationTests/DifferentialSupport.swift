@@ -39,6 +39,9 @@ struct DiffScenario: Sendable, CustomTestStringConvertible {
     var runs = 1
     /// Appended to these logs (relative paths) before every run after the first.
     var appendBetweenRuns: [String] = []
+    /// Before every run after the first, the state file is written again as seeded: as if the
+    /// seeded time had passed again since the last run (both tools see the same "day later").
+    var reseedStateBetweenRuns = false
     var scriptOrder: ScriptOutputOrder = .exact
     /// Script lines are compared without trailing spaces unless this is set (an unset `$2` leaves one,
     /// and logrotate's `$1` for a set keeps the blanks before `{`).
@@ -125,7 +128,7 @@ enum Differential {
         let state = root + "/state"
         let text = s.config.replacingOccurrences(of: "@DIR@", with: logs).replacingOccurrences(of: "@OUT@", with: out)
         try write(conf, text, mode: 0o644)
-        if !s.stateDaysAgo.isEmpty {
+        func seed() throws {
             var lines = "logrotate state -- version 2\n"
             let now = time(nil)
             for (path, days) in s.stateDaysAgo {
@@ -134,12 +137,15 @@ enum Differential {
                 localtime_r(&t, &tm)
                 lines += "\"\(logs)/\(path)\" \(tm.tm_year + 1900)-\(tm.tm_mon + 1)-\(tm.tm_mday)-\(tm.tm_hour):\(tm.tm_min):\(tm.tm_sec)\n"
             }
+            unlink(state)
             try write(state, lines, mode: 0o644)
         }
+        if !s.stateDaysAgo.isEmpty { try seed() }
         var outcome = DiffOutcome()
         for i in 0..<s.runs {
             if i > 0 {
                 for p in s.appendBetweenRuns { try append(logs + "/" + p, "more \(i)\n") }
+                if s.reseedStateBetweenRuns { try seed() }
             }
             let args: [String]
             switch tool {
@@ -221,6 +227,12 @@ enum Differential {
                 } else if bytes.starts(with: Array("BZh".utf8)) {
                     compression = "bzip2"
                     content = try decompress("/usr/bin/bzip2", path)
+                } else if bytes.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) {
+                    compression = "xz"
+                    content = try decompress("/usr/bin/xz", path)
+                } else if bytes.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) {
+                    compression = "zstd"
+                    content = try decompress("/usr/bin/zstd", path)
                 }
                 result[rel] = DiffEntry(kind: "file", mode: mode, compression: compression, content: content,
                                         links: Int(st.st_nlink), owner: owner)

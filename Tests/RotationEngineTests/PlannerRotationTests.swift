@@ -96,6 +96,13 @@ import Testing
         #expect(given.rotation?.rotateSteps.last == .create(path: log, mode: 0o600, uid: 1, gid: 2))
     }
 
+    @Test func createUnderSuBelongsToTheSuUser() {
+        let p = world().plan(logSet { $0.rotate = 1; $0.create = CreateSpec(mode: 0o600); $0.su = (uid: 65534, gid: 65533) })
+        #expect(p.rotation?.rotateSteps.last == .create(path: log, mode: 0o600, uid: 65534, gid: 65533))
+        let owned = world().plan(logSet { $0.rotate = 1; $0.create = CreateSpec(uid: 5, gid: 6); $0.su = (uid: 65534, gid: 65533) })
+        #expect(owned.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 5, gid: 6))
+    }
+
     @Test func nocreateCreatesNothing() {
         let p = world().plan(logSet { $0.rotate = 1; $0.create = nil })
         #expect(!(p.rotation?.rotateSteps.contains { if case .create = $0 { true } else { false } } ?? true))

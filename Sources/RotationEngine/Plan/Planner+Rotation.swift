@@ -176,8 +176,9 @@ extension Planner {
             }
             steps.append(.rename(from: path, to: renamed, inode: st.inode))
             if let spec = c.create {
+                // Under `su`, logrotate creates the file as that user, so it is theirs unless given.
                 steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
-                                     uid: spec.uid ?? st.uid, gid: spec.gid ?? st.gid))
+                                     uid: spec.uid ?? c.su?.uid ?? st.uid, gid: spec.gid ?? c.su?.gid ?? st.gid))
             }
             if c.renameCopy {
                 if !c.pidFiles.isEmpty { lead.append(.awaitWriters(path: renamed)) }
