@@ -82,6 +82,15 @@ func block(_ logs: String, _ body: String) -> String {
 
 let big = String(repeating: "0123456789abcdef\n", count: 200)   // 3400 bytes
 
+/// Today's local date as dateext writes it by default (`%Y%m%d`).
+let today: String = {
+    var t = time(nil)
+    var tm = tm()
+    localtime_r(&t, &tm)
+    let m = tm.tm_mon + 1, d = tm.tm_mday
+    return "\(tm.tm_year + 1900)\(m < 10 ? "0" : "")\(m)\(d < 10 ? "0" : "")\(d)"
+}()
+
 enum DifferentialScenarios {
     static let triggers: [DiffScenario] = [
         DiffScenario(name: "size: above and below the threshold",
@@ -422,6 +431,25 @@ enum DifferentialScenarios {
     ]
 
     static let deliberate: [DiffScenario] = [
+        DiffScenario(name: "a failed rotation is tried again by the next run (deliberate)",
+                     config: block("daily\nrotate 2\nprerotate\n  echo \"pre $1\" >> @OUT@\n  exit 1\nendscript"),
+                     files: [.file("app.log", "a\n")], stateDaysAgo: [("app.log", 2)], runs: 2,
+                     deliberate: { lr, rc in
+                         // logrotate records the log as rotated although its prerotate failed, so the
+                         // second run the same day does nothing and exits 0; rotatectl tries again.
+                         #expect(lr.script == ["pre @DIR@/app.log"] && lr.statuses == [1, 0])
+                         #expect(rc.script == ["pre @DIR@/app.log", "pre @DIR@/app.log"] && rc.statuses == [1, 1])
+                         #expect(lr.names == ["app.log"] && rc.names == ["app.log"])
+                     }),
+        DiffScenario(name: "an existing destination is reported again by the next run (deliberate)",
+                     config: block("daily\nrotate 2\ndateext"),
+                     files: [.file("app.log", "a\n"), .file("app.log-\(today)", "x")], stateDaysAgo: [("app.log", 2)], runs: 2,
+                     deliberate: { lr, rc in
+                         #expect(lr.statuses == [1, 0])
+                         #expect(rc.statuses == [1, 1])
+                         #expect(lr.names == rc.names)
+                         for name in lr.names { #expect(lr.tree[name] == rc.tree[name]) }
+                     }),
         DiffScenario(name: "rotate 0 with compress removes the rotated log uncompressed (deliberate)",
                      config: block("rotate 0\ncompress\npreremove\n  echo \"rm $1\" >> @OUT@\nendscript"),
                      files: [.file("app.log", "0\n")], force: true,
@@ -608,7 +636,7 @@ enum DifferentialScenarios {
                      config: block("@DIR@/*.log", "rotate 2\ncompress\nsharedscripts\npostrotate\n  ls @DIR@ >> @OUT@\nendscript"),
                      files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("a.log.1.gz", "x")], force: true, scriptOrder: .sorted),
         DiffScenario(name: "the rotated name exists as a directory",
-                     config: block("rotate 2\ndateext"), files: [.file("app.log", "0\n"), .dir("app.log-20261201")], force: true),
+                     config: block("rotate 2\ndateext"), files: [.file("app.log", "0\n"), .dir("app.log-\(today)")], force: true),
         DiffScenario(name: "missingok with the directory missing",
                      config: block("@DIR@/nodir/app.log", "missingok\nrotate 1"), force: true),
         DiffScenario(name: "directory missing without missingok",
@@ -699,6 +727,12 @@ enum DifferentialScenarios {
         DiffScenario(name: "su: the new log belongs to the su user",
                      config: block("@DIR@/own/app.log", "su nobody nogroup\nrotate 2\ncreate"),
                      files: [.dir("own", mode: 0o777), .file("own/app.log", "a\n")], force: true),
+        DiffScenario(name: "su: scripts still run as root",
+                     config: block("@DIR@/own/app.log", "su nobody nogroup\nrotate 2\npostrotate\n  id -u >> @DIR@/own/ids\nendscript"),
+                     files: [.dir("own", mode: 0o777), .file("own/app.log", "a\n")], force: true),
+        DiffScenario(name: "a failed postrotate, then a second run the same day",
+                     config: block("daily\nrotate 2\ncompress\npostrotate\n  echo \"post $1\" >> @OUT@\n  exit 1\nendscript"),
+                     files: [.file("app.log", "a\n")], stateDaysAgo: [("app.log", 2)], runs: 2, appendBetweenRuns: ["app.log"]),
         DiffScenario(name: "KNOWN MISMATCH (reported): su, compressed files stay root's",
                      config: block("@DIR@/own/app.log", "su nobody nogroup\nrotate 2\ncreate\ncompress"),
                      files: [.dir("own", mode: 0o777), .file("own/app.log", "a\n"), .file("own/app.log.1.gz", "x")], force: true,
