@@ -705,6 +705,15 @@ enum DifferentialScenarios {
         DiffScenario(name: "size with a lowercase suffix and daily later",
                      config: block("@DIR@/a.log", "size 1k\nrotate 1") + block("@DIR@/b.log", "size 1k\nmonthly\nrotate 1"),
                      files: [.file("a.log", big), .file("b.log", big)], stateDaysAgo: [("a.log", 0.01), ("b.log", 0.01)]),
+        DiffScenario(name: "no* directives undo global ones",
+                     config: "compress\ndelaycompress\ncopy\nsharedscripts\nshred\nolddir /nonexistent\nmissingok\ndateext\nnotifempty\n"
+                         + block("@DIR@/*.log", "rotate 1\nnocompress\nnodelaycompress\nnocopy\nnosharedscripts\nnoshred\nnoolddir\nnomissingok\nnodateext\nifempty\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", ""), .file("b.log", "b\n")], force: true, scriptOrder: .sorted),
+        DiffScenario(name: "tabooext adds to the list",
+                     config: "tabooext + .skip\ninclude @DIR@/conf.d\n",
+                     files: [.dir("conf.d"), .file("conf.d/one", "@DIR@/a.log {\n rotate 1\n}\n"),
+                             .file("conf.d/two.skip", "@DIR@/b.log {\n rotate 1\n}\n"),
+                             .file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
         DiffScenario(name: "missing closing brace",
                      config: "@DIR@/a.log {\n rotate 1\n", files: [.file("a.log", "a\n")], force: true,
                      deliberate: { lr, rc in
