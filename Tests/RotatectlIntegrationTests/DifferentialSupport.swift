@@ -43,6 +43,8 @@ struct DiffScenario: Sendable, CustomTestStringConvertible {
     /// seeded time had passed again since the last run (both tools see the same "day later").
     var reseedStateBetweenRuns = false
     var scriptOrder: ScriptOutputOrder = .exact
+    /// `TZ` for both tools (nil: the test's own).
+    var timeZone: String? = nil
     /// Script lines are compared without trailing spaces unless this is set (an unset `$2` leaves one,
     /// and logrotate's `$1` for a set keeps the blanks before `{`).
     var keepTrailingSpaces = false
@@ -152,7 +154,7 @@ enum Differential {
             case .logrotate: args = (s.force ? ["-f"] : []) + ["-s", state, conf]
             case .rotatectl: args = ["run"] + (s.force ? ["--force"] : []) + ["--wait", "2", "-s", state, conf]
             }
-            let (status, err) = try runProcess(tool == .logrotate ? logrotate : rotatectl, args)
+            let (status, err) = try runProcess(tool == .logrotate ? logrotate : rotatectl, args, timeZone: s.timeZone)
             outcome.statuses.append(status)
             outcome.stderr.append(err)
         }
@@ -256,12 +258,13 @@ enum Differential {
 
     // MARK: - Processes and files
 
-    static func runProcess(_ tool: String, _ args: [String]) throws -> (Int32, String) {
+    static func runProcess(_ tool: String, _ args: [String], timeZone: String? = nil) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["LANG"] = "C"
+        if let timeZone { env["TZ"] = timeZone }
         p.environment = env
         let errPipe = Pipe()
         p.standardError = errPipe

@@ -33,6 +33,9 @@ import Testing
     @Test(arguments: DifferentialScenarios.configuration)
     func configuration(_ s: DiffScenario) throws { try Differential.check(s) }
 
+    @Test(arguments: DifferentialScenarios.zones)
+    func zones(_ s: DiffScenario) throws { try Differential.check(s) }
+
     @Test(arguments: DifferentialScenarios.days)
     func days(_ s: DiffScenario) throws { try Differential.check(s) }
 
@@ -722,6 +725,18 @@ enum DifferentialScenarios {
                          #expect(rc.names == ["a.log"] && rc.statuses == [2])
                      }),
     ]
+
+    static let zones: [DiffScenario] = (["Pacific/Kiritimati", "America/New_York", "Asia/Kathmandu", "UTC"] as [String]).flatMap { tz in [
+        DiffScenario(name: "dateext names in \(tz)",
+                     config: block("@DIR@/a.log", "rotate 1\ndateext") + block("@DIR@/b.log", "rotate 1\ndateext\ndateyesterday")
+                         + block("@DIR@/c.log", "rotate 1\ndateext\ndateformat -%Y%m%d%H\ndatehourago")
+                         + block("@DIR@/d.log", "rotate 1\ndateext\ndateformat -%Y-%V"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("c.log", "c\n"), .file("d.log", "d\n")],
+                     force: true, timeZone: tz),
+        DiffScenario(name: "no state, then hourly and daily in \(tz)",
+                     config: block("@DIR@/h.log", "hourly\nrotate 1") + block("@DIR@/d.log", "daily\nrotate 1"),
+                     files: [.file("h.log", "h\n"), .file("d.log", "d\n")], runs: 2, timeZone: tz),
+    ] }
 
     /// Several runs, each a "day" after the previous one (the state is seeded again before each).
     static let days: [DiffScenario] = [
