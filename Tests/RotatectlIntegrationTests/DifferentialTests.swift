@@ -446,6 +446,15 @@ enum DifferentialScenarios {
     ]
 
     static let deliberate: [DiffScenario] = [
+        DiffScenario(name: "a wildcard does not descend through a symbolic link (deliberate)",
+                     config: block("@DIR@/*/app.log", "rotate 1\nmissingok"),
+                     files: [.dir("real"), .file("real/app.log", "r\n"), .symlink("link", to: "real")], force: true,
+                     deliberate: { lr, rc in
+                         // glob(3) follows link/ too, so logrotate reaches the same log twice: it rotates it
+                         // through the link, then fails on real/app.log and shifts the chain once more.
+                         #expect(lr.names == ["link", "real", "real/app.log.2"] && lr.statuses == [1])
+                         #expect(rc.names == ["link", "real", "real/app.log.1"] && rc.statuses == [0])
+                     }),
         DiffScenario(name: "a failed rotation is tried again by the next run (deliberate)",
                      config: block("daily\nrotate 2\nprerotate\n  echo \"pre $1\" >> @OUT@\n  exit 1\nendscript"),
                      files: [.file("app.log", "a\n")], stateDaysAgo: [("app.log", 2)], runs: 2,
@@ -671,6 +680,9 @@ enum DifferentialScenarios {
                      config: block("@DIR@/*", "rotate 1"), files: [.dir("sub"), .dir("sub2")], force: true),
         DiffScenario(name: "a glob matching nothing, no missingok",
                      config: block("@DIR@/*.none", "rotate 1"), files: [.file("x.log", "x\n")], force: true),
+        DiffScenario(name: "a literal path through a symlinked directory",
+                     config: block("@DIR@/link/app.log", "rotate 1"),
+                     files: [.dir("real"), .file("real/app.log", "r\n"), .symlink("link", to: "real")], force: true),
         DiffScenario(name: "a size suffix G and M",
                      config: block("@DIR@/a.log", "size 1M\nrotate 1") + block("@DIR@/b.log", "size 1G\nrotate 1"),
                      files: [.file("a.log", String(repeating: "x", count: 1_048_577)), .file("b.log", big)]),
