@@ -429,6 +429,18 @@ enum DifferentialScenarios {
                          #expect(lr.names == rc.names)
                          #expect(lr.statuses == [1] && rc.statuses == [1])
                      }),
+        DiffScenario(name: "sharedscripts, one log's destination exists",
+                     config: block("@DIR@/*.log", "rotate 1\ndateext\nsharedscripts\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("b.log-\(today)", "x")], force: true),
+        DiffScenario(name: "nosharedscripts, one log's destination exists",
+                     config: block("@DIR@/*.log", "rotate 1\ndateext\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n"), .file("b.log-\(today)", "x")], force: true),
+        DiffScenario(name: "sharedscripts, one log's directory unsafe",
+                     config: block("@DIR@/a.log @DIR@/open/b.log", "rotate 1\nsharedscripts\nprerotate\n  echo pre >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .dir("open", mode: 0o777), .file("open/b.log", "b\n")], force: true),
+        DiffScenario(name: "sharedscripts, one log a symlink",
+                     config: block("@DIR@/*.log", "rotate 1\nsharedscripts\nprerotate\n  echo pre >> @OUT@\nendscript"),
+                     files: [.file("a.log", "a\n"), .symlink("b.log", to: "a.log")], force: true),
         DiffScenario(name: "sharedscripts, one log missing with missingok",
                      config: block("@DIR@/a.log @DIR@/gone.log", "rotate 1\nmissingok\nsharedscripts\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
                      files: [.file("a.log", "a\n")], force: true),

@@ -82,6 +82,15 @@ import Testing
         #expect(p.failed)
     }
 
+    @Test func aSharedSetWithAFailedRotationIsNotRotated() {
+        var w = world()
+        w.file("/var/log/b.log-20261201")
+        let p = w.plan(scripted(["/var/log/*.log"], shared: true) { $0.dateExt = true })
+        #expect(p.units.isEmpty)
+        #expect(p.errors.count == 1)
+        #expect(p.decisions.allSatisfy { !$0.rotate })
+    }
+
     @Test func aNonSharedSetWithAnErrorRotatesTheRest() {
         let p = world(["/var/log/a.log"]).plan(scripted(["/var/log/a.log", "/var/log/gone.log"], shared: false))
         #expect(p.units.map { $0.logs[0].path } == ["/var/log/a.log"])
