@@ -76,6 +76,9 @@ struct DiffOutcome: Sendable {
     var names: [String] { tree.keys.sorted() }
 }
 
+/// Runs scenarios through `/usr/sbin/logrotate` and the debug `rotatectl` in twin temporary trees
+/// and compares names, compression, decompressed contents, modes, owners, link counts, script output
+/// and exit statuses. `DIFFERENTIAL_DUMP=1 swift test --filter DifferentialTests` prints both outcomes.
 enum Differential {
     static let logrotate = "/usr/sbin/logrotate"
 
