@@ -39,6 +39,9 @@ import Testing
     @Test(arguments: DifferentialScenarios.days)
     func days(_ s: DiffScenario) throws { try Differential.check(s) }
 
+    @Test(arguments: DifferentialScenarios.odd)
+    func odd(_ s: DiffScenario) throws { try Differential.check(s) }
+
     @Test func dateFormatEpoch() throws {
         // %s renders the run's epoch: the two runs are seconds apart, so compare the shape and the time.
         let s = DiffScenario(name: "dateformat %s", config: block("rotate 2\ndateext\ndateformat .%s"),
@@ -458,6 +461,16 @@ enum DifferentialScenarios {
     ]
 
     static let deliberate: [DiffScenario] = [
+        DiffScenario(name: "rotate 0 keeps no shifted older generation (deliberate)",
+                     config: block("@DIR@/a.log", "rotate 0\nstart 0") + block("@DIR@/b.log", "rotate 0"),
+                     files: [.file("a.log", "0\n"), .file("a.log.0", "x"), .file("b.log", "0\n"), .file("b.log.1", "y")], force: true,
+                     deliberate: { lr, rc in
+                         // logrotate shifts the old generation, then disposes of the log just rotated
+                         // instead of the shifted one, which survives.
+                         #expect(lr.names == ["a.log.1", "b.log.2"])
+                         #expect(rc.names == [])
+                         #expect(lr.statuses == [0] && rc.statuses == [0])
+                     }),
         DiffScenario(name: "a wildcard does not descend through a symbolic link (deliberate)",
                      config: block("@DIR@/*/app.log", "rotate 1\nmissingok"),
                      files: [.dir("real"), .file("real/app.log", "r\n"), .symlink("link", to: "real")], force: true,
@@ -803,5 +816,45 @@ enum DifferentialScenarios {
                          #expect(lr.tree["own/app.log"] == rc.tree["own/app.log"])
                          #expect(lr.names == rc.names)
                      }),
+    ]
+
+    static let odd: [DiffScenario] = [
+        DiffScenario(name: "copy, compress and delaycompress",
+                     config: block("rotate 2\ncopy\ncompress\ndelaycompress"), files: [.file("app.log", "0\n")],
+                     force: true, runs: 3, appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "extension and addextension together",
+                     config: block("@DIR@/a.log @DIR@/b.txt", "rotate 2\nextension .txt\naddextension .log"),
+                     files: [.file("a.log", "a\n"), .file("b.txt", "b\n")], force: true, runs: 2, appendBetweenRuns: ["a.log", "b.txt"]),
+        DiffScenario(name: "a log whose name ends in a number",
+                     config: block("@DIR@/app.1", "rotate 2"), files: [.file("app.1", "0\n"), .file("app.1.1", "1\n")], force: true),
+        DiffScenario(name: "rotate 1 with maxage 1 on a fresh generation",
+                     config: block("rotate 1\nmaxage 1"), files: [.file("app.log", "0\n"), .file("app.log.1", "1\n", ageDays: 0.5)], force: true),
+        DiffScenario(name: "the same log twice in one set (the rest of the pattern: deliberate)",
+                     config: block("@DIR@/a.log @DIR@/*.log", "rotate 1"), files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true,
+                     deliberate: { lr, rc in
+                         // Both report the duplicate; logrotate drops the pattern's later matches.
+                         #expect(lr.names == ["a.log.1", "b.log"] && lr.statuses == [1])
+                         #expect(rc.names == ["a.log.1", "b.log.1"] && rc.statuses == [1])
+                     }),
+        DiffScenario(name: "the same log twice in one set, ignoreduplicates globally",
+                     config: "ignoreduplicates\n" + block("@DIR@/a.log @DIR@/*.log", "rotate 1"),
+                     files: [.file("a.log", "a\n"), .file("b.log", "b\n")], force: true),
+        DiffScenario(name: "a duplicate in a sharedscripts set does not hold it back",
+                     config: block("@DIR@/z.log", "rotate 1") + block("@DIR@/*.log", "rotate 1\nsharedscripts\npostrotate\n  echo \"post $1\" >> @OUT@\nendscript"),
+                     files: [.file("z.log", "z\n"), .file("a.log", "a\n")], force: true),
+        DiffScenario(name: "olddir is the log's own directory",
+                     config: block("rotate 2\nolddir ."), files: [.file("app.log", "0\n"), .file("app.log.1", "1\n")], force: true),
+        DiffScenario(name: "compress an empty log",
+                     config: block("rotate 2\ncompress\nifempty"), files: [.file("app.log", "")], force: true),
+        DiffScenario(name: "a numbered chain with gaps",
+                     config: block("rotate 4"),
+                     files: [.file("app.log", "0\n"), .file("app.log.1", "1\n"), .file("app.log.3", "3\n")], force: true, runs: 2,
+                     appendBetweenRuns: ["app.log"]),
+        DiffScenario(name: "a log with spaces matched by a glob",
+                     config: block("\"@DIR@/my logs/*.log\"", "rotate 1\ncompress"),
+                     files: [.dir("my logs"), .file("my logs/a b.log", "ab\n")], force: true),
+        DiffScenario(name: "dateext with a name matching the old-log shape but other text",
+                     config: block("rotate 1\ndateext"),
+                     files: [.file("app.log", "0\n"), .file("app.log-2020010x", "x"), .file("app.log-20200101.bak", "y")], force: true),
     ]
 }

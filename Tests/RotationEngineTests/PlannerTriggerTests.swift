@@ -270,6 +270,29 @@ import Testing
         #expect(plans[1].units.isEmpty)
     }
 
+    @Test func aLogNamedTwiceByOneSetIsRotatedOnceAndReported() {
+        var w = W()
+        w.force = true
+        w.file(log)
+        w.file("/var/log/b.log")
+        let p = w.plan(logSet([log, "/var/log/*.log"]))
+        #expect(p.rotatedPaths == [log, "/var/log/b.log"])
+        #expect(p.errors.count == 1)
+        #expect(p.decisions.first { $0.path == log }?.rotate == true)
+        #expect(w.plan(logSet([log, "/var/log/*.log"]) { $0.ignoreDuplicates = true }).errors.isEmpty)
+    }
+
+    @Test func aDuplicateDoesNotHoldASharedSetBack() {
+        var w = W()
+        w.force = true
+        w.file(log)
+        w.file("/var/log/b.log")
+        let plans = w.plans([logSet(), logSet(["/var/log/*.log"]) { $0.sharedScripts = true }])
+        #expect(plans[1].errors.count == 1)
+        #expect(plans[1].rotatedPaths == ["/var/log/b.log"])
+        #expect(plans[1].units.count == 1)
+    }
+
     @Test func ignoreduplicatesOfTheFirstSetDecides() {
         var w = W()
         w.force = true

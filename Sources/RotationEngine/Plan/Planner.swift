@@ -4,6 +4,9 @@ public struct Planner: Sendable {
     public var input: PlannerInput
     public init(_ input: PlannerInput) { self.input = input }
 
+    /// The reason of a decision about a log an earlier pattern or set already named.
+    static let duplicate = "duplicate"
+
     public func plan() -> [SetPlan] {
         var claimed: [String: Bool] = [:]
         var plans: [SetPlan] = []
@@ -16,16 +19,26 @@ public struct Planner: Sendable {
     /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order), and the
     /// patterns that matched nothing.
     public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
+        let found = matches(of: config)
+        return (found.paths, found.unmatched)
+    }
+
+    /// `files(of:)`, and the logs named again by a later pattern of the same set.
+    func matches(of config: LogSetConfig) -> (paths: [String], unmatched: [String], repeated: [String]) {
         var paths: [String] = []
+        var seen = Set<String>()
         var unmatched: [String] = []
+        var repeated: [String] = []
         for pattern in config.patterns {
             let matched = Glob.expand(pattern) { input.snapshot.directories[$0] }
             // A directory among the matches is skipped silently, as logrotate does; only a pattern
             // that matches nothing at all is missing.
             if matched.isEmpty { unmatched.append(pattern) }
-            for p in matched where input.snapshot.status(p)?.kind != .directory && !paths.contains(p) { paths.append(p) }
+            for p in matched where input.snapshot.status(p)?.kind != .directory {
+                if seen.insert(p).inserted { paths.append(p) } else { repeated.append(p) }
+            }
         }
-        return (paths, unmatched)
+        return (paths, unmatched, repeated)
     }
 
     /// `claimed`: every log an earlier set named → whether that set has `ignoreduplicates`. As in
@@ -33,7 +46,7 @@ public struct Planner: Sendable {
     func planSet(index: Int, _ c: LogSetConfig, claimed: inout [String: Bool]) -> SetPlan {
         let name = c.patterns.joined(separator: " ")
         var plan = SetPlan(index: index, name: name, location: c.location.description)
-        let (paths, unmatched) = files(of: c)
+        let (paths, unmatched, repeated) = matches(of: c)
         if !c.missingOK {
             for pattern in unmatched {
                 plan.decisions.append(LogDecision(path: pattern, rotate: false, reason: "missing",
@@ -45,7 +58,7 @@ public struct Planner: Sendable {
         for path in paths {
             if let ignored = claimed[path] {
                 if !ignored {
-                    plan.decisions.append(LogDecision(path: path, rotate: false, reason: "duplicate",
+                    plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
                         error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
                 }
                 continue
@@ -57,6 +70,14 @@ public struct Planner: Sendable {
                 due.append((path, st))
             } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
                 plan.newStatePaths.append(path)
+            }
+        }
+        if !c.ignoreDuplicates {
+            // As logrotate: a log named twice by one set is a duplicate too (it is rotated once). Listed
+            // after the log's own decision, which stays the first one for its path.
+            for path in repeated {
+                plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
+                    error: "\(path): named twice by this log set (add ignoreduplicates to allow this)"))
             }
         }
         let argument = name
@@ -80,8 +101,10 @@ public struct Planner: Sendable {
                 }
             }
         }
-        if c.sharedScripts && !rotations.isEmpty && plan.decisions.contains(where: { $0.error != nil }) {
-            // As logrotate: a sharedscripts set is rotated as a whole or not at all.
+        if c.sharedScripts && !rotations.isEmpty
+            && plan.decisions.contains(where: { $0.error != nil && $0.reason != Self.duplicate }) {
+            // As logrotate: a sharedscripts set is rotated as a whole or not at all. A duplicate is
+            // a configuration error there, reported without holding the set back.
             for r in rotations {
                 if let i = plan.decisions.firstIndex(where: { $0.path == r.path }) {
                     plan.decisions[i].rotate = false
