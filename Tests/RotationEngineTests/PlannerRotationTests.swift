@@ -38,9 +38,12 @@ import Testing
 
     @Test func aLoweredRotateCountRemovesEveryExtraGeneration() {
         let p = world(names("app.log.1", "app.log.2", "app.log.3", "app.log.4", "app.log.9")).plan(logSet { $0.rotate = 2 })
-        #expect(p.rotation?.removals == ["/var/log/app.log.3", "/var/log/app.log.4", "/var/log/app.log.9"])
-        #expect(p.renames == ["/var/log/app.log.2 -> /var/log/app.log.3", "/var/log/app.log.1 -> /var/log/app.log.2",
-                              "/var/log/app.log -> /var/log/app.log.1"])
+        // Every generation shifts (so no rename meets an occupied name); the extra ones go at the end.
+        #expect(p.rotation?.removals == ["/var/log/app.log.3", "/var/log/app.log.4", "/var/log/app.log.5", "/var/log/app.log.10"])
+        #expect(p.renames == ["/var/log/app.log.9 -> /var/log/app.log.10", "/var/log/app.log.4 -> /var/log/app.log.5",
+                              "/var/log/app.log.3 -> /var/log/app.log.4", "/var/log/app.log.2 -> /var/log/app.log.3",
+                              "/var/log/app.log.1 -> /var/log/app.log.2", "/var/log/app.log -> /var/log/app.log.1"])
+        #expect(p.rotation?.rotateSteps.allSatisfy { if case .remove = $0 { false } else { true } } == true)
     }
 
     @Test func rotateZeroRotatesThenRemoves() {
@@ -285,16 +288,25 @@ import Testing
         let day: Int64 = 86400
         let p = world(["app.log.1": day, "app.log.2": day * 7 / 2, "app.log.3": 10 * day])
             .plan(logSet { $0.rotate = 5; $0.maxAge = 3 })
-        #expect(Set(p.removed) == ["/var/log/app.log.2", "/var/log/app.log.3"])
-        #expect(p.renames == ["/var/log/app.log.1 -> /var/log/app.log.2", "/var/log/app.log -> /var/log/app.log.1"])
+        // Expired generations shift with the rest and are removed in the finish phase, after preremove.
+        #expect(p.rotation?.removals == ["/var/log/app.log.3", "/var/log/app.log.4"])
+        #expect(p.rotation?.finishSteps.compactMap { if case .remove(let path, _, let why) = $0 { "\(path) \(why)" } else { nil } }
+                == ["/var/log/app.log.3 older than maxage 3 days", "/var/log/app.log.4 older than maxage 3 days"])
+        #expect(p.renames == ["/var/log/app.log.3 -> /var/log/app.log.4", "/var/log/app.log.2 -> /var/log/app.log.3",
+                              "/var/log/app.log.1 -> /var/log/app.log.2", "/var/log/app.log -> /var/log/app.log.1"])
     }
 
     @Test func maxageCountsFractionalDays() {
         // logrotate compares (now - mtime) / 86400 as a real number: 3 days and a second is over maxage 3.
         let p = world(["app.log.1": 3 * 86400 + 1]).plan(logSet { $0.rotate = 5; $0.maxAge = 3 })
-        #expect(p.removed == ["/var/log/app.log.1"])
+        #expect(p.removed == ["/var/log/app.log.2"])
         let kept = world(["app.log.1": 3 * 86400]).plan(logSet { $0.rotate = 5; $0.maxAge = 3 })
         #expect(kept.removed.isEmpty)
+    }
+
+    @Test func expiredGenerationsAreNotCountedForMaxtotalsize() {
+        let p = world(["app.log.1": 86400, "app.log.2": 9 * 86400]).plan(logSet { $0.rotate = 5; $0.maxAge = 3; $0.maxTotalSize = 1 })
+        #expect(p.rotation?.finishSteps.last == .capTotalSize(generations: ["/var/log/app.log.1", "/var/log/app.log.2"], cap: 1))
     }
 
     @Test func maxageRemovesOldDatedGenerations() {

@@ -122,40 +122,43 @@ extension Planner {
                     if let failure = compressLeftover(gen(i)) { return .failure(failure) }
                 }
             }
-            if top >= c.start {
-                for i in stride(from: top, through: c.start, by: -1) {
+            // Shift every generation up by one, from the highest, so no rename meets an occupied name;
+            // those then beyond the count, or older than maxage, are removed in the finish phase (after
+            // postrotate, preremove first), as logrotate disposes of the oldest.
+            let highest = max(top, existing.filter { $0 >= c.start }.max() ?? top)
+            var expiredNames = Set<String>()
+            if highest >= c.start {
+                for i in stride(from: highest, through: c.start, by: -1) {
                     let src = gen(i) + compext
                     guard let s = names[src] else { continue }
-                    if expired(s) {
-                        steps.append(.remove(path: at(src), inode: s.inode, reason: "older than maxage \(c.maxAge ?? 0) days"))
-                        removals.insert(at(src))
-                        names[src] = nil
-                        continue
-                    }
                     let dst = gen(i + 1) + compext
-                    if let d = names[dst] {
-                        steps.append(.remove(path: at(dst), inode: d.inode, reason: "beyond rotate \(c.rotate)"))
-                        removals.insert(at(dst))
+                    if names[dst] != nil {
+                        return .failure(PlanFailure(message: "\(path): \(at(dst)) is in the way of \(at(src)); resolve by hand"))
                     }
                     steps.append(.rename(from: at(src), to: at(dst), inode: s.inode))
                     names[dst] = s
                     names[src] = nil
+                    if expired(s) { expiredNames.insert(dst) }
                 }
             }
             rotatedName = gen(c.start)
             if names[rotatedName] != nil {
                 return .failure(PlanFailure(message: "\(path): \(at(rotatedName)) already exists and would be overwritten, skipping rotation"))
             }
-            // The oldest kept generation after the shift, and anything beyond it (a lowered rotate count).
-            if c.rotate != -1 {
-                for name in names.keys.sorted() {
-                    guard let i = index(of: name), i >= c.start + count, let s = names[name] else { continue }
+            for name in names.keys.sorted() {
+                guard let i = index(of: name), i > c.start, let s = names[name] else { continue }
+                if c.rotate != -1 && i >= c.start + count {
                     finish.append(.remove(path: at(name), inode: s.inode, reason: "beyond rotate \(c.rotate)"))
+                    removals.insert(at(name))
+                } else if expiredNames.contains(name) {
+                    finish.append(.remove(path: at(name), inode: s.inode, reason: "older than maxage \(c.maxAge ?? 0) days"))
                     removals.insert(at(name))
                 }
             }
             if c.rotate != 0 && top > c.start {
-                for i in (c.start + 1)...top where names[gen(i) + compext] != nil { generations.append(at(gen(i) + compext)) }
+                for i in (c.start + 1)...top where names[gen(i) + compext] != nil && !expiredNames.contains(gen(i) + compext) {
+                    generations.append(at(gen(i) + compext))
+                }
             }
         }
         let rotatedPath = at(rotatedName)
