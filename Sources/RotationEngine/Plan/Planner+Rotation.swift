@@ -36,8 +36,9 @@ extension Planner {
         let at = { (name: String) in PathName.join(targetDir, name) }
 
         // An uncompressed generation left by delaycompress or by an interrupted run is compressed in the
-        // finish phase, after the chain has moved it: a compressed output is never renamed in the same run,
-        // so every step stays recognisable as done from the names and inodes on disk.
+        // finish phase, after the chain has moved it: a compressed output is never renamed in the run that
+        // made it, and no name is reused within a unit, so every step stays recognisable as done (or not)
+        // from the names and inodes on disk when a journal is replayed after a crash.
         var leftovers: [String] = []
         func checkLeftover(_ name: String) -> PlanFailure? {
             guard c.compress, names[name] != nil else { return nil }
@@ -48,20 +49,23 @@ extension Planner {
         }
         func expired(_ s: FileStatus) -> Bool {
             guard let maxAge = c.maxAge, maxAge > 0 else { return false }
-            return (input.now - s.modified.seconds) / 86400 > Int64(maxAge)
+            // logrotate compares fractional days (difftime / 86400 > maxage).
+            return input.now - s.modified.seconds > Int64(maxAge) * 86400
         }
 
         let rotatedName: String
         var generations: [String] = []   // newest first, final names after this run
         if c.dateExt {
-            let fmt = (c.frequency == .hourly && c.dateFormat == "-%Y%m%d") ? "-%Y%m%d%H" : c.dateFormat
-            let format = DateFormat(fmt)
+            // The parser gives hourly sets `-%Y%m%d%H` unless a dateformat was written.
+            let format = DateFormat(c.dateFormat)
             var epoch = input.now
             if c.dateYesterday {
+                // As logrotate: the same minute and second, at noon (clear of DST changes), a day earlier.
                 var noon = input.timeZone.civil(input.now)
-                noon.hour = 12; noon.minute = 0; noon.second = 0
+                noon.hour = 12
                 epoch = input.timeZone.epoch(noon) - 86400
             }
+            if c.dateHourAgo { epoch -= 3600 }
             rotatedName = base + format.render(input.timeZone.civil(epoch), epoch: epoch) + fileext
             func isGeneration(_ name: String, compressed: Bool) -> Bool {
                 guard name.hasPrefix(base) else { return false }
@@ -80,8 +84,14 @@ extension Planner {
             if names[rotatedName] != nil || names[rotatedName + compext] != nil {
                 return .failure(PlanFailure(message: "\(path): destination \(at(rotatedName + compext)) already exists, skipping rotation"))
             }
+            // Oldest first, by the time the name stands for (as logrotate sorts them), then by name.
+            func key(_ name: String) -> Int64 {
+                var rest = name.dropFirst(base.count)
+                if !compext.isEmpty && rest.hasSuffix(compext) { rest = rest.dropLast(compext.count) }
+                return format.sortKey(rest.dropLast(fileext.count)) ?? 0
+            }
             let old = names.keys.filter { $0 != logName && (isGeneration($0, compressed: !compext.isEmpty) || leftovers.contains($0)) }
-                .sorted { ($0.hasSuffix(compext) ? String($0.dropLast(compext.count)) : $0) < ($1.hasSuffix(compext) ? String($1.dropLast(compext.count)) : $1) }
+                .map { (key($0), $0) }.sorted { $0 < $1 }.map(\.1)
             let keep = c.rotate == 0 ? 1 : c.rotate
             for (i, name) in old.enumerated() {
                 guard let s = names[name] else { continue }
@@ -111,14 +121,19 @@ extension Planner {
             var count = c.rotate == 0 ? 1 : c.rotate
             if c.rotate == -1 { count = max(existing.max() ?? 0, 0) }
             let top = c.start + count - 1
+            var moved = Set<String>()   // uncompressed leftovers, by their name after the shift
             if top >= c.start {
                 for i in c.start...top {
                     if let failure = checkLeftover(gen(i)) { return .failure(failure) }
                 }
             }
-            var moved: [Int] = []   // indexes (after the shift) of uncompressed leftovers
-            if top >= c.start {
-                for i in stride(from: top, through: c.start, by: -1) {
+            // Shift every generation up by one, from the highest, so no rename meets an occupied name;
+            // those then beyond the count, or older than maxage, are removed in the finish phase (after
+            // postrotate, preremove first), as logrotate disposes of the oldest.
+            let highest = max(top, existing.filter { $0 >= c.start }.max() ?? top)
+            var expiredNames = Set<String>()
+            if highest >= c.start {
+                for i in stride(from: highest, through: c.start, by: -1) {
                     var src = gen(i) + compext
                     var suffix = compext
                     if names[src] == nil && c.compress && names[gen(i)] != nil {
@@ -126,73 +141,83 @@ extension Planner {
                         suffix = ""
                     }
                     guard let s = names[src] else { continue }
-                    if expired(s) {
-                        steps.append(.remove(path: at(src), inode: s.inode, reason: "older than maxage \(c.maxAge ?? 0) days"))
-                        removals.insert(at(src))
-                        names[src] = nil
-                        continue
-                    }
                     let dst = gen(i + 1) + suffix
-                    for existing in Set([gen(i + 1) + compext, gen(i + 1)]) {
-                        if let d = names[existing] {
-                            steps.append(.remove(path: at(existing), inode: d.inode, reason: "beyond rotate \(c.rotate)"))
-                            removals.insert(at(existing))
-                            names[existing] = nil
-                        }
+                    if names[gen(i + 1) + compext] != nil || names[gen(i + 1)] != nil && c.compress {
+                        return .failure(PlanFailure(message: "\(path): \(at(dst)) is in the way of \(at(src)); resolve by hand"))
                     }
                     steps.append(.rename(from: at(src), to: at(dst), inode: s.inode))
                     names[dst] = s
                     names[src] = nil
-                    if suffix.isEmpty && c.compress { moved.append(i + 1) }
+                    if expired(s) { expiredNames.insert(dst) }
+                    if suffix.isEmpty && c.compress { moved.insert(dst) }
                 }
             }
             rotatedName = gen(c.start)
             if names[rotatedName] != nil {
                 return .failure(PlanFailure(message: "\(path): \(at(rotatedName)) already exists and would be overwritten, skipping rotation"))
             }
-            // The oldest kept generation after the shift, and anything beyond it (a lowered rotate count).
-            if c.rotate != -1 {
-                for name in names.keys.sorted() {
-                    guard let i = index(of: name), i >= c.start + count, let s = names[name] else { continue }
+            for name in names.keys.sorted() {
+                guard let i = index(of: name), i > c.start, let s = names[name] else { continue }
+                if c.rotate != -1 && i >= c.start + count {
                     finish.append(.remove(path: at(name), inode: s.inode, reason: "beyond rotate \(c.rotate)"))
                     removals.insert(at(name))
+                } else if expiredNames.contains(name) {
+                    finish.append(.remove(path: at(name), inode: s.inode, reason: "older than maxage \(c.maxAge ?? 0) days"))
+                    removals.insert(at(name))
+                } else if moved.contains(name) {
+                    finish.append(.compress(source: at(name), destination: at(name + compext)))
                 }
             }
-            for j in moved.sorted() where c.rotate == -1 || j < c.start + count {
-                finish.append(.compress(source: at(gen(j)), destination: at(gen(j) + compext)))
-            }
             if c.rotate != 0 && top > c.start {
-                for i in (c.start + 1)...top where names[gen(i) + compext] != nil || moved.contains(i) {
-                    generations.append(at(gen(i) + compext))
+                for i in (c.start + 1)...top {
+                    let kept = names[gen(i) + compext] != nil && !expiredNames.contains(gen(i) + compext)
+                    let plain = moved.contains(gen(i)) && !expiredNames.contains(gen(i))
+                    if kept || plain { generations.append(at(gen(i) + compext)) }
                 }
             }
         }
         let rotatedPath = at(rotatedName)
+        // What the finish phase starts with: wait for writers, and for renamecopy the copy out of the
+        // temporary name (after postrotate, as logrotate does, so nothing written meanwhile is lost).
+        var lead: [Action] = []
         if c.copyTruncate {
             steps.append(.copyTruncate(from: path, to: rotatedPath))
         } else if c.copy {
             steps.append(.copy(from: path, to: rotatedPath))
         } else {
-            steps.append(.rename(from: path, to: rotatedPath, inode: st.inode))
+            var renamed = rotatedPath
+            if c.renameCopy {
+                renamed = path + ".tmp"
+                if input.snapshot.status(renamed) != nil {
+                    return .failure(PlanFailure(message: "\(path): \(renamed) already exists (renamecopy's temporary name); resolve by hand"))
+                }
+            }
+            steps.append(.rename(from: path, to: renamed, inode: st.inode))
             if let spec = c.create {
+                // Under `su`, logrotate creates the file as that user, so it is theirs unless given.
                 steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
-                                     uid: spec.uid ?? st.uid, gid: spec.gid ?? st.gid))
+                                     uid: spec.uid ?? c.su?.uid ?? st.uid, gid: spec.gid ?? c.su?.gid ?? st.gid))
+            }
+            if c.renameCopy {
+                if !c.pidFiles.isEmpty { lead.append(.awaitWriters(path: renamed)) }
+                lead.append(.copy(from: renamed, to: rotatedPath))
+                lead.append(.remove(path: renamed, inode: st.inode, reason: "renamecopy: copied to \(rotatedPath)"))
             }
         }
         if c.rotate == 0 {
             finish.append(.remove(path: rotatedPath, inode: 0, reason: "rotate 0 keeps no old logs"))
             removals.insert(rotatedPath)
         } else {
-            if !c.pidFiles.isEmpty { finish.insert(.awaitWriters(path: rotatedPath), at: 0) }
+            if !c.pidFiles.isEmpty && !c.renameCopy { lead.append(.awaitWriters(path: rotatedPath)) }
             if c.compress && !c.delayCompress {
-                finish.insert(.compress(source: rotatedPath, destination: rotatedPath + compext),
-                              at: c.pidFiles.isEmpty ? 0 : 1)
+                lead.append(.compress(source: rotatedPath, destination: rotatedPath + compext))
                 generations.insert(rotatedPath + compext, at: 0)
             } else {
                 generations.insert(rotatedPath, at: 0)
             }
             if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
         }
+        finish = lead + finish
         return .success(LogRotation(path: path, rotatedPath: rotatedPath, rotateSteps: steps,
                                     finishSteps: finish, removals: removals))
     }

@@ -4,8 +4,11 @@ public struct Planner: Sendable {
     public var input: PlannerInput
     public init(_ input: PlannerInput) { self.input = input }
 
+    /// The reason of a decision about a log an earlier pattern or set already named.
+    static let duplicate = "duplicate"
+
     public func plan() -> [SetPlan] {
-        var claimed = Set<String>()
+        var claimed: [String: Bool] = [:]
         var plans: [SetPlan] = []
         for (index, config) in input.logSets.enumerated() {
             plans.append(planSet(index: index, config, claimed: &claimed))
@@ -13,24 +16,37 @@ public struct Planner: Sendable {
         return plans
     }
 
-    /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order).
+    /// The logs a set names, in config order, each pattern's matches sorted (glob(3)'s order), and the
+    /// patterns that matched nothing.
     public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
+        let found = matches(of: config)
+        return (found.paths, found.unmatched)
+    }
+
+    /// `files(of:)`, and the logs named again by a later pattern of the same set.
+    func matches(of config: LogSetConfig) -> (paths: [String], unmatched: [String], repeated: [String]) {
         var paths: [String] = []
         var seen = Set<String>()
         var unmatched: [String] = []
+        var repeated: [String] = []
         for pattern in config.patterns {
-            let found = Glob.expand(pattern) { input.snapshot.directories[$0] }
-                .filter { input.snapshot.status($0)?.kind != .directory }
-            if found.isEmpty { unmatched.append(pattern) }
-            for p in found where seen.insert(p).inserted { paths.append(p) }
+            let matched = Glob.expand(pattern) { input.snapshot.directories[$0] }
+            // A directory among the matches is skipped silently, as logrotate does; only a pattern
+            // that matches nothing at all is missing.
+            if matched.isEmpty { unmatched.append(pattern) }
+            for p in matched where input.snapshot.status(p)?.kind != .directory {
+                if seen.insert(p).inserted { paths.append(p) } else { repeated.append(p) }
+            }
         }
-        return (paths, unmatched)
+        return (paths, unmatched, repeated)
     }
 
-    func planSet(index: Int, _ c: LogSetConfig, claimed: inout Set<String>) -> SetPlan {
+    /// `claimed`: every log an earlier set named → whether that set has `ignoreduplicates`. As in
+    /// logrotate, the flag of the set that named the log first decides whether a later one may name it.
+    func planSet(index: Int, _ c: LogSetConfig, claimed: inout [String: Bool]) -> SetPlan {
         let name = c.patterns.joined(separator: " ")
         var plan = SetPlan(index: index, name: name, location: c.location.description)
-        let (paths, unmatched) = files(of: c)
+        let (paths, unmatched, repeated) = matches(of: c)
         if !c.missingOK {
             for pattern in unmatched {
                 plan.decisions.append(LogDecision(path: pattern, rotate: false, reason: "missing",
@@ -40,20 +56,28 @@ public struct Planner: Sendable {
         var due: [(String, FileStatus)] = []
         var directories = Set<String>()
         for path in paths {
-            if claimed.contains(path) {
-                if !c.ignoreDuplicates {
-                    plan.decisions.append(LogDecision(path: path, rotate: false, reason: "duplicate",
-                        error: "\(path): already rotated by an earlier log set (add ignoreduplicates to allow this)"))
+            if let ignored = claimed[path] {
+                if !ignored {
+                    plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
+                        error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
                 }
                 continue
             }
-            claimed.insert(path)
+            claimed[path] = c.ignoreDuplicates
             let decision = decide(path, c)
             plan.decisions.append(decision.0)
             if decision.0.rotate, let st = decision.1 {
                 due.append((path, st))
             } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
                 plan.newStatePaths.append(path)
+            }
+        }
+        if !c.ignoreDuplicates {
+            // As logrotate: a log named twice by one set is a duplicate too (it is rotated once). Listed
+            // after the log's own decision, which stays the first one for its path.
+            for path in repeated {
+                plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
+                    error: "\(path): named twice by this log set (add ignoreduplicates to allow this)"))
             }
         }
         let argument = name
@@ -76,6 +100,19 @@ public struct Planner: Sendable {
                     plan.decisions[i].error = message.message
                 }
             }
+        }
+        if c.sharedScripts && !rotations.isEmpty
+            && plan.decisions.contains(where: { $0.error != nil && $0.reason != Self.duplicate }) {
+            // As logrotate: a sharedscripts set is rotated as a whole or not at all. A duplicate is
+            // a configuration error there, reported without holding the set back.
+            for r in rotations {
+                if let i = plan.decisions.firstIndex(where: { $0.path == r.path }) {
+                    plan.decisions[i].rotate = false
+                    plan.decisions[i].reason = "not rotated: another log of this sharedscripts set has an error"
+                }
+            }
+            rotations = []
+            plan.rotatedPaths = []
         }
         if c.sharedScripts {
             if !rotations.isEmpty {
@@ -153,7 +190,7 @@ public struct Planner: Sendable {
             reason = rotate ? "\(Bytes(st.size)) ≥ size \(Bytes(threshold))" : "\(Bytes(st.size)) < size \(Bytes(threshold))"
         } else if lastEpoch - input.now > 25 * 3600 {
             rotate = true; reason = "last rotated in the future: rotation forced"
-        } else if (last.year, last.month, last.day, last.hour, last.minute) != (now.year, now.month, now.day, now.hour, now.minute),
+        } else if (last.year, last.month, last.day, last.hour) != (now.year, now.month, now.day, now.hour),
                   let f = c.frequency {
             vetoable = true
             let days = now.dayNumber - last.dayNumber
@@ -175,7 +212,7 @@ public struct Planner: Sendable {
                 reason = rotate ? "yearly: last rotated in an earlier year" : "yearly: already rotated this year"
             }
         } else {
-            reason = "already rotated"
+            reason = "already rotated this hour"
         }
         if vetoable && rotate {
             if let min = c.minSize, st.size < min {
