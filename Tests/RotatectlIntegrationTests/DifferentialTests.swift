@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// rotatectl against the real logrotate 3.21: same configuration, same starting tree, same results.
-@Suite struct DifferentialTests {
+/// Serialized: each case blocks a thread on child processes, and Swift Testing's shared pool is small
+/// (tests elsewhere that wait on a `Task` would starve).
+@Suite(.serialized) struct DifferentialTests {
     @Test(arguments: DifferentialScenarios.triggers)
     func triggers(_ s: DiffScenario) throws { try Differential.check(s) }
 
