@@ -93,8 +93,14 @@ enum Differential {
     static func check(_ s: DiffScenario) throws {
         let root = try makeTempDir()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let lr = try run(s, root: root + "/lr", tool: .logrotate)
-        let rc = try run(s, root: root + "/rc", tool: .rotatectl)
+        // The two tools work in separate trees: run them side by side.
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let tool: Tool = i == 0 ? .logrotate : .rotatectl
+            results.set(i, Result { try run(s, root: root + (i == 0 ? "/lr" : "/rc"), tool: tool) })
+        }
+        let lr = try results.get(0)
+        let rc = try results.get(1)
         if ProcessInfo.processInfo.environment["DIFFERENTIAL_DUMP"] != nil {
             print("== \(s.name)\n logrotate \(lr.statuses) \(lr.tree.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })\n   script \(lr.script)\n rotatectl \(rc.statuses) \(rc.tree.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" })\n   script \(rc.script)")
         }
@@ -277,6 +283,18 @@ enum Differential {
         let err = errPipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: err, as: UTF8.self))
+    }
+
+    /// The two outcomes, filled from two threads.
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Int: Result<DiffOutcome, any Error>] = [:]
+        func set(_ i: Int, _ r: Result<DiffOutcome, any Error>) { lock.lock(); values[i] = r; lock.unlock() }
+        func get(_ i: Int) throws -> DiffOutcome {
+            lock.lock(); defer { lock.unlock() }
+            guard let r = values[i] else { throw Failure("no outcome \(i)") }
+            return try r.get()
+        }
     }
 
     struct Failure: Error, CustomStringConvertible {
