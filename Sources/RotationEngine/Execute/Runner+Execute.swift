@@ -13,11 +13,26 @@ extension Runner {
     /// One log set, as described on `Runner`.
     func execute(_ first: SetPlan, _ config: LogSetConfig, state: [String: Int64]) {
         reportDecisions(first)
+        let scripts = ScriptRunner(outputToStderr: options.json)
         guard first.hasWork else {
             saveState(first.name, marks: [], newPaths: first.newStatePaths)
+            // A due log that could not be rotated still runs the set's first and last actions, as logrotate does.
+            if let s = first.firstAction {
+                if let failure = scripts.run(s) {
+                    emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
+                    setFailed = true
+                    return
+                }
+                if let l = first.lastAction, let failure = scripts.run(l) {
+                    emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
+                    setFailed = true
+                }
+            } else if let l = first.lastAction, let failure = scripts.run(l) {
+                emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
+                setFailed = true
+            }
             return
         }
-        let scripts = ScriptRunner(outputToStderr: options.json)
         guard var locks = lock(first) else { return }
         recoverJournals(locks)
         var failedUnits = Set<String>()

@@ -75,6 +75,8 @@ extension Runner {
                     }
                 case .remove(let path, _, _) where vetoed.contains(path):
                     continue
+                case .copy:
+                    perform(step, plan.name, config)   // renamecopy: the copy is what gets compressed
                 default:
                     rest.append(step)
                 }
