@@ -130,4 +130,16 @@ import Testing
         #expect(compress["bytes_before"] as? Int == Harness.lines("a", 1...1000).utf8.count)
         #expect((compress["bytes_after"] as? Int ?? 0) > 0)
     }
+
+    @Test func aScriptPastItsTimeLimitIsKilledAndReported() {
+        let t = TempTree()
+        t.write("a.log", "a\n")
+        let conf = t.config("@DIR@/a.log {\n rotate 1\n scripttimeout 1\n prerotate\n  sleep 30\n endscript\n}\n")
+        let start = Date()
+        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(Date().timeIntervalSince(start) < 15)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("killed after its 1 s limit"))
+        #expect(t.exists("a.log") && !t.exists("a.log.1"))
+    }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// The man pages render and lint clean with groff and mandoc, and document every subcommand and directive.
+@Suite struct ManPageTests {
+    static let pages = ["man/rotatectl.8", "man/rotatectl.conf.5"]
+
+    @Test(arguments: pages)
+    func lintsClean(_ page: String) {
+        let path = Harness.root + "/" + page
+        let groff = Harness.run(["/usr/bin/groff", "-man", "-ww", "-z", path])
+        #expect(groff.status == 0 && groff.stderr.isEmpty, "\(groff.stderr)")
+        let mandoc = Harness.run(["/usr/bin/mandoc", "-Tlint", "-W", "warning", path])
+        #expect(mandoc.status == 0 && mandoc.stdout.isEmpty && mandoc.stderr.isEmpty, "\(mandoc.stdout)\(mandoc.stderr)")
+        let rendered = Harness.run(["/usr/bin/mandoc", "-Tutf8", path])
+        #expect(rendered.status == 0 && rendered.stdout.count > 2000)
+    }
+
+    @Test func rotatectl8DocumentsTheContract() {
+        let text = Harness.sh("mandoc -Tascii \(Harness.root)/man/rotatectl.8 | col -bx").stdout
+        for word in ["run", "check", "status", "lock", "--force", "--dry-run", "--verbose", "--state", "--wait",
+                     "--json", "--jobs", "EXIT STATUS", "JSON OUTPUT", "FILES", "ENVIRONMENT", "EXAMPLES", "64"] {
+            let found = text.contains(word)
+            #expect(found, "rotatectl(8) lacks \(word)")
+        }
+    }
+
+    @Test func rotatectlConf5DocumentsEveryExtension() {
+        let text = (try? String(contentsOfFile: Harness.root + "/man/rotatectl.conf.5", encoding: .utf8)) ?? ""
+        for word in ["pidfile", "signal", "maxtotalsize", "scripttimeout", "reopentimeout", "DIFFERENCES FROM LOGROTATE",
+                     "STATE FILE", "CRASH SAFETY", "COPYTRUNCATE", "copytruncate", "delaycompress", "dateext"] {
+            #expect(text.contains(word), "rotatectl.conf(5) lacks \(word)")
+        }
+    }
+}
