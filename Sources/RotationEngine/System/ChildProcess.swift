@@ -48,7 +48,10 @@ public struct CapturedRun: Sendable, Equatable {
 /// Runs programs with `posix_spawnp`: an argument vector, never a shell unless the caller asks for
 /// `/bin/sh -c`. The child gets the default signal dispositions and an empty signal mask, has every
 /// descriptor above 2 closed, and runs in a process group of its own so that a timeout can end the
-/// whole tree it started (SIGTERM, then SIGKILL after two seconds).
+/// whole tree it started (SIGTERM, then SIGKILL after two seconds). Being in its own group, the child
+/// does not get the terminal's ^C: whoever handles SIGINT/SIGTERM in rotatectl should let running children
+/// finish or time out. Children are reaped with `waitpid(pid)`, so nothing else in the process may reap
+/// them (no SIGCHLD set to SIG_IGN, no handler calling `wait`).
 public struct ChildProcess {
     /// How long after SIGTERM a child that overran its timeout gets before SIGKILL.
     public static let killGrace: Double = 2
