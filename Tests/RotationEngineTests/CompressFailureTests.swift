@@ -42,6 +42,34 @@ import Testing
         }
     }
 
+    @Test func readFailureInTheParallelPipelineStopsEveryThread() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let source = dir.file("big.log"), gz = dir.file("big.log.gz")
+        try CompressTestIO.write(CompressFixtures.logLines(size: 600_000), to: source)
+        // Large enough for the parallel path, but not readable: pread fails with EBADF.
+        let writeOnly = try FileDescriptor.open(source, .writeOnly)
+        let output = try FileDescriptor.open(gz, .writeOnly, options: [.create], permissions: [.ownerReadWrite])
+        defer { try? writeOnly.close(); try? output.close() }
+        #expect(throws: CompressError.system(SystemError("pread", path: source, errno: .badFileDescriptor))) {
+            try GzipCompressor(jobs: 2, blockSize: 64 * 1024).compress(
+                source: writeOnly, sourcePath: source, destination: output, destinationPath: gz, modificationTime: 0)
+        }
+    }
+
+    @Test func zlibFailureInTheParallelWorkersIsReported() throws {
+        let dir = try CompressTempDir()
+        defer { dir.remove() }
+        let source = dir.file("big.log")
+        try CompressTestIO.write(CompressFixtures.logLines(size: 600_000), to: source)
+        #expect {
+            try CompressTestIO.gzip(source, to: source + ".gz", with: GzipCompressor(level: 11, jobs: 3, blockSize: 64 * 1024))
+        } throws: { error in
+            guard case .zlib(let path, "deflateInit2", _, _)? = error as? CompressError else { return false }
+            return path == source
+        }
+    }
+
     @Test func truncatedGzipIsReportedAsCorrupt() throws {
         let dir = try CompressTempDir()
         defer { dir.remove() }

@@ -120,6 +120,13 @@ import Testing
         #expect(GzipCompressor.level(fromOptions: ["-12"]) == nil)
     }
 
+    @Test func builtInReplacesOnlyPlainGzip() {
+        #expect(GzipCompressor.replacing(command: "/usr/bin/gzip", options: ["-9"], jobs: 3)?.level == 9)
+        #expect(GzipCompressor.replacing(command: "gzip", options: [], jobs: 3)?.jobs == 3)
+        #expect(GzipCompressor.replacing(command: "/usr/bin/bzip2", options: ["-9"]) == nil)
+        #expect(GzipCompressor.replacing(command: "gzip", options: ["--rsyncable"]) == nil)
+    }
+
     @Test func batchCompressesEveryFileInOrder() throws {
         let dir = try CompressTempDir()
         defer { dir.remove() }

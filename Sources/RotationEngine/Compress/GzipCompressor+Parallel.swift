@@ -143,10 +143,10 @@ extension GzipCompressor {
     /// threads with the 32 KiB before it as preset dictionary and ended with Z_SYNC_FLUSH (the last with
     /// Z_FINISH), so the raw deflate outputs concatenate into one stream. A writer thread emits them in
     /// order and combines their CRCs with `crc32_combine`. The calling thread reads. At most
-    /// `2 * jobs + 2` blocks exist at once.
+    /// `jobs + min(jobs, 4) + 2` blocks exist at once (6 for two jobs: about 3.5 MiB with 256 KiB blocks).
     func compressParallel(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                           destinationPath: String, header: [UInt8]) throws(CompressError) -> CompressStats {
-        let pipeline = CompressPipeline(maxBlocks: 2 * jobs + 2, blockSize: blockSize)
+        let pipeline = CompressPipeline(maxBlocks: jobs + min(jobs, 4) + 2, blockSize: blockSize)
         let level = self.level
         var threads: [WorkerThread] = []
         defer { for thread in threads { thread.join() } }

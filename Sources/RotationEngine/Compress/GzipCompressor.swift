@@ -52,6 +52,14 @@ public struct GzipCompressor: Sendable {
         return level
     }
 
+    /// The built-in compressor for `compresscmd`/`compressoptions` when they ask for plain gzip (`gzip`,
+    /// `/bin/gzip`, `/usr/bin/gzip`, ...) with options `level(fromOptions:)` understands; nil otherwise,
+    /// in which case the caller runs the command with `ExternalCompressor`.
+    public static func replacing(command: String, options: [String], jobs: Int = GzipCompressor.processorCount) -> GzipCompressor? {
+        guard command.split(separator: "/").last == "gzip", let level = level(fromOptions: options) else { return nil }
+        return GzipCompressor(level: level, jobs: jobs)
+    }
+
     /// Compresses `source` (read from offset 0 with `pread` until its end) into `destination` (written at
     /// its current offset). The caller opens, syncs and closes both descriptors. `modificationTime` goes
     /// into the header.

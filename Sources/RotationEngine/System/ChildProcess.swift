@@ -48,7 +48,10 @@ public struct CapturedRun: Sendable, Equatable {
 /// Runs programs with `posix_spawnp`: an argument vector, never a shell unless the caller asks for
 /// `/bin/sh -c`. The child gets the default signal dispositions and an empty signal mask, has every
 /// descriptor above 2 closed, and runs in a process group of its own so that a timeout can end the
-/// whole tree it started (SIGTERM, then SIGKILL after two seconds).
+/// whole tree it started (SIGTERM, then SIGKILL after two seconds). Being in its own group, the child
+/// does not get the terminal's ^C: whoever handles SIGINT/SIGTERM in rotatectl should let running children
+/// finish or time out. Children are reaped with `waitpid(pid)`, so nothing else in the process may reap
+/// them (no SIGCHLD set to SIG_IGN, no handler calling `wait`).
 public struct ChildProcess {
     /// How long after SIGTERM a child that overran its timeout gets before SIGKILL.
     public static let killGrace: Double = 2
@@ -104,10 +107,11 @@ public struct ChildProcess {
         while result == nil {
             if open {
                 var pfd = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&pfd, 1, 50)
-                if ready > 0 {
-                    let n = Glibc.read(readEnd, chunk.baseAddress, chunk.count)
-                    if n > 0 { drain(n) } else if n == 0 || rotatectl_errno() != EINTR { open = false }
+                if case .success(let ready) = system_retry({ poll(&pfd, 1, 50) }), ready > 0 {
+                    switch system_retry({ Glibc.read(readEnd, chunk.baseAddress, chunk.count) }) {
+                    case .success(let n) where n > 0: drain(n)
+                    default: open = false
+                    }
                 }
             }
             result = try waiter.poll(program: argv[0], sleepIfRunning: !open)
@@ -115,9 +119,8 @@ public struct ChildProcess {
         // The child is gone; a grandchild may still hold the pipe, so read only what is there already.
         if open {
             _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
-            while true {
-                let n = Glibc.read(readEnd, chunk.baseAddress, chunk.count)
-                if n > 0 { drain(n) } else if n < 0 && rotatectl_errno() == EINTR { continue } else { break }
+            while case .success(let n) = system_retry({ Glibc.read(readEnd, chunk.baseAddress, chunk.count) }), n > 0 {
+                drain(n)
             }
         }
         return CapturedRun(result: result ?? ChildResult(), output: String(decoding: kept, as: UTF8.self), truncated: truncated)

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Benchmark rotatectl against logrotate (and, for one big file, gzip and pigz).
+
+Builds rotatectl in release mode, generates log files with genlogs.py into a temporary directory,
+then runs every tool on the same data, alternating the order between repetitions, and prints the
+median wall time, the ratio to logrotate, the peak RSS (/usr/bin/time -f %M) and the compressed size.
+
+Scenarios (--only a,b,c,d):
+  a  100 files x 5 MiB, rotated and compressed (--force / -f)
+  b  2,000 files x 20 KiB, rotated and compressed
+  c  one 1 GiB file rotated and compressed; also plain `gzip -6` and `pigz -6 -p 2` on the same file
+  d  10,000 files with nothing due (daily, state says rotated today)
+
+--quick shrinks every scenario (for a smoke run in a minute or two). Standard library only.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+GENLOGS = os.path.join(HERE, "genlogs.py")
+MiB = 1024 * 1024
+
+FULL = {"a": (100, 5 * MiB), "b": (2000, 20 * 1024), "c": (1, 1024 * MiB), "d": (10000, 200)}
+QUICK = {"a": (20, 1 * MiB), "b": (200, 20 * 1024), "c": (1, 64 * MiB), "d": (1000, 200)}
+TITLES = {"a": "{n} files x {size} compressed", "b": "{n} files x {size} compressed",
+          "c": "one {size} file compressed", "d": "{n} files, nothing due"}
+
+
+def human(n):
+    for unit, div in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= div and n % div == 0:
+            return "%d %s" % (n // div, unit)
+    return "%d B" % n
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def build_rotatectl():
+    log("building rotatectl (swift build -c release) ...")
+    subprocess.run(["swift", "build", "-c", "release", "--product", "rotatectl"], cwd=ROOT, check=True)
+    bindir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    return os.path.join(bindir, "rotatectl")
+
+
+def timed(argv, cwd=None, stdout=None):
+    """Runs argv under /usr/bin/time; returns (seconds, peak RSS KiB, exit status, stderr tail)."""
+    fd, timefile = tempfile.mkstemp(prefix="bench-time-")
+    os.close(fd)
+    start = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-o", timefile, "-f", "%M"] + argv, cwd=cwd, stdout=stdout,
+                       stderr=subprocess.PIPE)
+    seconds = time.monotonic() - start
+    with open(timefile) as f:
+        lines = [l for l in f.read().split() if l.isdigit()]
+    os.unlink(timefile)
+    rss = int(lines[-1]) if lines else 0
+    return seconds, rss, p.returncode, p.stderr.decode(errors="replace")[-500:]
+
+
+class Scenario:
+    def __init__(self, key, count, size, work, seed):
+        self.key, self.count, self.size = key, count, size
+        self.pristine = os.path.join(work, key, "pristine")
+        self.logs = os.path.join(work, key, "logs")
+        self.config = os.path.join(work, key, "bench.conf")
+        self.states = {}
+        self.seed = seed
+        self.title = TITLES[key].format(n="{:,}".format(count), size=human(size))
+
+    def generate(self):
+        os.makedirs(self.pristine)
+        os.makedirs(self.logs)
+        log("[%s] generating %s ..." % (self.key, self.title))
+        style = "syslog" if self.key == "b" else "mixed"
+        if self.count == 1:
+            subprocess.run([sys.executable, GENLOGS, "--seed", str(self.seed), "--style", style, "--size",
+                            str(self.size), os.path.join(self.pristine, "big.log")], check=True)
+        else:
+            subprocess.run([sys.executable, GENLOGS, "--seed", str(self.seed), "--style", style, "--size",
+                            str(self.size), "--files", str(self.count), "--pattern",
+                            os.path.join(self.pristine, "app{n}.log")], check=True)
+        with open(self.config, "w") as f:
+            due = "    daily\n" if self.key == "d" else ""
+            f.write("%s/*.log {\n%s    rotate 5\n    compress\n    missingok\n}\n" % (self.logs, due))
+        os.chmod(self.config, 0o644)
+
+    def reset(self):
+        """Puts fresh copies of the pristine files in place and removes rotated ones."""
+        for name in os.listdir(self.logs):
+            os.unlink(os.path.join(self.logs, name))
+        for name in os.listdir(self.pristine):
+            shutil.copyfile(os.path.join(self.pristine, name), os.path.join(self.logs, name))
+
+    def restore_missing(self):
+        for name in os.listdir(self.pristine):
+            target = os.path.join(self.logs, name)
+            if not os.path.exists(target):
+                shutil.copyfile(os.path.join(self.pristine, name), target)
+
+    def compressed_bytes(self):
+        return sum(os.path.getsize(os.path.join(self.logs, n)) for n in os.listdir(self.logs) if n.endswith(".gz"))
+
+
+def tool_argv(tool, scenario, state, rotatectl, jobs):
+    force = scenario.key != "d"
+    if tool == "rotatectl":
+        argv = [rotatectl, "run", "--state", state]
+        if force:
+            argv.append("--force")
+        if jobs:
+            argv += ["--jobs", str(jobs)]
+        return argv + [scenario.config]
+    return ["logrotate", "--state", state] + (["-f"] if force else []) + [scenario.config]
+
+
+def run_scenario(s, reps, rotatectl, jobs, work):
+    tools = ["rotatectl", "logrotate"]
+    if s.key == "c":
+        tools += ["gzip -6", "pigz -6 -p 2"]
+    results = {t: {"secs": [], "rss": [], "out": None, "error": None} for t in tools}
+    states = {t: os.path.join(work, s.key, "state-" + t.split()[0]) for t in tools[:2]}
+
+    if s.key == "d":
+        s.reset()
+        for tool in tools:
+            if rotatectl is None and tool == "rotatectl":
+                continue
+            # Two untimed runs: the first records every file, the second proves nothing is due.
+            for _ in range(2):
+                subprocess.run(tool_argv(tool, s, states[tool], rotatectl, jobs), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                s.restore_missing()
+
+    big = os.path.join(s.logs, "big.log")
+    for rep in range(reps):
+        order = tools if rep % 2 == 0 else list(reversed(tools))
+        for tool in order:
+            r = results[tool]
+            if tool == "rotatectl" and rotatectl is None:
+                r["error"] = "no rotatectl binary"
+                continue
+            if s.key != "d":
+                s.reset()
+                for st in states.values():
+                    if os.path.exists(st):
+                        os.unlink(st)
+            if tool in ("gzip -6", "pigz -6 -p 2"):
+                out = os.path.join(work, s.key, "plain.gz")
+                with open(out, "wb") as f:
+                    secs, rss, rc, err = timed(tool.split() + ["-c", big], stdout=f)
+                size = os.path.getsize(out)
+                os.unlink(out)
+            else:
+                secs, rss, rc, err = timed(tool_argv(tool, s, states[tool], rotatectl, jobs))
+                size = s.compressed_bytes()
+                if s.key == "d":
+                    s.restore_missing()
+            if rc != 0:
+                r["error"] = "exit %d: %s" % (rc, err.strip().splitlines()[-1] if err.strip() else "")
+                continue
+            r["secs"].append(secs)
+            r["rss"].append(rss)
+            r["out"] = size
+            log("[%s] rep %d %-13s %7.3f s %8d KiB" % (s.key, rep + 1, tool, secs, rss))
+    return results
+
+
+def report(s, results, markdown):
+    base = results.get("logrotate")
+    base_med = statistics.median(base["secs"]) if base and base["secs"] else None
+    lines = ["", "### (%s) %s" % (s.key, s.title), "",
+             "| tool | median s | min s | speed vs logrotate | peak RSS MiB | compressed | ratio |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    input_bytes = s.count * s.size
+    for tool, r in results.items():
+        if not r["secs"]:
+            lines.append("| %s | - | - | - | - | - | %s |" % (tool, r["error"] or "not run"))
+            continue
+        med = statistics.median(r["secs"])
+        vs = "%.2fx" % (base_med / med) if base_med else "-"
+        out = r["out"] or 0
+        ratio = "%.2f%%" % (100.0 * out / input_bytes) if out else "-"
+        lines.append("| %s | %.3f | %.3f | %s | %.1f | %s | %s |" % (
+            tool, med, min(r["secs"]), vs, max(r["rss"]) / 1024.0, "{:,}".format(out) if out else "-", ratio))
+        if r["error"]:
+            lines.append("| %s | (also failed once: %s) | | | | | |" % (tool, r["error"]))
+    text = "\n".join(lines)
+    print(text, flush=True)
+    if markdown:
+        with open(markdown, "a") as f:
+            f.write(text + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--only", default="a,b,c,d", help="comma-separated scenarios (default a,b,c,d)")
+    p.add_argument("--quick", action="store_true", help="smaller sizes for a fast smoke run")
+    p.add_argument("--reps", type=int, default=None, help="repetitions per tool (default 5, quick 3)")
+    p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to rotatectl")
+    p.add_argument("--rotatectl", help="use this binary instead of building one")
+    p.add_argument("--no-rotatectl", action="store_true", help="skip rotatectl (measure the others only)")
+    p.add_argument("--tmp", default=None, help="parent of the temporary work directory (default $TMPDIR or /tmp)")
+    p.add_argument("--keep", action="store_true", help="keep the work directory")
+    p.add_argument("--markdown", help="append the result tables to this file")
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+
+    keys = [k.strip() for k in a.only.split(",") if k.strip()]
+    for k in keys:
+        if k not in FULL:
+            p.error("unknown scenario %r" % k)
+    sizes = QUICK if a.quick else FULL
+    reps = a.reps or (3 if a.quick else 5)
+    for tool in ("logrotate", "/usr/bin/time") + (("gzip", "pigz") if "c" in keys else ()):
+        if not shutil.which(tool):
+            p.error("%s is not installed (apt-get install -y %s)" % (tool, "time" if "time" in tool else tool))
+
+    rotatectl = None
+    if not a.no_rotatectl:
+        rotatectl = os.path.abspath(a.rotatectl) if a.rotatectl else build_rotatectl()
+        if not os.access(rotatectl, os.X_OK):
+            p.error("no rotatectl binary at %s" % rotatectl)
+
+    work = tempfile.mkdtemp(prefix="rotatectl-bench-", dir=a.tmp)
+    try:
+        print("# rotatectl benchmark%s: %d repetitions, %d CPUs, %s" % (
+            " (quick)" if a.quick else "", reps, os.cpu_count() or 0, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+        for i, k in enumerate(keys):
+            count, size = sizes[k]
+            s = Scenario(k, count, size, work, a.seed + i)
+            s.generate()
+            results = run_scenario(s, reps, rotatectl, a.jobs, work)
+            report(s, results, a.markdown)
+            shutil.rmtree(os.path.join(work, k))
+    finally:
+        if a.keep:
+            log("work directory kept: %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
