@@ -210,9 +210,7 @@ extension Runner {
         let command = config?.compressCommand ?? "gzip"
         let options = config?.compressOptions ?? []
         var outcomes: [Result<CompressStats, CompressError>]
-        if command == "gzip" || command.hasSuffix("/gzip") {
-            let level = GzipCompressor.level(fromOptions: options) ?? 6
-            let gzip = GzipCompressor(level: level, jobs: self.options.jobs)
+        if let gzip = GzipCompressor.replacing(command: command, options: options, jobs: self.options.jobs) {
             outcomes = gzip.compressAll(items.map { CompressJob(source: $0.1.src, sourcePath: $0.1.source,
                 destination: $0.1.out, destinationPath: $0.1.dir.child($0.1.temp), modificationTime: $0.1.st.modified.seconds) },
                 parallelism: self.options.jobs)

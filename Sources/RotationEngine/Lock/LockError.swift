@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Why the directory lock of a log directory could not be taken.
 public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Another run holds it. `holderPid` and `heldSince` (epoch seconds it was taken) come from what the
@@ -15,7 +18,10 @@ public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .busy(let path, let pid, let since):
             var text = "\(path): locked by another rotatectl run"
-            if let pid { text += " (pid \(pid)" + (since.map { ", since epoch \($0)" } ?? "") + ")" }
+            if let pid {
+                let held = since.map { ", held for \(max(0, Int64(time(nil)) - $0)) s" } ?? ""
+                text += " (pid \(pid)\(held))"
+            }
             return text
         case .nested(let path):
             return "\(path): already locked by this rotatectl run or the one that started this script"
