@@ -49,6 +49,10 @@ extension Runner {
                     switch step {
                     case .copyTruncate(_, let to), .copy(_, let to):
                         if compressed.contains(to) { continue }
+                    case .compress(_, let destination) where !destination.hasSuffix(".gz"):
+                        // Made by a compresscmd the journal does not name: the next rotation, which
+                        // knows the set's command, compresses this leftover.
+                        continue
                     default: break
                     }
                     if case .awaitWriters(let path) = step {
