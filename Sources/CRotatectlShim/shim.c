@@ -50,6 +50,7 @@ int rotatectl_fallocate_punch(int fd, off_t offset, off_t len) {
     return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len);
 }
 
+int rotatectl_syncfs(int fd) { return syncfs(fd); }
 int rotatectl_errno(void) { return errno; }
 void rotatectl_set_errno(int value) { errno = value; }
 int rotatectl_o_path(void) { return O_PATH; }

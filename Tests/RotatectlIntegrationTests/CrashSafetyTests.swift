@@ -76,6 +76,14 @@ import Testing
                 maxtotalsize 1k
             }
             """, files: ["logs/app.log": big, "logs/app.log.1.gz": "", "logs/app.log.2.gz": ""], lossAllowed: true),
+        Scenario(name: "many logs, committed as a group (syncfs)", config: """
+            @DIR@/logs/*.log {
+                size 1
+                rotate 2
+                compress
+                create
+            }
+            """, files: Dictionary(uniqueKeysWithValues: (0..<20).map { ("logs/m\($0).log", Harness.lines("m\($0)", 1...300)) })),
         Scenario(name: "scripts", config: """
             @DIR@/logs/*.log {
                 size 1

@@ -225,12 +225,14 @@ extension Runner {
         }
         meter?.finish()
         var renamed: [(Int, Item, CompressStats)] = []
+        // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
+        let groupSync = items.count >= 16
         for ((i, item), outcome) in zip(items, outcomes) {
             let tempPath = item.dir.child(item.temp)
             do {
                 let stats = try outcome.get()
                 try steps.applyMetadata(item.out, from: item.st, path: tempPath)
-                try item.out.sync(path: tempPath)
+                if !groupSync { try item.out.sync(path: tempPath) }
                 try item.out.close(path: tempPath)
                 _ = try? item.src.close()
                 renamed.append((i, item, stats))
@@ -242,6 +244,24 @@ extension Runner {
                               action: "compress", path: item.source))
                 setFailed = true
                 results[i] = false
+            }
+        }
+        if groupSync {
+            var synced: [UInt64: SystemError?] = [:]
+            for (_, item, _) in renamed {
+                let device = item.st.device
+                if synced[device] == nil {
+                    do { try item.dir.syncFileSystem(); synced[device] = .some(nil) } catch { synced[device] = .some(error) }
+                }
+            }
+            renamed = renamed.filter { i, item, _ in
+                guard case .some(.some(let error)) = synced[item.st.device] else { return true }
+                try? item.dir.remove(item.temp)
+                emit(RunEvent(.error, set: set, "\(item.step.summary): \(error); source kept, retried next run",
+                              action: "compress", path: item.source))
+                setFailed = true
+                results[i] = false
+                return false
             }
         }
         FaultInjection.point("compressed outputs synced")

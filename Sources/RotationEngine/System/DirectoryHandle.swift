@@ -102,6 +102,12 @@ public final class DirectoryHandle: @unchecked Sendable {
         _ = try system_call("fsync", path) { fsync(fd) }
     }
 
+    /// `syncfs(2)` of the file system holding this directory: makes every file written there durable in
+    /// one call, where syncing two thousand new files one by one would cost a second.
+    public func syncFileSystem() throws(SystemError) {
+        _ = try system_call("syncfs", path) { rotatectl_syncfs(fd) }
+    }
+
     /// The names in the directory, without `.` and `..` (`fdopendir` on a duplicate descriptor).
     public func entries() throws(SystemError) -> [String] {
         let dupfd = try system_call("dup", path) { dup(fd) }

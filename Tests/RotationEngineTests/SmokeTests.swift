@@ -1,9 +1,0 @@
-import Testing
-@testable import RotationEngine
-
-@Suite struct SmokeTests {
-    @Test func directoryHandleOpensTmp() throws {
-        let dir = try DirectoryHandle.open("/tmp")
-        #expect(try dir.status().kind == .directory)
-    }
-}
