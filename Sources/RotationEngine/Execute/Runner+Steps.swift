@@ -179,11 +179,22 @@ extension Runner {
                 let (srcDir, srcName) = try directories.locate(source)
                 let (dir, destName) = try directories.locate(dest)
                 let srcStatus = try srcDir.status(srcName)
-                if try dir.status(destName) != nil {
-                    if srcStatus != nil {
-                        try srcDir.remove(srcName)   // the output was complete before it was renamed in
+                if let existing = try dir.status(destName) {
+                    guard srcStatus != nil else { continue }   // done
+                    // Both exist: after a crash between renaming the output in and removing the source,
+                    // the output is complete. Anything else there (a planted file, a link, a stranger's
+                    // copy) is never trusted: the source is removed only if the output's gzip trailer
+                    // carries the source's CRC-32 and size.
+                    if recovering, existing.kind == .regular,
+                       try GzipTrailerCheck.matches(dir, destName, source: srcDir, srcName) {
+                        try srcDir.remove(srcName)
                         steps.markDirty(srcDir.path)
+                        continue
                     }
+                    emit(RunEvent(.error, set: set, "\(step.summary): \(dest) already exists and is not this file compressed; both kept",
+                                  action: "compress", path: source))
+                    setFailed = true
+                    results[i] = false
                     continue
                 }
                 guard srcStatus != nil else {
