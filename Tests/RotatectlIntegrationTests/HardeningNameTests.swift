@@ -69,7 +69,7 @@ import Testing
 
     @Test func jsonReportIsValidAndCarriesTheNamesVerbatim() throws {
         let t = Self.tree()
-        let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n}\n")
+        let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n create\n}\n")
         let r = Harness.run([Harness.binary, "run", "--json", "--force", "-s", t.url("state"), conf], cwd: t.url("cwd"))
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -96,7 +96,7 @@ import Testing
     /// reads it back and finishes every rotation.
     @Test func journalRoundTripsTheNamesThroughACrash() throws {
         let t = Self.tree()
-        let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n sharedscripts\n}\n")
+        let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n sharedscripts\n missingok\n}\n")
         let crash = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf],
                                       environment: ["ROTATECTL_CRASH_AT": "1"])
         #expect(crash.status == 137, "\(crash.stderr)")

@@ -17,11 +17,12 @@ public struct Planner: Sendable {
     public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
         var paths: [String] = []
         var unmatched: [String] = []
+        var seen = Set<String>()   // a glob of many files: no quadratic `paths.contains`
         for pattern in config.patterns {
             let found = Glob.expand(pattern) { input.snapshot.directories[$0] }
                 .filter { input.snapshot.status($0)?.kind != .directory }
             if found.isEmpty { unmatched.append(pattern) }
-            for p in found where !paths.contains(p) { paths.append(p) }
+            for p in found where seen.insert(p).inserted { paths.append(p) }
         }
         return (paths, unmatched)
     }
