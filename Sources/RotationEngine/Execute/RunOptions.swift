@@ -11,7 +11,7 @@ public struct RunOptions: Sendable {
     public var statePath = "/var/lib/rotatectl/status"
     /// Seconds to wait for a busy directory lock.
     public var wait: Double = 60
-    public var jobs: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    public var jobs: Int = GzipCompressor.processorCount
     public var asRoot = getuid() == 0
     /// The run's clock; nil for the real one.
     public var now: Int64? = nil
