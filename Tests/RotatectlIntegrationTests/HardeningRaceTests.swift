@@ -107,4 +107,31 @@ import Testing
         let kept = (Self.texts(t.url("old.moved")) + Self.texts(t.url("logs"))).sorted()
         #expect(kept == ["real generation 1\n", "real live\n"], "\(r.stdout)\n\(r.stderr)")
     }
+
+    /// A name planted at the compressed output's name while scripts run (here a link to a victim, and an
+    /// empty file) must not make rotatectl believe the generation was already compressed and delete it:
+    /// the log's lines must survive somewhere, the victim untouched.
+    /// FAILS today: Runner.compressBatch removes the source whenever the destination name exists
+    /// ("the output was complete before it was renamed in"), without checking what it is.
+    @Test(arguments: ["symlink", "empty file"])
+    func namePlantedAtTheCompressedOutputDoesNotDeleteTheGeneration(kind: String) {
+        let t = Self.tree()
+        t.write("logs/app.log", "real live\n")
+        let plant = kind == "symlink" ? "ln -s \(t.url("outside/victim")) \(t.url("logs/app.log.1.gz"))"
+                                      : ": > \(t.url("logs/app.log.1.gz"))"
+        let conf = t.config("""
+            @DIR@/logs/app.log {
+                rotate 2
+                compress
+                postrotate
+                    \(plant)
+                endscript
+            }
+            """)
+        let outside = Hostile.fingerprint(t.url("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(r.status < 128, "\(r.stderr)")
+        #expect(Hostile.fingerprint(t.url("outside")) == outside)
+        #expect(Self.texts(t.url("logs")).contains("real live\n"), "the rotated lines were deleted: \(r.stdout)\n\(r.stderr)")
+    }
 }
