@@ -50,3 +50,10 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target of the configuration parser, only when asked for (scripts/fuzz.sh):
+// ROTATECTL_FUZZ=1 swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address ...
+if Context.environment["ROTATECTL_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "config-fuzzer", dependencies: ["RotationEngine"],
+                                             path: "Sources/ConfigFuzzer"))
+}

@@ -57,6 +57,12 @@ extension Runner {
         }
         // Plan again under the lock: what we do is decided on what is on disk now.
         let snapshot = SnapshotReader().read([config])
+        if let swapped = replacedDirectory(locks, snapshot) {
+            emit(RunEvent(.error, set: first.name, "\(swapped): replaced while scripts ran (the path now names another directory); log set not rotated"))
+            setFailed = true
+            release(&locks)
+            return
+        }
         let fresh = Planner(input([config], snapshot, StateStore.load(path: options.statePath).entries)).plan()
         var current: [String: LogRotation] = [:]
         for unit in fresh.first?.units ?? [] { for log in unit.logs { current[log.path] = log } }
@@ -194,6 +200,16 @@ extension Runner {
             }
             return nil
         }
+    }
+
+    /// The first locked directory whose path, listed again, names another directory than the one
+    /// opened (moved away and replaced, by a symbolic link for instance, while the locks were released).
+    func replacedDirectory(_ held: Held, _ snapshot: Snapshot) -> String? {
+        for handle in held.handles {
+            guard let now = snapshot.directoryStatuses[handle.path], let opened = try? handle.status() else { continue }
+            if now.device != opened.device || now.inode != opened.inode { return handle.path }
+        }
+        return nil
     }
 
     func release(_ held: inout Held) {

@@ -110,6 +110,9 @@ extension Runner {
             let (toDir, toName) = try directories.locate(to)
             if try toDir.status(toName) != nil { return true }
             let temp = StepExecutor.temporaryName(for: toName)
+            if let st = try toDir.status(temp), st.kind != .regular || st.linkCount != 1 {
+                try toDir.remove(temp)   // not a copy of ours (a planted link): never opened
+            }
             if try toDir.status(temp) != nil {
                 if try liveStartsWith(dir, name, toDir, temp) {
                     try toDir.remove(temp)

@@ -44,6 +44,7 @@ public final class Runner {
         let (state, warnings) = StateStore.load(path: options.statePath)
         for w in warnings { emit(RunEvent(.warning, w)) }
         var snapshot = SnapshotReader().read(sets)
+        for w in snapshot.warnings { emit(RunEvent(.warning, w)) }
         if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
         let plans = Planner(input(sets, snapshot, state)).plan()
         for plan in plans {

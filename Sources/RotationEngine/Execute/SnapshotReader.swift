@@ -1,11 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Takes the `Snapshot` the planner needs: every directory a set's patterns walk through, the log
 /// directories and their `olddir`s, each listed once with one `fstatat(AT_SYMLINK_NOFOLLOW)` per name.
+/// Names that are not valid UTF-8 are left out, and those a pattern matches reported in `warnings`.
 public struct SnapshotReader {
     public init() {}
 
     public func read(_ sets: [LogSetConfig]) -> Snapshot {
         var snapshot = Snapshot()
         var tried = Set<String>()
+        var invalid: [String: [[UInt8]]] = [:]
         func list(_ dir: String) -> [String: FileStatus]? {
             if let done = snapshot.directories[dir] { return done }
             if tried.contains(dir) { return nil }
@@ -13,9 +19,11 @@ public struct SnapshotReader {
             do {
                 let handle = try DirectoryHandle.open(dir, followLast: true)
                 var entries: [String: FileStatus] = [:]
-                for name in try handle.entries() {
+                let names = try handle.entriesSplittingInvalidNames()
+                for name in names.valid {
                     if let st = try handle.status(name) { entries[name] = st }
                 }
+                if !names.invalid.isEmpty { invalid[PathName.normalize(dir)] = names.invalid }
                 snapshot.directories[dir] = entries
                 snapshot.directoryStatuses[dir] = try handle.status()
                 return entries
@@ -31,9 +39,33 @@ public struct SnapshotReader {
                     let logDir = PathName.split(path).0
                     _ = list(PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old)))
                 }
+                warnAboutInvalidNames(matching: pattern, invalid, list, &snapshot)
             }
         }
         snapshot.index()
         return snapshot
+    }
+
+    /// A name that is not valid UTF-8 cannot be named again through a `String` (it would be repaired
+    /// with U+FFFD and miss the file), so it is left out of the snapshot; one that the pattern matches
+    /// gets a warning naming it with its bad bytes as `\xNN`.
+    func warnAboutInvalidNames(matching pattern: String, _ invalid: [String: [[UInt8]]],
+                               _ list: (String) -> [String: FileStatus]?, _ snapshot: inout Snapshot) {
+        guard !invalid.isEmpty else { return }
+        let (dirPattern, last) = PathName.split(pattern)
+        let dirs = Glob.hasWildcard(Substring(dirPattern)) ? Glob.expand(dirPattern, list: list) : [dirPattern]
+        for dir in Set(dirs).sorted() {
+            for bytes in invalid[PathName.normalize(dir)] ?? [] where Self.matches(last, bytes) {
+                let warning = "\(PathName.join(dir, DirectoryHandle.displayName(bytes))): skipped: its name is not valid UTF-8 (rename it to have it rotated)"
+                if !snapshot.warnings.contains(warning) { snapshot.warnings.append(warning) }
+            }
+        }
+    }
+
+    /// `fnmatch(FNM_PERIOD)` of raw name bytes.
+    static func matches(_ pattern: String, _ name: [UInt8]) -> Bool {
+        (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { fnmatch(pattern, $0.baseAddress, FNM_PERIOD) == 0 }
+        }
     }
 }

@@ -22,7 +22,7 @@ public struct JournalFile {
         for block in blocks { text += JournalCodec.encode(block) }
         do throws(SystemError) {
             let st = try fd.status(path: path)
-            guard st.kind == .regular else {
+            guard st.kind == .regular, st.uid == geteuid(), st.linkCount == 1 else {
                 throw SystemError("open", path: path, errno: .notPermitted)
             }
             try fd.writeAll(Array(text.utf8), path: path)
@@ -40,6 +40,10 @@ public struct JournalFile {
         guard let st = try directory.status(Self.name) else { return nil }
         guard st.kind == .regular else {
             return ([], "\(path) is not a regular file; refused")
+        }
+        // Only a journal we wrote is replayed: its steps name any path, and recovery runs them with our ids.
+        guard st.uid == geteuid(), st.linkCount == 1, st.mode & 0o022 == 0 else {
+            return ([], "\(path) was not written by us (owner uid \(st.uid), mode \(String(st.mode, radix: 8)), \(st.linkCount) links); refused, never replayed")
         }
         guard st.size <= 64 << 20 else { return ([], "\(path) is larger than 64 MiB; refused") }
         let fd = try directory.openFile(Self.name, O_RDONLY)

@@ -31,7 +31,7 @@ extension Planner {
         var base = logName
         if let add = c.addExtension, base.hasSuffix(add), base.count > add.count { base.removeLast(add.count) }
         if let ext = c.extension_, base.hasSuffix(ext), base.count > ext.count { base.removeLast(ext.count) }
-        guard let listing = input.snapshot.directories[dir] else { return [] }
+        guard let listing = input.snapshot.entries(in: dir, prefix: base) else { return [] }
         let sep = c.dateExt ? "" : "."
         return listing.filter { name, st in
             name != logName && name.hasPrefix(base + sep) && st.kind == .regular && !name.hasPrefix(".rotatectl")

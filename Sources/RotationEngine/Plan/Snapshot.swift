@@ -7,6 +7,8 @@ public struct Snapshot: Sendable {
     public var unreadable: [String: String]
     /// `fstat` of each listed directory (owner and mode, for the root safety rule).
     public var directoryStatuses: [String: FileStatus] = [:]
+    /// What the reader skipped and the user should hear about (names that are not valid UTF-8).
+    public var warnings: [String] = []
 
     public init(directories: [String: [String: FileStatus]] = [:], unreadable: [String: String] = [:]) {
         self.directories = directories

@@ -21,6 +21,10 @@ public enum StateStore {
         public var headerDamaged: Bool
     }
 
+    /// A state file larger than this is refused unread (about a million logs' entries): reading a huge
+    /// or sparse file whole would exhaust memory.
+    static let maxSize: Int64 = 64 << 20
+
     /// Reads the state file. A missing file is empty state without a warning. A damaged line is
     /// skipped with the warning `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file
     /// is empty state with a warning saying why.
@@ -48,13 +52,14 @@ public enum StateStore {
         let path = dir.child(name)
         let fd: FileDescriptor
         do {
-            fd = try dir.openFile(name, O_RDONLY)
+            fd = try dir.openFile(name, O_RDONLY | O_NONBLOCK)   // a FIFO must not block the open
         } catch where error.errno == .noSuchFileOrDirectory {
             return Document(entries: [:], warnings: [], format: nil, headerDamaged: false)
         }
         defer { try? fd.close(path: path) }
         let st = try fd.status(path: path)
         guard st.kind == .regular else { throw StateError.notRegularFile(path: path) }
+        guard st.size <= maxSize else { throw SystemError("read", path: path, errno: .fileTooLarge) }
         let bytes = try read(fd, size: Int(st.size), path: path)
         let decoded = StateCodec.decode(bytes, path: path)
         return Document(entries: decoded.entries, warnings: decoded.warnings, format: decoded.format,

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// A full disk at any step loses nothing: on a 2 MiB tmpfs the test mounts and fills, the step that
+/// needs space fails with ENOSPC naming the path, the data stays where it was, no partial output is
+/// left, the set fails (exit status 1), sets on other file systems still rotate, and once space is
+/// freed the next run finishes the job.
+@Suite("Hardening: full disk", .serialized) struct HardeningDiskFullTests {
+    /// 600 KB of noise (incompressible: the .gz needs as much again) on the small fs.
+    static let payload = Hostile.noise(600_000)
+
+    /// The small tmpfs with `logs/`, filled up to `leave` free bytes; `other/` on /tmp.
+    static func setUp(_ t: TempTree, leave: Int64) throws -> String {
+        let small = try #require(Hostile.tmpfs("2m", in: t), "mount tmpfs")
+        mkdir(small + "/logs", 0o755)
+        mkdir(t.url("other"), 0o755)
+        t.write("other/b.log", "b\n")
+        try #require(FileManager.default.createFile(atPath: small + "/logs/app.log", contents: Self.payload))
+        chmod(small + "/logs/app.log", 0o644)
+        // Fill it to the last block (head fails with ENOSPC), then free `leave` bytes.
+        _ = Harness.sh("head -c 4194304 /dev/zero > '\(small)/filler' 2>/dev/null")
+        if leave > 0 { _ = Harness.sh("truncate -s -\(leave) '\(small)/filler'") }
+        return small
+    }
+
+    static func leftovers(_ dir: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasPrefix(".rotatectl-tmp.") } ?? []
+    }
+
+    @Test func compressOnAFullDiskKeepsTheSourceAndFinishesLater() throws {
+        let t = TempTree("rotatectl-enospc")
+        let small = try Self.setUp(t, leave: 64 << 10)
+        defer { Hostile.unmount(small) }
+        let conf = t.config("\(small)/logs/app.log {\n rotate 2\n compress\n}\n@DIR@/other/b.log {\n rotate 2\n compress\n missingok\n}\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("\(small)/logs/.rotatectl-tmp.app.log.1.gz: write: No space left on device"), "\(r.stderr)")
+        #expect(r.stderr.contains("source kept"), "\(r.stderr)")
+        #expect(FileManager.default.contents(atPath: small + "/logs/app.log.1") == Self.payload, "the data is kept whole")
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.1.gz"), "no partial output")
+        #expect(Self.leftovers(small + "/logs").isEmpty)
+        #expect(Harness.contents(t.url("other/b.log.1.gz")) == "b\n", "the other file system's set rotated")
+
+        // Space freed: the next rotation compresses the kept generation as well.
+        try FileManager.default.removeItem(atPath: small + "/filler")
+        try Data("new\n".utf8).write(to: URL(fileURLWithPath: small + "/logs/app.log"))
+        let again = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(again.status == 0, "\(again.stderr)")
+        try Self.payload.write(to: URL(fileURLWithPath: t.url("expected")))
+        #expect(Harness.sh("zcat '\(small)/logs/app.log.2.gz' | cmp -s - '\(t.url("expected"))'").status == 0, "\(again.stderr)")
+        #expect(Harness.gzipValid(small + "/logs/app.log.2.gz"))
+        #expect(Harness.contents(small + "/logs/app.log.1.gz") == "new\n")
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.2"))
+        #expect(Self.leftovers(small + "/logs").isEmpty)
+    }
+
+    /// With no space at all, neither the lock's holder line nor the journal can be written: the set is
+    /// not touched (and nothing is lost), the error names the file, the other set rotates.
+    @Test func journalOnAFullDiskLeavesTheSetUntouched() throws {
+        let t = TempTree("rotatectl-enospc-journal")
+        let small = try Self.setUp(t, leave: 0)
+        defer { Hostile.unmount(small) }
+        #expect(Hostile.freeBytes(small) == 0)
+        let conf = t.config("\(small)/logs/app.log {\n rotate 2\n compress\n}\n@DIR@/other/b.log {\n rotate 2\n}\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("\(small)/logs/.rotatectl.lock: pwrite: No space left on device")
+                || r.stderr.contains("\(small)/logs/.rotatectl.journal: write: No space left on device"), "\(r.stderr)")
+        #expect(FileManager.default.contents(atPath: small + "/logs/app.log") == Self.payload)
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.1"))
+        #expect(t.read("other/b.log.1") == "b\n")
+    }
+
+    /// copytruncate on a full disk: the copy fails, so nothing is cut from the live log.
+    @Test func copytruncateOnAFullDiskCutsNothing() throws {
+        let t = TempTree("rotatectl-enospc-copy")
+        let small = try Self.setUp(t, leave: 64 << 10)
+        defer { Hostile.unmount(small) }
+        let conf = t.config("\(small)/logs/app.log {\n rotate 2\n copytruncate\n}\n@DIR@/other/b.log {\n rotate 2\n copy\n}\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("No space left on device"), "\(r.stderr)")
+        #expect(r.stderr.contains(small + "/logs/"), "\(r.stderr)")
+        #expect(FileManager.default.contents(atPath: small + "/logs/app.log") == Self.payload, "nothing cut")
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.1"))
+        #expect(Self.leftovers(small + "/logs").isEmpty)
+        #expect(t.read("other/b.log.1") == "b\n")
+    }
+
+    /// The state file on a full disk: the logs rotate, the error names the state file, and the old
+    /// state is intact (never half written); freed, the next run saves it.
+    @Test func stateOnAFullDiskKeepsTheOldState() throws {
+        let t = TempTree("rotatectl-enospc-state")
+        let small = try #require(Hostile.tmpfs("1m", in: t), "mount tmpfs")
+        defer { Hostile.unmount(small) }
+        t.write("a.log", "a\n")
+        let conf = t.config("@DIR@/a.log {\n rotate 3\n}\n")
+        let state = small + "/state"
+        let first = Hostile.rotatectl(["run", "--force", "-s", state, conf], environment: ["ROTATECTL_NOW": "1796100000"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let saved = try #require(FileManager.default.contents(atPath: state))
+        _ = Harness.sh("head -c 4194304 /dev/zero > '\(small)/filler' 2>/dev/null")
+        #expect(Hostile.freeBytes(small) == 0)
+        t.write("a.log", "a2\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", state, conf], environment: ["ROTATECTL_NOW": "1796200000"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("\(state): state not saved"), "\(r.stderr)")
+        #expect(r.stderr.contains("No space left on device"), "\(r.stderr)")
+        #expect(t.read("a.log.1") == "a2\n" && t.read("a.log.2") == "a\n")
+        #expect(FileManager.default.contents(atPath: state) == saved, "the old state is intact")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: small)) ?? []).allSatisfy { !$0.hasPrefix(".rotatectl-state.") })
+        try FileManager.default.removeItem(atPath: small + "/filler")
+        t.write("a.log", "a3\n")
+        let freed = Hostile.rotatectl(["run", "--force", "-s", state, conf], environment: ["ROTATECTL_NOW": "1796300000"])
+        #expect(freed.status == 0, "\(freed.stderr)")
+        #expect(FileManager.default.contents(atPath: state) != saved)
+    }
+}
