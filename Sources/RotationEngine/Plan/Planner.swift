@@ -1,8 +1,13 @@
 /// The pure planner: (configuration, snapshot, state, clock) → a plan per log set.
 /// It follows logrotate 3.21's decisions and names; deliberate differences are in rotatectl.conf(5).
 public struct Planner: Sendable {
-    public var input: PlannerInput
-    public init(_ input: PlannerInput) { self.input = input }
+    public let input: PlannerInput
+    /// `input.now` in local time, converted once rather than once per log.
+    let nowCivil: CivilTime
+    public init(_ input: PlannerInput) {
+        self.input = input
+        self.nowCivil = input.timeZone.civil(input.now)
+    }
 
     /// The reason of a decision about a log an earlier pattern or set already named.
     static let duplicate = "duplicate"
@@ -173,7 +178,7 @@ public struct Planner: Sendable {
     /// minsize, minage and notifempty veto.
     func trigger(_ path: String, _ st: FileStatus, _ c: LogSetConfig) -> (Bool, String) {
         let tz = input.timeZone
-        let now = tz.civil(input.now)
+        let now = nowCivil
         let last = input.state[path].map { tz.civil($0) }
             ?? CivilTime(year: now.year, month: now.month, day: now.day, hour: now.hour)
         let lastEpoch = input.state[path] ?? tz.epoch(last)

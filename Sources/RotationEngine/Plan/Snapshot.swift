@@ -61,9 +61,11 @@ public struct Snapshot: Sendable {
 public enum PathName {
     /// Splits `/a/b/c` into (`/a/b`, `c`), `/c` into (`/`, `c`), `c` into (`.`, `c`).
     public static func split(_ path: String) -> (String, String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let name = String(path[path.index(after: slash)...])
-        let dir = slash == path.startIndex ? "/" : String(path[..<slash])
+        // On the UTF-8 view: a byte search, not a walk over grapheme clusters.
+        let utf8 = path.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return (".", path) }
+        let name = String(path[utf8.index(after: slash)...])
+        let dir = slash == utf8.startIndex ? "/" : String(path[..<slash])
         return (dir, name)
     }
 
