@@ -181,9 +181,8 @@ extension Runner {
             do {
                 let (srcDir, srcName) = try directories.locate(source)
                 let (dir, destName) = try directories.locate(dest)
-                let srcStatus = try srcDir.status(srcName)
                 if let existing = try dir.status(destName) {
-                    guard srcStatus != nil else { continue }   // done
+                    guard try srcDir.status(srcName) != nil else { continue }   // done
                     // Both exist: after a crash between renaming the output in and removing the source,
                     // the output is complete. Anything else there (a planted file, a link, a stranger's
                     // copy) is never trusted: the source is removed only if the output's gzip trailer
@@ -200,16 +199,21 @@ extension Runner {
                     results[i] = false
                     continue
                 }
-                guard srcStatus != nil else {
+                let opened = Result(catching: { () throws(SystemError) -> FileDescriptor in try srcDir.openFile(srcName, O_RDONLY) })
+                if case .failure(let e) = opened, e.errno == .noSuchFileOrDirectory {
                     emit(RunEvent(.warning, set: set, "\(source): gone before it could be compressed", path: source))
                     continue
                 }
-                let src = try srcDir.openFile(srcName, O_RDONLY)
+                let src = try opened.get()
                 let st = try src.status(path: source)
                 let temp = StepExecutor.temporaryName(for: destName)
-                try dir.remove(temp)
                 let out: FileDescriptor
-                do { out = try dir.createExclusive(temp) } catch { _ = try? src.close(); throw error }
+                do {
+                    out = try StepExecutor.createFresh(dir, temp)
+                } catch {
+                    _ = try? src.close()
+                    throw error
+                }
                 items.append((i, Item(step: step, source: source, dest: dest, src: src, st: st, out: out, dir: dir,
                                       temp: temp, destName: destName, srcDir: srcDir, srcName: srcName)))
             } catch {

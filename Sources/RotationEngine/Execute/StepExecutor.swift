@@ -21,6 +21,19 @@ final class StepExecutor {
     /// Temporary name for a file being written in place of `name`.
     static func temporaryName(for name: String) -> String { ".rotatectl-tmp." + name }
 
+    /// Creates a temporary file `O_EXCL`; a stale one left by a crash is removed first, but only then
+    /// (no failing unlink per file on the common path).
+    static func createFresh(_ dir: DirectoryHandle, _ name: String) throws(SystemError) -> FileDescriptor {
+        switch Result(catching: { () throws(SystemError) -> FileDescriptor in try dir.createExclusive(name) }) {
+        case .success(let fd):
+            return fd
+        case .failure(let error):
+            guard error.errno == .fileExists else { throw error }
+            try dir.remove(name)
+            return try dir.createExclusive(name)
+        }
+    }
+
     func apply(_ action: Action) throws(StepError) -> StepOutcome {
         do {
             return try applyUnchecked(action)
@@ -34,19 +47,25 @@ final class StepExecutor {
         case .rename(let from, let to, let inode):
             let (fromDir, fromName) = try directories.locate(from)
             let (toDir, toName) = try directories.locate(to)
+            // The common case costs one fstatat and the rename; the target is looked at only when the
+            // source is gone or the rename meets an existing name (RENAME_NOREPLACE never overwrites).
+            if let source = try fromDir.status(fromName), inode == 0 || source.inode == inode {
+                switch Result(catching: { () throws(SystemError) in try fromDir.rename(fromName, to: toDir, as: toName) }) {
+                case .success:
+                    dirty.insert(fromDir.path); dirty.insert(toDir.path)
+                    return .done
+                case .failure(let error):
+                    guard error.errno == .fileExists else { throw error }
+                    return .skipped("\(to) already exists; never overwritten")
+                }
+            }
             let target = try toDir.status(toName)
             let current = try fromDir.status(fromName)
             if let target, target.inode == inode || (inode == 0 && current == nil) {
                 return .alreadyDone
             }
-            guard let source = current else {
-                return .skipped("\(from) no longer exists")
-            }
-            if inode != 0 && source.inode != inode { return .skipped("\(from) was replaced by another file") }
-            if target != nil { return .skipped("\(to) already exists; never overwritten") }
-            try fromDir.rename(fromName, to: toDir, as: toName)
-            dirty.insert(fromDir.path); dirty.insert(toDir.path)
-            return .done
+            if current == nil { return .skipped("\(from) no longer exists") }
+            return .skipped("\(from) was replaced by another file")
 
         case .create(let path, let mode, let uid, let gid):
             let (dir, name) = try directories.locate(path)
@@ -106,8 +125,7 @@ final class StepExecutor {
         let source = try fromDir.openFile(fromName, O_RDONLY)
         defer { _ = try? source.close() }
         let temp = Self.temporaryName(for: toName)
-        try toDir.remove(temp)
-        let dest = try toDir.createExclusive(temp)
+        let dest = try Self.createFresh(toDir, temp)
         let destPath = toDir.child(temp)
         do throws(SystemError) {
             let st = try source.status(path: fromDir.child(fromName))
