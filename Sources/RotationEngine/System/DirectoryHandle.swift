@@ -108,23 +108,9 @@ public final class DirectoryHandle: @unchecked Sendable {
         _ = try system_call("syncfs", path) { rotatectl_syncfs(fd) }
     }
 
-    /// The names in the directory, without `.` and `..` (`fdopendir` on a duplicate descriptor).
+    /// The names in the directory that are valid UTF-8, without `.` and `..` (see
+    /// `entriesSplittingInvalidNames()` for the others).
     public func entries() throws(SystemError) -> [String] {
-        let dupfd = try system_call("dup", path) { dup(fd) }
-        guard let dir = fdopendir(dupfd) else {
-            let e = Errno(rawValue: rotatectl_errno())
-            _ = Glibc.close(dupfd)
-            throw SystemError("fdopendir", path: path, errno: e)
-        }
-        defer { closedir(dir) }
-        rewinddir(dir)
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
-                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        try entriesSplittingInvalidNames().valid
     }
 }
