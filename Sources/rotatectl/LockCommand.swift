@@ -41,6 +41,7 @@ struct LockCommand: ParsableCommand {
             }
         }
         defer { lock.release() }
+        SignalForwarder.start()
         do {
             let result = try ChildProcess.run(command, environment: DirectoryLock.heldEnvironment())
             if let code = result.exitCode { throw ExitCode(code) }

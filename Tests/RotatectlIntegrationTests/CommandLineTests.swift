@@ -142,4 +142,24 @@ import Testing
         #expect(r.stderr.contains("killed after its 1 s limit"))
         #expect(t.exists("a.log") && !t.exists("a.log.1"))
     }
+
+    @Test func stoppingTheLockHolderStopsItsCommand() throws {
+        let t = TempTree()
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: Harness.binary)
+        holder.arguments = ["lock", t.path, "--", "/bin/sh", "-c", "echo $$ > \(t.url("child")); exec sleep 30"]
+        try holder.run()
+        for _ in 0..<200 where (t.read("child") ?? "").isEmpty { usleep(20_000) }
+        let child = try #require(Int32((t.read("child") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(child, 0) == 0)
+        let start = Date()
+        holder.terminate()   // SIGTERM, as systemd or kill would send
+        holder.waitUntilExit()
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(holder.terminationStatus == 143)
+        usleep(100_000)
+        #expect(kill(child, 0) != 0, "the command outlived the lock holder")
+        // The lock is free again.
+        #expect(Harness.rotatectl(["lock", "--wait", "0", t.path, "--", "/bin/true"]).status == 0)
+    }
 }
