@@ -13,6 +13,15 @@ import Testing
         return w
     }
 
+    @Test func aLogSeenForTheFirstTimeIsRecordedNotRotatedAndSaysSo() {
+        let c = logSet { $0.frequency = .daily }
+        let w = world()
+        #expect(!w.due(c))
+        let d = w.plan(c).decisions.first
+        #expect(d?.reason.hasPrefix("first seen") == true)
+        #expect(w.plan(c).newStatePaths == [log])
+    }
+
     // MARK: size, minsize, maxsize
 
     @Test func sizeRotatesAtOrAboveTheThreshold() {

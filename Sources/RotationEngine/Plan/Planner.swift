@@ -216,6 +216,8 @@ public struct Planner: Sendable {
                 rotate = last.year != now.year
                 reason = rotate ? "yearly: last rotated in an earlier year" : "yearly: already rotated this year"
             }
+        } else if input.state[path] == nil {
+            reason = "first seen: recorded as rotated now, as logrotate does; due at the next period"
         } else {
             reason = "already rotated this hour"
         }
