@@ -14,23 +14,17 @@ extension Runner {
     func execute(_ first: SetPlan, _ config: LogSetConfig, state: [String: Int64]) {
         reportDecisions(first)
         let scripts = ScriptRunner(outputToStderr: options.json)
+        /// Runs a script; a failure is reported (naming `subject`, followed by `consequence`) and is false.
+        func run(_ script: ScriptRun?, _ subject: String, _ consequence: String = "") -> Bool {
+            guard let script, let failure = scripts.run(script) else { return true }
+            emit(RunEvent(.error, set: first.name, "\(subject): \(failure)\(consequence)"))
+            setFailed = true
+            return false
+        }
         guard first.hasWork else {
             saveState(first.name, marks: [], newPaths: first.newStatePaths)
             // A due log that could not be rotated still runs the set's first and last actions, as logrotate does.
-            if let s = first.firstAction {
-                if let failure = scripts.run(s) {
-                    emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
-                    setFailed = true
-                    return
-                }
-                if let l = first.lastAction, let failure = scripts.run(l) {
-                    emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
-                    setFailed = true
-                }
-            } else if let l = first.lastAction, let failure = scripts.run(l) {
-                emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
-                setFailed = true
-            }
+            if run(first.firstAction, first.name) { _ = run(first.lastAction, first.name) }
             return
         }
         guard var locks = lock(first) else { return }
@@ -38,18 +32,9 @@ extension Runner {
         var failedUnits = Set<String>()
         if first.firstAction != nil || first.units.contains(where: { $0.preRotate != nil }) {
             release(&locks)
-            if let s = first.firstAction, let failure = scripts.run(s) {
-                emit(RunEvent(.error, set: first.name, "\(first.name): \(failure); log set skipped"))
-                setFailed = true
-                return
-            }
-            for unit in first.units {
-                guard let s = unit.preRotate else { continue }
-                if let failure = scripts.run(s) {
-                    emit(RunEvent(.error, set: first.name, "\(unit.logs.map(\.path).joined(separator: " ")): \(failure); not rotated"))
-                    setFailed = true
-                    failedUnits.formUnion(unit.logs.map(\.path))
-                }
+            if !run(first.firstAction, first.name, "; log set skipped") { return }
+            for unit in first.units where !run(unit.preRotate, unit.logs.map(\.path).joined(separator: " "), "; not rotated") {
+                failedUnits.formUnion(unit.logs.map(\.path))
             }
             guard let again = lock(first) else { return }
             locks = again
@@ -127,24 +112,16 @@ extension Runner {
         let removals = active.flatMap { $0.unit.logs.flatMap(\.removals) }
         if active.contains(where: { $0.unit.postRotate != nil }) || (first.preRemove != nil && !removals.isEmpty) {
             release(&locks)
-            for (id, unit) in active {
-                guard let s = unit.postRotate else { continue }
-                if let failure = scripts.run(s) {
-                    emit(RunEvent(.error, set: first.name, "\(unit.logs.map(\.path).joined(separator: " ")): \(failure); rotated, but not compressed and old logs kept"))
-                    setFailed = true
-                    cancelled.insert(id)
-                }
+            for (id, unit) in active where !run(unit.postRotate, unit.logs.map(\.path).joined(separator: " "),
+                                                  "; rotated, but not compressed and old logs kept") {
+                cancelled.insert(id)
             }
             var vetoed = Set<String>()
             if var s = first.preRemove {
                 for (id, unit) in active where !cancelled.contains(id) {
                     for path in unit.logs.flatMap(\.removals).sorted() {
                         s.arguments = [path]
-                        if let failure = scripts.run(s) {
-                            emit(RunEvent(.error, set: first.name, "\(path): \(failure); kept"))
-                            setFailed = true
-                            vetoed.insert(path)
-                        }
+                        if !run(s, path, "; kept") { vetoed.insert(path) }
                     }
                 }
             }
@@ -166,10 +143,7 @@ extension Runner {
         }
         user?.restore()
         release(&locks)
-        if let s = first.lastAction, let failure = scripts.run(s) {
-            emit(RunEvent(.error, set: first.name, "\(first.name): \(failure)"))
-            setFailed = true
-        }
+        _ = run(first.lastAction, first.name)
     }
 
     /// Locks the set's existing directories in one global order; nil (and exit status 3) when busy.

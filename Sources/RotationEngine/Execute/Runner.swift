@@ -69,7 +69,7 @@ public final class Runner {
     /// `--dry-run`: the decisions and the exact steps, changing nothing and taking no lock.
     func describe(_ plan: SetPlan) {
         reportDecisions(plan)
-        if let s = plan.firstAction { emit(RunEvent(.script, set: plan.name, "would run firstaction script")) ; _ = s }
+        if plan.firstAction != nil { emit(RunEvent(.script, set: plan.name, "would run firstaction script")) }
         for unit in plan.units {
             if unit.preRotate != nil { emit(RunEvent(.script, set: plan.name, "would run prerotate script")) }
             for log in unit.logs { for step in log.rotateSteps { emitPlanned(step, plan) } }
