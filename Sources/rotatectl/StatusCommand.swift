@@ -24,6 +24,7 @@ struct StatusCommand: ParsableCommand {
         now = EnvironmentClock.now
         #endif
         let status = StatusCollector(statePath: state, now: now).collect(configuration)
+        for w in status.warnings { Output.stderr("rotatectl: warning: \(w)") }
         if json {
             print(status.json.serialized(indent: 2))
         } else {

@@ -81,4 +81,20 @@ import Testing
         #expect(r.stdout.contains("finished a rotation interrupted by a crash"))
         #expect(try statusJSON(t, conf).first?["journal_pending"] as? Bool == false)
     }
+
+    @Test func reportsWhatItSkipped() throws {
+        let t = TempTree()
+        t.write("logs/a.log", "a\n")
+        // A name that is not valid UTF-8 (byte 0xFF), made with the shell's printf.
+        #expect(Harness.sh("touch \"$(printf '\(t.url("logs"))/bad\\377.log')\"").status == 0)
+        t.write("state", "logrotate state -- version 2\nthis line is damaged\n", mode: 0o600)
+        let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 1\n}\n")
+        let r = Harness.rotatectl(["status", "--json", "-s", t.url("state"), conf])
+        #expect(r.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let warnings = try #require(doc["warnings"] as? [String])
+        #expect(warnings.contains { $0.contains("not valid UTF-8") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("damaged") }, "\(warnings)")
+        #expect(r.stderr.contains("rotatectl: warning:"))
+    }
 }

@@ -13,10 +13,11 @@ public struct StatusCollector {
     public func collect(_ configuration: Configuration) -> StatusReport {
         let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
         let snapshot = SnapshotReader().read(sets)
-        let state = StateStore.load(path: statePath).entries
+        let (state, stateWarnings) = StateStore.load(path: statePath)
         let planner = Planner(PlannerInput(logSets: sets, snapshot: snapshot, state: state,
                                            now: now ?? Int64(time(nil)), timeZone: LocalTimeZone(), asRoot: getuid() == 0))
         var report = StatusReport()
+        report.warnings = stateWarnings + snapshot.warnings
         var locks: [String: (Bool, Int32?)] = [:]
         for config in sets {
             let name = config.patterns.joined(separator: " ")

@@ -35,9 +35,13 @@ public struct LogStatus: Sendable {
 /// Every log of a configuration, for `rotatectl status`.
 public struct StatusReport: Sendable {
     public var logs: [LogStatus] = []
+    /// What the snapshot and the state file reported (names skipped, damaged state lines).
+    public var warnings: [String] = []
     public var timeZone: any TimeZoneRule = LocalTimeZone()
 
-    public var json: JSONValue { .object([("schema", .int(1)), ("logs", .array(logs.map(\.json)))]) }
+    public var json: JSONValue {
+        .object([("schema", .int(1)), ("logs", .array(logs.map(\.json))), ("warnings", .array(warnings.map { .string($0) }))])
+    }
 
     /// A fixed-width table, one log a line.
     public func table() -> String {
