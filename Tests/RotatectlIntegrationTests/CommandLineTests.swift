@@ -162,4 +162,34 @@ import Testing
         // The lock is free again.
         #expect(Harness.rotatectl(["lock", "--wait", "0", t.path, "--", "/bin/true"]).status == 0)
     }
+
+    @Test func shredOverwritesWhatItRemoves() throws {
+        let t = TempTree()
+        let secret = Harness.lines("secret", 1...200)
+        t.write("logs/a.log", "new\n")
+        t.write("logs/a.log.1", secret)
+        mkdir(t.url("outside"), 0o755)
+        // A second name for the generation that rotate 1 drops: after the run it shows what shred did.
+        #expect(link(t.url("logs/a.log.1"), t.url("outside/witness")) == 0)
+        let conf = t.config("@DIR@/logs/a.log {\n rotate 1\n shred\n shredcycles 1\n allowhardlink\n}\n")
+        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.read("logs/a.log.1") == "new\n")
+        #expect(!t.exists("logs/a.log.2"))
+        let witness = try #require(FileManager.default.contents(atPath: t.url("outside/witness")))
+        #expect(witness.count >= secret.utf8.count)
+        #expect(!String(decoding: witness, as: UTF8.self).contains("secret"))
+
+        // Without allowhardlink, a generation with another name is not shredded, and is kept.
+        let u = TempTree()
+        u.write("logs/a.log", "new\n")
+        u.write("logs/a.log.1", secret)
+        mkdir(u.url("outside"), 0o755)
+        #expect(link(u.url("logs/a.log.1"), u.url("outside/witness")) == 0)
+        let conf2 = u.config("@DIR@/logs/a.log {\n rotate 1\n shred\n}\n")
+        let r2 = Harness.rotatectl(["run", "--force", "-s", u.url("state"), conf2])
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("hard links"))
+        #expect(u.read("outside/witness") == secret)
+    }
 }

@@ -30,6 +30,12 @@ extension Runner {
             return true
         case .awaitWriters:
             return true
+        case .remove(let path, _, _) where config?.shred == true:
+            if let failure = shredBeforeRemoval(path, config) {
+                emit(RunEvent(.error, set: set, "\(path): \(failure); kept", action: "remove", path: path))
+                setFailed = true
+                return false
+            }
         default:
             break
         }
@@ -85,6 +91,27 @@ extension Runner {
         if !compress.isEmpty { _ = compressBatch(compress, plan.name, config) }
         for step in rest { perform(step, plan.name, config) }
         syncChanged(plan.name)
+    }
+
+    /// `shred`: overwrites a file with `shred [-n N] -` on its descriptor (as standard output) before it is unlinked, as
+    /// logrotate does, refusing a file with several hard links unless `allowhardlink`. Nil when done or
+    /// not configured, else why not.
+    func shredBeforeRemoval(_ path: String, _ config: LogSetConfig?) -> String? {
+        guard let config, config.shred else { return nil }
+        do {
+            let (dir, name) = try directories.locate(path)
+            guard let st = try dir.status(name), st.kind == .regular else { return nil }
+            if st.linkCount != 1 && !config.allowHardlink {
+                return "not shredded: it has \(st.linkCount) hard links (allowhardlink not set)"
+            }
+            let fd = try dir.openFile(name, O_WRONLY)
+            defer { _ = try? fd.close() }
+            let cycles = config.shredCycles.map { ["-n", String($0)] } ?? []
+            let result = try ChildProcess.run(["shred"] + cycles + ["-"], stdout: fd.rawValue)   // shred's "-" is standard output
+            return result.succeeded ? nil : "shred \(result)"
+        } catch {
+            return "shred: \(error)"
+        }
     }
 
     /// Waits until no process has `path` open for writing; false at the time limit.
@@ -298,6 +325,12 @@ extension Runner {
         FaultInjection.point("compressed outputs renamed")
         for (i, item, stats) in renamed where results[i] {
             do {
+                if let failure = shredBeforeRemoval(item.source, config) {
+                    emit(RunEvent(.error, set: set, "\(item.source): \(failure); kept next to its compressed copy",
+                                  action: "compress", path: item.source))
+                    setFailed = true
+                    continue
+                }
                 try item.srcDir.remove(item.srcName)
                 steps.markDirty(item.srcDir.path)
                 emit(RunEvent(.action, set: set, "\(item.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
