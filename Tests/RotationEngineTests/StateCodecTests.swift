@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func logrotateLayoutDropsNULAndClampsYears() {
-        let far = StateLocalTime(year: 2300, month: 1, day: 1).epoch
+        let far = LocalTimeZone().epoch(CivilTime(year: 2300, month: 1, day: 1))
         let bytes = StateCodec.encode(["/a\u{0}b": now, "/early": -5_000_000_000, "/late": far], format: .logrotate)
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(!text.contains("/a"))
@@ -55,7 +55,7 @@ import Testing
 
     @Test func writesLogrotateDateAndEpoch() {
         let bytes = StateCodec.encode(["/var/log/a \"b\"": now], format: .rotatectl)
-        let date = StateLocalTime(epoch: now).map { d in "\(d.year)-\(d.month)-\(d.day)-\(d.hour):\(d.minute):\(d.second)" } ?? "?"
+        let date = LocalTimeZone().civilIfRepresentable(now).map { d in "\(d.year)-\(d.month)-\(d.day)-\(d.hour):\(d.minute):\(d.second)" } ?? "?"
         #expect(String(decoding: bytes, as: UTF8.self)
             == "rotatectl state -- version 1\n\"/var/log/a \\\"b\\\"\" \(date) @\(now)\n")
     }
@@ -70,7 +70,7 @@ import Testing
         let decoded = StateCodec.decode(Array(text.utf8), path: "S")
         #expect(decoded.warnings == [])
         #expect(decoded.entries["/a"] == now)
-        #expect(decoded.entries["/b"] == StateLocalTime(year: 2025, month: 12, day: 1, hour: 7).epoch)
+        #expect(decoded.entries["/b"] == LocalTimeZone().epoch(CivilTime(year: 2025, month: 12, day: 1, hour: 7)))
     }
 
     @Test func readsLogrotateQuirks() {
@@ -86,8 +86,8 @@ import Testing
         """
         let decoded = StateCodec.decode(Array(text.utf8), path: "S")
         #expect(decoded.warnings == [])
-        #expect(decoded.entries["/unquoted/path.log"] == StateLocalTime(year: 2024, month: 3, day: 4).epoch)
-        #expect(decoded.entries["/single quoted.log"] == StateLocalTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7).epoch)
+        #expect(decoded.entries["/unquoted/path.log"] == LocalTimeZone().epoch(CivilTime(year: 2024, month: 3, day: 4)))
+        #expect(decoded.entries["/single quoted.log"] == LocalTimeZone().epoch(CivilTime(year: 2024, month: 3, day: 4, hour: 5, minute: 6, second: 7)))
         #expect(decoded.entries["/lit\\nal"] != nil)
         #expect(decoded.entries["/real\nnewline"] != nil)
         #expect(decoded.entries["/other\\qescape"] != nil)
@@ -98,7 +98,7 @@ import Testing
     @Test func readsLogrotateVersionOneHeader() {
         let decoded = StateCodec.decode(Array("logrotate state -- version 1\n\"/a\" 2020-5-6\n".utf8), path: "S")
         #expect(decoded.format == .logrotate)
-        #expect(decoded.entries["/a"] == StateLocalTime(year: 2020, month: 5, day: 6).epoch)
+        #expect(decoded.entries["/a"] == LocalTimeZone().epoch(CivilTime(year: 2020, month: 5, day: 6)))
     }
 
     @Test func damagedLinesAreSkippedWithLineNumbers() {
@@ -162,7 +162,7 @@ import Testing
         let decoded = StateCodec.decode(Array(text.utf8), path: "S")
         #expect(decoded.headerDamaged)
         #expect(decoded.format == nil)
-        #expect(decoded.entries == ["/a": StateLocalTime(year: 2024, month: 1, day: 1).epoch, "/b": 7])
+        #expect(decoded.entries == ["/a": LocalTimeZone().epoch(CivilTime(year: 2024, month: 1, day: 1)), "/b": 7])
         #expect(decoded.warnings.count == 2)
         #expect(decoded.warnings.first?.hasPrefix("S:1: damaged state header") == true)
         #expect(decoded.warnings.last == "S:4: damaged state entry skipped: expected a quoted path and a date, found 1 word")
@@ -199,8 +199,8 @@ import Testing
 
     @Test func localTimeRoundTrips() throws {
         for epoch: Int64 in [0, 86_399, 951_782_400, now, 4_102_444_799] {
-            let local = try #require(StateLocalTime(epoch: epoch))
-            #expect(local.epoch == epoch)
+            let local = try #require(LocalTimeZone().civilIfRepresentable(epoch))
+            #expect(LocalTimeZone().epoch(local) == epoch)
         }
     }
 }

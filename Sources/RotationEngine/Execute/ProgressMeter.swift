@@ -20,13 +20,13 @@ final class ProgressMeter: Sendable {
 
     private init(label: String, total: Int64) {
         let start = ProgressMeter.readBytes()
-        let began = ProgressMeter.now()
+        let began = monotonicNow()
         let flag = self.flag
         thread = try? WorkerThread.start { [flag] in
             var lastPrinted = began
             while !flag.stopped.load(ordering: .acquiring) {
-                usleep(100_000)
-                let t = ProgressMeter.now()
+                sleepSeconds(0.1)
+                let t = monotonicNow()
                 guard t - lastPrinted >= 0.5 else { continue }
                 lastPrinted = t
                 let done = max(0, min(total, ProgressMeter.readBytes() - start))
@@ -46,35 +46,15 @@ final class ProgressMeter: Sendable {
 
     /// `rchar` of `/proc/self/io`: bytes this process has read so far.
     static func readBytes() -> Int64 {
-        guard let f = fopen("/proc/self/io", "r") else { return 0 }
-        defer { fclose(f) }
-        var line = [CChar](repeating: 0, count: 128)
-        while fgets(&line, Int32(line.count), f) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.hasPrefix("rchar:") {
-                return Int64(text.dropFirst(6).trimmingCharacters(in: " \n")) ?? 0
-            }
+        guard let text = ProcFS.read("/proc/self/io") else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("rchar:") {
+            return Int64(line.dropFirst(6).trimmingSpaces()) ?? 0
         }
         return 0
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     static func writeStderr(_ s: String) {
         let bytes = Array(s.utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    }
-}
-
-private extension Substring {
-    func trimmingCharacters(in set: String) -> Substring {
-        var s = self
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return s
     }
 }

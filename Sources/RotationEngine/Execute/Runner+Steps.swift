@@ -8,7 +8,7 @@ extension Runner {
     /// Applies one step, reports it, and returns whether the unit may go on.
     @discardableResult
     func perform(_ step: Action, _ set: String, _ config: LogSetConfig?) -> Bool {
-        let started = monotonicSeconds()
+        let started = monotonicNow()
         switch step {
         case .compress:
             return compressBatch([step], set, config).first ?? false
@@ -43,7 +43,7 @@ extension Runner {
             switch try steps.apply(step) {
             case .done:
                 emit(RunEvent(.action, set: set, step.summary, action: step.kindName, path: step.primaryPath,
-                              target: step.targetPath, seconds: monotonicSeconds() - started))
+                              target: step.targetPath, seconds: monotonicNow() - started))
             case .alreadyDone:
                 if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): already done")) }
             case .skipped(let why) where recovering:
@@ -202,7 +202,7 @@ extension Runner {
             var srcDir: DirectoryHandle; var srcName: String }
         var results = [Bool](repeating: true, count: batch.count)
         var items: [(Int, Item)] = []
-        let started = monotonicSeconds()
+        let started = monotonicNow()
         for (i, step) in batch.enumerated() {
             guard case .compress(let source, let dest) = step else { continue }
             do {
@@ -335,7 +335,7 @@ extension Runner {
                 steps.markDirty(item.srcDir.path)
                 emit(RunEvent(.action, set: set, "\(item.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
                               action: "compress", path: item.source, target: item.dest, bytesBefore: stats.bytesIn,
-                              bytesAfter: stats.bytesOut, seconds: monotonicSeconds() - started))
+                              bytesAfter: stats.bytesOut, seconds: monotonicNow() - started))
             } catch {
                 emit(RunEvent(.error, set: set, "\(error)", action: "compress", path: item.source))
                 setFailed = true

@@ -32,7 +32,7 @@ public final class Runner {
     }
 
     public func run(_ configuration: Configuration) -> RunReport {
-        let clock = monotonicSeconds()
+        let clock = monotonicNow()
         now = options.now ?? Int64(time(nil))
         report.startedAt = now
         report.dryRun = options.dryRun
@@ -57,7 +57,7 @@ public final class Runner {
         }
         FaultInjection.finish()
         report.exitStatus = ExitStatus.combine(configError: configError, lockBusy: lockBusy, setFailed: setFailed)
-        report.seconds = monotonicSeconds() - clock
+        report.seconds = monotonicNow() - clock
         return report
     }
 
@@ -94,12 +94,6 @@ public final class Runner {
                 emit(RunEvent(.decision, set: plan.name, "\(d.path): \(d.reason)\(d.rotate ? ": rotating" : "")", path: d.path))
             }
         }
-    }
-
-    func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
 

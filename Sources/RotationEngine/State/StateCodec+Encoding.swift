@@ -1,6 +1,6 @@
 extension StateCodec {
     /// The latest time logrotate accepts when reading its state (it rejects years after 2100).
-    static let logrotateLatest: Int64 = StateLocalTime(year: 2100, month: 12, day: 31, hour: 23, minute: 59, second: 59).epoch
+    static let logrotateLatest: Int64 = LocalTimeZone().epoch(CivilTime(year: 2100, month: 12, day: 31, hour: 23, minute: 59, second: 59))
 
     /// The bytes of a whole state file, entries sorted by path so the file diffs well.
     /// In logrotate's layout, times are clamped into the years logrotate reads (1970...2100) and a
@@ -22,7 +22,7 @@ extension StateCodec {
                 appendRotatectlPath(path, to: &out)
             }
             out.append(space)
-            (StateLocalTime(epoch: seconds) ?? StateLocalTime(year: 1970, month: 1, day: 1)).append(to: &out)
+            LocalTimeZone().civil(seconds).append(to: &out)
             if format == .rotatectl {
                 out.append(space)
                 out.append(at)

@@ -101,7 +101,7 @@ enum StateCodec {
         try checkLogrotateRanges(date)
         let pathBytes = unescapeLogrotate(words[0])
         guard !pathBytes.isEmpty else { throw Damage("empty path") }
-        return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: date.epoch)
+        return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: LocalTimeZone().epoch(date))
     }
 
     /// popt's word splitting: blanks separate words; `"` or `'` quote; inside quotes a backslash
@@ -169,7 +169,7 @@ enum StateCodec {
 
     /// logrotate's checks: year 1900 (an old logrotate bug) or 1970...2100, month 1...12, day 0...31,
     /// hour 0...23, minute and second 0...59.
-    static func checkLogrotateRanges(_ d: StateLocalTime) throws(Damage) {
+    static func checkLogrotateRanges(_ d: CivilTime) throws(Damage) {
         guard d.year == 1900 || (1970...2100).contains(d.year) else { throw Damage("bad year \(d.year)") }
         guard (1...12).contains(d.month) else { throw Damage("bad month \(d.month)") }
         guard (0...31).contains(d.day) else { throw Damage("bad day \(d.day)") }
@@ -182,7 +182,7 @@ enum StateCodec {
     /// not given are 0.
     static let dateSeparators: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ":")]
 
-    static func parseDate(_ word: ArraySlice<UInt8>) throws(Damage) -> StateLocalTime {
+    static func parseDate(_ word: ArraySlice<UInt8>) throws(Damage) -> CivilTime {
         var fields: [Int] = []
         fields.reserveCapacity(6)
         var i = word.startIndex
@@ -210,7 +210,7 @@ enum StateCodec {
         }
         guard fields.count >= 3 else { throw Damage("bad date '\(printable(word))'") }
         while fields.count < 6 { fields.append(0) }
-        return StateLocalTime(year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
+        return CivilTime(year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
     }
 
     // MARK: rotatectl's layout
@@ -258,7 +258,7 @@ enum StateCodec {
         let epochStart = line[dateEnd...].firstIndex(where: { !isSpace($0) }) ?? line.endIndex
         guard epochStart < line.endIndex else {
             try checkLogrotateRanges(date)
-            return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: date.epoch)
+            return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: LocalTimeZone().epoch(date))
         }
         let word = line[epochStart...]
         guard let seconds = parseEpoch(word) else { throw Damage("bad epoch seconds '\(printable(word))'") }

@@ -68,27 +68,20 @@ public final class StateLock: @unchecked Sendable {
             _ = try system_call("fcntl(F_OFD_SETLKW)", path) { rotatectl_ofd_setlk(fd.rawValue, write, 1) }
             return
         }
-        let deadline = monotonicSeconds() + max(0, timeout)
+        let deadline = monotonicNow() + max(0, timeout)
         var pause = 0.002
         while true {
             switch system_retry({ rotatectl_ofd_setlk(fd.rawValue, write, 0) }) {
             case .success: return
             case .failure(let e) where e == .resourceTemporarilyUnavailable || e == .permissionDenied:
-                let now = monotonicSeconds()
+                let now = monotonicNow()
                 if now >= deadline { throw StateError.lockTimeout(path: path, seconds: timeout) }
-                var ts = timespec(tv_sec: 0, tv_nsec: Int(min(pause, deadline - now) * 1e9))
-                _ = nanosleep(&ts, nil)
+                sleepSeconds(min(pause, deadline - now))
                 pause = min(pause * 2, 0.05)
             case .failure(let e):
                 throw SystemError("fcntl(F_OFD_SETLK)", path: path, errno: e)
             }
         }
-    }
-
-    private static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// Drops the lock by closing its descriptor. The lock file stays: removing it would let a waiter

@@ -218,7 +218,7 @@ public struct ChildProcess {
 
         init(pid: pid_t, timeout: Double?) {
             self.pid = pid
-            self.deadline = timeout.map { ChildProcess.now() + max(0, $0) }
+            self.deadline = timeout.map { monotonicNow() + max(0, $0) }
         }
 
         /// Waits until the child ends; without a timeout, in one blocking `waitpid`.
@@ -239,7 +239,7 @@ public struct ChildProcess {
             var status: Int32 = 0
             let reaped = try system_call("waitpid", program) { waitpid(pid, &status, WNOHANG) }
             if reaped == pid { return ChildProcess.decode(status, timedOut: termSentAt != nil) }
-            let t = ChildProcess.now()
+            let t = monotonicNow()
             if let deadline, t >= deadline {
                 if termSentAt == nil {
                     termSentAt = t
@@ -250,8 +250,7 @@ public struct ChildProcess {
                 }
             }
             if sleepIfRunning {
-                var ts = timespec(tv_sec: 0, tv_nsec: Int(pause * 1e9))
-                nanosleep(&ts, nil)
+                sleepSeconds(pause)
                 pause = min(pause * 2, 0.05)
             }
             return nil
@@ -272,12 +271,5 @@ public struct ChildProcess {
             return ChildResult(signal: rotatectl_wtermsig(status), timedOut: timedOut)
         }
         return ChildResult(timedOut: timedOut)
-    }
-
-    /// `clock_gettime(CLOCK_MONOTONIC)` in seconds.
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
