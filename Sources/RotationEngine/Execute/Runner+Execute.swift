@@ -209,8 +209,8 @@ extension Runner {
         do {
             try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
                 for group in newLogs {
-                    for name in group.names {
-                        let p = group.path(name)
+                    for k in 0..<group.count {
+                        let p = group.path(group.name(k))
                         if entries[p] == nil { entries[p] = hour }
                     }
                 }
