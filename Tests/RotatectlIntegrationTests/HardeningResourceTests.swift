@@ -42,8 +42,9 @@ import Testing
     }
 
     /// A glob of 100,000 files, nothing due: the first run (which records every file in the state) and
-    /// the second (which reads those 100,000 entries back) each stay within 44 MiB of peak RSS in a
-    /// debug build. Before the compact snapshot, state table and idle decisions this took 92 MiB (release).
+    /// the second (which reads those 100,000 entries back) and `status --json` each stay within 44 MiB
+    /// of peak RSS in a debug build. Before the compact snapshot, state table and idle decisions a run
+    /// took 92 MiB and status 157 MiB (release).
     @Test func hundredThousandFileGlobStaysInBoundedMemory() throws {
         let t = TempTree("rotatectl-100k")
         mkdir(t.url("logs"), 0o755)
@@ -57,6 +58,12 @@ import Testing
             #expect(r.stdout.isEmpty && !r.stderr.contains("rotatectl"), "\(r.stdout)\(r.stderr)")
             #expect(peak > 0 && peak < 44 * 1024, "\(run) run: peak RSS \(peak) KiB")
         }
+        // status streams its document: one log at a time, never the 100,000 of them.
+        let (s, peak, seconds) = Hostile.measured(["status", "--json", "-s", t.url("state"), conf])
+        print("100,000 files, status --json: \(String(format: "%.2f", seconds)) s, peak RSS \(peak) KiB")
+        #expect(s.status == 0)
+        #expect(s.stdout.components(separatedBy: "\"path\": ").count == 100_001)
+        #expect(peak > 0 && peak < 44 * 1024, "status: peak RSS \(peak) KiB")
         let state = Harness.contents(t.url("state"))
         #expect(state.split(separator: "\n").count == 100_001)
         #expect(state.contains("\"\(t.url("logs"))/session-100000.log\" "))
