@@ -123,6 +123,23 @@ import Testing
         for name in HostileNames.all { #expect(t[name] == 42, "\(name.debugDescription)") }
     }
 
+    @Test func stateTableSpansPagesAndKeepsPathsLongerThanAPage() {
+        var t = StateTable()
+        var d: [String: Int64] = [:]
+        let huge = "/" + String(repeating: "h", count: 3 << 19)   // a hostile state line of 1.5 MiB
+        for i in 0..<3_000 {
+            let path = "/var/log/\(i)/" + String(repeating: "x", count: 500)   // 3,000 of them span two pages
+            t[path] = Int64(i); d[path] = Int64(i)
+            if i == 1_500 { t[huge] = -1; d[huge] = -1; t[""] = 7; d[""] = 7 }
+        }
+        #expect(t.count == 3_002)
+        #expect(t[huge] == -1 && t[""] == 7 && t["/var/log/2999/" + String(repeating: "x", count: 500)] == 2_999)
+        #expect(t.dictionary == d)
+        var sorted: [String] = []
+        t.forEachSortedByPath { (p: String, _: Int64) throws(Never) in sorted.append(p) }
+        #expect(sorted == d.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
     @Test func stateTableIteratesSortedByPathBytes() {
         let t: StateTable = ["/b": 2, "/a/z": 1, "/a": 0, "/é": 4, "/Z": 3]
         var seen: [String] = []

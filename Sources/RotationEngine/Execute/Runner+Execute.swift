@@ -210,6 +210,7 @@ extension Runner {
         let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
         do {
             try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
+                entries.reserveCapacity(entries.count + marks.count + newLogs.reduce(0) { $0 + $1.count })
                 for group in newLogs {
                     for k in 0..<group.count {
                         let p = group.path(group.name(k))
