@@ -10,27 +10,13 @@ extension DirectoryHandle {
     /// invalid name with U+FFFD, and every later `openat`/`renameat2` by that repaired name would miss
     /// the real file, so callers must see such names apart.
     public func entriesSplittingInvalidNames() throws(SystemError) -> (valid: [String], invalid: [[UInt8]]) {
-        let dupfd = try system_call("dup", path) { dup(fd) }
-        guard let dir = fdopendir(dupfd) else {
-            let e = Errno(rawValue: rotatectl_errno())
-            _ = Glibc.close(dupfd)
-            throw SystemError("fdopendir", path: path, errno: e)
-        }
-        defer { closedir(dir) }
-        rewinddir(dir)
         var valid: [String] = []
         var invalid: [[UInt8]] = []
-        while let entry = readdir(dir) {
-            let bytes: [UInt8] = withUnsafePointer(to: entry.pointee.d_name) { ptr in
-                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { p in
-                    Array(UnsafeRawBufferPointer(start: p, count: strlen(p)))
-                }
-            }
-            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+        try forEachEntryName { bytes in
             if let name = String(validating: bytes, as: UTF8.self) {
                 valid.append(name)
             } else {
-                invalid.append(bytes)
+                invalid.append(Array(bytes))
             }
         }
         return (valid, invalid)
