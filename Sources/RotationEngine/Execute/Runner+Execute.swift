@@ -204,18 +204,19 @@ extension Runner {
 
     /// Saves the state entries of rotated logs (the run's time) and of logs seen for the first time
     /// (this hour, as logrotate records them), merging with what other runs saved meanwhile.
-    func saveState(_ set: String, marks: [StateMark], newLogs: [GlobMatch]) {
+    func saveState(_ set: String, marks: [StateMark], newLogs: StateTable) {
         guard !options.dryRun, !marks.isEmpty || !newLogs.isEmpty else { return }
         let c = options.timeZone.civil(now)
         let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
         do {
             try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
-                entries.reserveCapacity(entries.count + marks.count + newLogs.reduce(0) { $0 + $1.count })
-                for group in newLogs {
-                    for k in 0..<group.count {
-                        let p = group.path(group.name(k))
-                        if entries[p] == nil { entries[p] = hour }
-                    }
+                if entries.isEmpty {
+                    // A first run: the new logs' table becomes the state, sharing its path arena.
+                    entries = newLogs
+                    for (p, _) in newLogs { entries[p] = hour }
+                } else {
+                    entries.reserveCapacity(entries.count + marks.count + newLogs.count)
+                    for (p, _) in newLogs where entries[p] == nil { entries[p] = hour }
                 }
                 for m in marks { entries[m.path] = m.time }
             }

@@ -80,12 +80,6 @@ public struct Planner: Sendable {
         var due: [(String, FileStatus)] = []
         var directories = Set<String>()
         for group in groups {
-            var newIndices: [UInt32] = []
-            defer {
-                if !newIndices.isEmpty {
-                    plan.newStateLogs.append(GlobMatch(directory: group.directory, listing: group.listing, indices: newIndices))
-                }
-            }
             for k in 0..<group.count {
                 let path = group.path(group.name(k))
                 if let ignored = claimed.flag(group.directory, group.indices[k]) {
@@ -99,7 +93,7 @@ public struct Planner: Sendable {
                 if decision.0.rotate, let st = decision.1 {
                     due.append((path, st))
                 } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
-                    newIndices.append(group.indices[k])
+                    plan.newStateLogs[path] = 0
                 }
                 if input.keepIdleDecisions || decision.0.rotate || decision.0.error != nil {
                     plan.decisions.append(decision.0)

@@ -53,11 +53,12 @@ public struct SetPlan: Sendable, Equatable {
     public var notify: Action?
     /// Paths whose state entry is set to the run's time after the set's steps.
     public var rotatedPaths: [String]
-    /// Logs seen for the first time (state entry created, not rotated), by directory: the names are
-    /// the snapshot's, so a first run over 100,000 logs makes no path until the state is written.
-    public var newStateLogs: [GlobMatch]
+    /// Logs seen for the first time (state entry created, not rotated), in order, kept as a
+    /// `StateTable` of their paths (the times are not used): a first run over 100,000 logs holds their
+    /// paths in one arena, not the directory listings they came from.
+    public var newStateLogs: StateTable
     /// `newStateLogs` as paths.
-    public var newStatePaths: [String] { newStateLogs.flatMap(\.paths) }
+    public var newStatePaths: [String] { newStateLogs.keys }
     /// Every directory the set reads or changes; the executor locks them in one global order.
     public var directories: [String]
     public var failed: Bool { decisions.contains { $0.error != nil } }
@@ -68,10 +69,8 @@ public struct SetPlan: Sendable, Equatable {
                 directories: [String] = []) {
         self.index = index; self.name = name; self.location = location; self.decisions = decisions
         self.firstAction = firstAction; self.units = units; self.lastAction = lastAction
-        self.preRemove = preRemove; self.rotatedPaths = rotatedPaths; self.newStateLogs = newStatePaths.map { path in
-            let (dir, name) = PathName.split(path)
-            return GlobMatch(directory: dir, names: [name])
-        }
+        self.preRemove = preRemove; self.rotatedPaths = rotatedPaths; self.newStateLogs = StateTable()
+        for p in newStatePaths { self.newStateLogs[p] = 0 }
         self.directories = directories
     }
 
