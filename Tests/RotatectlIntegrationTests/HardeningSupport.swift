@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Helpers of the hardening suites: file facts by `lstat`, raw (non-UTF-8) names, runs as `nobody`,
 /// with a time limit, on a small tmpfs.
@@ -37,13 +38,13 @@ enum Hostile {
     /// Runs rotatectl with a time limit (a hang fails the test instead of stopping the suite): status
     /// 124 when `timeout(1)` had to kill it.
     static func rotatectl(_ args: [String], seconds: Int = 60, cwd: String? = nil,
-                          environment: [String: String] = [:]) -> Ran {
-        Harness.run(["/usr/bin/timeout", "-s", "KILL", String(seconds), Harness.binary] + args,
+                          environment: [String: String] = [:]) -> ProcessResult {
+        Harness.run(["/usr/bin/timeout", "-s", "KILL", String(seconds), PackagePaths.rotatectl] + args,
                     environment: environment, cwd: cwd)
     }
 
     /// Runs `argv` as the unprivileged `nobody` (uid and gid 65534, no supplementary groups).
-    static func asNobody(_ argv: [String]) -> Ran {
+    static func asNobody(_ argv: [String]) -> ProcessResult {
         Harness.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + argv)
     }
 
@@ -87,8 +88,8 @@ enum Hostile {
     }
 
     /// Mounts a tmpfs of `size` (as `mount -o size=`) on a new directory; nil if that is impossible.
-    static func tmpfs(_ size: String, in tree: TempTree, name: String = "small") -> String? {
-        let dir = tree.url(name)
+    static func tmpfs(_ size: String, in tree: TempDirectory, name: String = "small") -> String? {
+        let dir = tree.child(name)
         mkdir(dir, 0o755)
         guard Harness.run(["/usr/bin/mount", "-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", dir]).status == 0 else {
             return nil
@@ -117,9 +118,9 @@ enum Hostile {
     }
 
     /// Peak resident set (KiB) and the run, from `/usr/bin/time -f %M` around rotatectl.
-    static func measured(_ args: [String]) -> (ran: Ran, peakKiB: Int, seconds: Double) {
+    static func measured(_ args: [String]) -> (ran: ProcessResult, peakKiB: Int, seconds: Double) {
         let started = Date()
-        let ran = Harness.run(["/usr/bin/time", "-f", "PEAK_RSS_KIB=%M", Harness.binary] + args)
+        let ran = Harness.run(["/usr/bin/time", "-f", "PEAK_RSS_KIB=%M", PackagePaths.rotatectl] + args)
         let seconds = Date().timeIntervalSince(started)
         let line = ran.stderr.split(separator: "\n").last { $0.hasPrefix("PEAK_RSS_KIB=") }
         let peak = line.flatMap { Int($0.dropFirst("PEAK_RSS_KIB=".count)) } ?? -1
