@@ -87,11 +87,9 @@ import TestSupport
         let t = TempDirectory()
         t.write("a.log", "a\n")
         let conf = t.config("@DIR@/a.log {\n rotate 1\n}\n")
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: PackagePaths.rotatectl)
-        holder.arguments = ["lock", t.path, "--", "/bin/sh", "-c", "touch \(t.child("held")); sleep 2"]
-        try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.path, "--",
+                                                        "/bin/sh", "-c", "touch \(t.child("held")); sleep 2"]))
+        defer { holder.kill(SIGTERM); holder.wait() }
         for _ in 0..<200 where !t.exists("held") { usleep(20_000) }
         let r = Harness.rotatectl(["run", "--force", "--wait", "0", "-s", t.child("state"), conf])
         #expect(r.status == 3)
@@ -146,18 +144,16 @@ import TestSupport
 
     @Test func stoppingTheLockHolderStopsItsCommand() throws {
         let t = TempDirectory()
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: PackagePaths.rotatectl)
-        holder.arguments = ["lock", t.path, "--", "/bin/sh", "-c", "echo $$ > \(t.child("child")); exec sleep 30"]
-        try holder.run()
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.path, "--",
+                                                        "/bin/sh", "-c", "echo $$ > \(t.child("child")); exec sleep 30"]))
         for _ in 0..<200 where (t.read("child") ?? "").isEmpty { usleep(20_000) }
         let child = try #require(Int32((t.read("child") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(child, 0) == 0)
         let start = Date()
-        holder.terminate()   // SIGTERM, as systemd or kill would send
-        holder.waitUntilExit()
+        holder.kill(SIGTERM)   // as systemd or kill would send
+        let ended = holder.termination()
         #expect(Date().timeIntervalSince(start) < 10)
-        #expect(holder.terminationStatus == 143)
+        #expect(ended == .exited(143))
         usleep(100_000)
         #expect(kill(child, 0) != 0, "the command outlived the lock holder")
         // The lock is free again.

@@ -216,14 +216,11 @@ import TestSupport
             for i in 0..<10 { t.write("logs/l\(i).log", content.replacingOccurrences(of: "x ", with: "l\(i) ")) }
             let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 2\n compress\n create\n}\n")
             let original = Self.allLines(t)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: PackagePaths.rotatectl)
-            p.arguments = ["run", "-j", "1", "-s", t.child("state"), conf]
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let p = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-j", "1", "-s", t.child("state"), conf],
+                                                      output: "/dev/null"))
             usleep(UInt32.random(in: 5_000...600_000, using: &generator))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            p.kill(SIGKILL)
+            p.wait()
             let again = Self.run(t, conf)
             #expect(again.status == 0, "trial \(trial): \(again.stderr)")
             let names = Self.visibleNames(t)

@@ -8,7 +8,7 @@ import TestSupport
 /// freed the next run finishes the job.
 @Suite("Hardening: full disk", .serialized) struct HardeningDiskFullTests {
     /// 600 KB of noise (incompressible: the .gz needs as much again) on the small fs.
-    static let payload = Hostile.noise(600_000)
+    static let payload = Data(SeededRandom.bytes(600_000, seed: 0x5EED))
 
     /// The small tmpfs with `logs/`, filled up to `leave` free bytes; `other/` on /tmp.
     static func setUp(_ t: TempDirectory, leave: Int64) throws -> String {

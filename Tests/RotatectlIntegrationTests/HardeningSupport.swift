@@ -76,15 +76,8 @@ enum Hostile {
 
     /// The raw names in a directory (`ls -f` through `find -print0`, which passes bytes through).
     static func rawNames(_ dir: String) -> [[UInt8]] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/find")
-        p.arguments = [dir, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"]
-        let out = Pipe()
-        p.standardOutput = out
-        guard (try? p.run()) != nil else { return [] }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return data.split(separator: 0).map { Array($0) }
+        let found = SpawnedProcess.captureBytes(["/usr/bin/find", dir, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"])
+        return found.stdout.split(separator: 0).map { Array($0) }
     }
 
     /// Mounts a tmpfs of `size` (as `mount -o size=`) on a new directory; nil if that is impossible.
@@ -104,17 +97,6 @@ enum Hostile {
         var s = statvfs()
         guard statvfs(path, &s) == 0 else { return -1 }
         return Int64(s.f_bavail) * Int64(s.f_frsize)
-    }
-
-    /// `count` bytes from a seeded generator: incompressible, the same on every run.
-    static func noise(_ count: Int, seed: UInt64 = 0x5EED) -> Data {
-        var state = seed
-        var bytes = [UInt8](repeating: 0, count: count)
-        for i in 0..<count {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            bytes[i] = UInt8(truncatingIfNeeded: state >> 33)
-        }
-        return Data(bytes)
     }
 
     /// Peak resident set (KiB) and the run, from `/usr/bin/time -f %M` around rotatectl.

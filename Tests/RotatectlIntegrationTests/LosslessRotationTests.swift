@@ -5,17 +5,15 @@ import TestSupport
 /// A real writer at a high line rate, rotated many times by the real `rotatectl run`, in each mode;
 /// afterwards every line is counted across the live log and every generation.
 @Suite(.serialized) struct LosslessRotationTests {
-    static let writer = PackagePaths.root + "/.build/debug/example-writer"
+    static let writer = Paths.exampleWriter
 
     /// Starts the writer, runs `rotatectl run --force` `rounds` times, waits for the writer, and returns
     /// the line numbers found (sorted) with the number written.
     func rotateWhileWriting(_ t: TempDirectory, config: String, lines: Int, rate: Int, rounds: Int,
                             pidfile: Bool) throws -> (found: [Int], failures: [String]) {
         let conf = t.config(config)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.writer)
-        p.arguments = [t.child("logs/app.log"), "\(lines)", "\(rate)"] + (pidfile ? ["--pidfile", t.child("app.pid")] : [])
-        try p.run()
+        let p = try #require(SpawnedProcess.start([Self.writer, t.child("logs/app.log"), "\(lines)", "\(rate)"]
+                                                  + (pidfile ? ["--pidfile", t.child("app.pid")] : [])))
         var failures: [String] = []
         for _ in 0..<200 where !(pidfile ? t.exists("app.pid") : t.exists("logs/app.log")) { usleep(10_000) }
         for round in 0..<rounds {
@@ -23,7 +21,7 @@ import TestSupport
             let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
             if r.status != 0 { failures.append("round \(round): \(r.status) \(r.stderr)") }
         }
-        p.waitUntilExit()
+        p.wait()
         // One more rotation after the writer is done compresses whatever is still plain.
         _ = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         var found: [Int] = []
@@ -84,16 +82,11 @@ import TestSupport
         for i in 0..<40 { t.write("logs/l\(i).log", Harness.lines("l\(i)", 1...5000)) }
         let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 3\n compress\n create\n}\n")
         let before = CrashSafetyTests.allLines(t)
-        let runs = (0..<2).map { _ in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: PackagePaths.rotatectl)
-            p.arguments = ["run", "-s", t.child("state"), conf]
-            p.standardOutput = FileHandle.nullDevice
-            return p
+        let runs = try (0..<2).map { _ in
+            try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-s", t.child("state"), conf], output: "/dev/null"))
         }
-        for p in runs { try p.run() }
-        for p in runs { p.waitUntilExit() }
-        #expect(runs.allSatisfy { $0.terminationStatus == 0 })
+        let statuses = runs.map { $0.wait() }
+        #expect(statuses.allSatisfy { $0 == 0 })
         let after = CrashSafetyTests.allLines(t)
         let same = after == before
         #expect(same, "lines differ after two concurrent runs")

@@ -67,15 +67,13 @@ import TestSupport
         let table = Harness.rotatectl(["status", "-s", t.child("state"), conf])
         #expect(table.stdout.contains("unfinished journal"))
 
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: PackagePaths.rotatectl)
-        holder.arguments = ["lock", t.child("logs"), "--", "/bin/sh", "-c", "touch \(t.child("held")); sleep 2"]
-        try holder.run()
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.child("logs"), "--",
+                                                        "/bin/sh", "-c", "touch \(t.child("held")); sleep 2"]))
         for _ in 0..<200 where !t.exists("held") { usleep(20_000) }
         let locked = try statusJSON(t, conf)
         #expect(locked.first?["lock_held"] as? Bool == true)
-        #expect(locked.first?["lock_holder"] as? Int == Int(holder.processIdentifier))
-        holder.waitUntilExit()
+        #expect(locked.first?["lock_holder"] as? Int == Int(holder.pid))
+        holder.wait()
         // The next run finishes the journal and says so.
         let r = Harness.rotatectl(["run", "-s", t.child("state"), conf])
         #expect(r.status == 0)

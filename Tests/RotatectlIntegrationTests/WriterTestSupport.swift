@@ -23,7 +23,7 @@ func expectedLines(_ count: Int) -> [UInt8] {
 }
 
 enum Paths {
-    static var exampleWriter: String { PackagePaths.products + "/example-writer" }
+    static var exampleWriter: String { PackagePaths.product("example-writer") }
     static var pythonWriter: String { PackagePaths.root + "/examples/writers/python/writer.py" }
     static var shellWriter: String { PackagePaths.root + "/examples/writers/shell/writer.sh" }
     static let python: String = {

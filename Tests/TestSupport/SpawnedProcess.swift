@@ -73,15 +73,18 @@ public struct SpawnedProcess: Sendable {
         return (child.wait(), collected[0], collected[1])
     }
 
-    /// `waitpid`: the exit status, or 128 + the signal for a process killed by one.
+    /// `waitpid`: the exit status, or 128 + the signal for a process killed by one; -1 if there is no
+    /// such child.
     @discardableResult
-    public func wait() -> Int32 {
+    public func wait() -> Int32 { termination()?.status ?? -1 }
+
+    /// `waitpid`: how the process ended, nil if there is no such child.
+    public func termination() -> Termination? {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
-            if errno != EINTR { return -1 }
+            if errno != EINTR { return nil }
         }
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
     }
 
     /// Sends `signal` (`kill`).
