@@ -48,32 +48,6 @@ enum Hostile {
         Harness.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + argv)
     }
 
-    /// Creates a file whose name is raw bytes (possibly not UTF-8) in `dir`.
-    @discardableResult
-    static func createRaw(_ dir: String, _ name: [UInt8], _ content: String) -> Bool {
-        let path = Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]
-        let fd = path.withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
-        }
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let bytes = Array(content.utf8)
-        return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
-    }
-
-    /// The content of a file named by raw bytes, nil if it does not exist.
-    static func readRaw(_ dir: String, _ name: [UInt8]) -> String? {
-        let path = Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]
-        let fd = path.withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_NOFOLLOW) }
-        }
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        return n < 0 ? nil : String(decoding: buffer[0..<n], as: UTF8.self)
-    }
-
     /// The raw names in a directory (`ls -f` through `find -print0`, which passes bytes through).
     static func rawNames(_ dir: String) -> [[UInt8]] {
         let found = SpawnedProcess.captureBytes(["/usr/bin/find", dir, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"])

@@ -21,26 +21,3 @@ enum ConfigTest {
 
     static func lines(_ c: Configuration) -> [Int] { c.errors.map(\.location.line) }
 }
-
-/// A unique directory under /tmp, removed when released.
-final class ConfigTempDir {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/rotatectl-config-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: made)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
-        let full = path + "/" + name
-        let dir = (full as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: false, encoding: .utf8)
-        chmod(full, mode_t(mode))
-        return full
-    }
-}

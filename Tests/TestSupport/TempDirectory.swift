@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import RotationEngine
+import Testing
 
 /// A fresh directory (`mkdtemp`, mode 0755 as logrotate's safety rules want), removed with everything in
 /// it by `remove()` or when released.
@@ -30,17 +31,21 @@ public final class TempDirectory: @unchecked Sendable {
 
     public func handle() throws -> DirectoryHandle { try DirectoryHandle.open(path) }
 
-    /// Writes `text` to `name`, making the directories above it; the file's path.
+    /// Writes `text` to `name`, making the directories above it; the file's path. A failure is an issue
+    /// of the running test.
     @discardableResult
     public func write(_ name: String, _ text: String, mode: mode_t = 0o644) -> String {
         write(name, Array(text.utf8), mode: mode)
     }
 
-    /// Writes `bytes` to `name`, making the directories above it; the file's path.
+    /// Writes `bytes` to `name`, making the directories above it; the file's path. A failure is an issue
+    /// of the running test.
     @discardableResult
     public func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o644) -> String {
         let full = child(name)
-        TestFile.write(bytes, to: full, mode: mode, makingDirectories: true)
+        if !TestFile.write(bytes, to: full, mode: mode, makingDirectories: true) {
+            Issue.record("could not write \(full): \(String(cString: strerror(errno)))")
+        }
         return full
     }
 

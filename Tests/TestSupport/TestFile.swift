@@ -59,4 +59,34 @@ public enum TestFile {
         var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
         return utimensat(AT_FDCWD, path, &times, 0) == 0
     }
+
+    /// Creates `dir/name` (`O_EXCL`) holding `content`, the name raw bytes that need not be UTF-8;
+    /// whether it worked.
+    @discardableResult
+    public static func createRaw(_ dir: String, _ name: [UInt8], _ content: String = "") -> Bool {
+        let fd = rawPath(dir, name).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        }
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let bytes = Array(content.utf8)
+        return bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count
+    }
+
+    /// The content (up to 64 KiB) of `dir/name`, the name raw bytes, not following a link; nil if it
+    /// cannot be read.
+    public static func readRaw(_ dir: String, _ name: [UInt8]) -> String? {
+        let fd = rawPath(dir, name).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        return n < 0 ? nil : String(decoding: buffer[0..<n], as: UTF8.self)
+    }
+
+    private static func rawPath(_ dir: String, _ name: [UInt8]) -> [UInt8] {
+        Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]
+    }
 }
