@@ -17,9 +17,7 @@ func lineNumbers(_ bytes: [UInt8]) -> [Int] {
 
 /// `line 1\n` ... `line N\n`.
 func expectedLines(_ count: Int) -> [UInt8] {
-    var bytes: [UInt8] = []
-    for n in 1...max(1, count) where count > 0 { bytes.append(contentsOf: Array("line \(n)\n".utf8)) }
-    return bytes
+    count > 0 ? Array(Harness.lines("line", 1...count).utf8) : []
 }
 
 enum Paths {

@@ -1,13 +1,10 @@
 import Foundation
 @testable import RotationEngine
+import TestSupport
 
 /// Helpers shared by the Config* suites.
 enum ConfigTest {
-    static let fixtures: String = {
-        let here = String(#filePath)
-        let dir = here[..<(here.lastIndex(of: "/") ?? here.endIndex)]
-        return dir + "/Fixtures/configs"
-    }()
+    static let fixtures = PackagePaths.root + "/Tests/RotationEngineTests/Fixtures/configs"
 
     static func parse(_ text: String, file: String = "/etc/test.conf") -> Configuration {
         ConfigParser(asRoot: false).parse(text: text, file: file)

@@ -7,7 +7,7 @@ import Testing
 
 /// A fresh directory (`mkdtemp`, mode 0755 as logrotate's safety rules want), removed with everything in
 /// it by `remove()` or when released.
-public final class TempDirectory: @unchecked Sendable {
+public final class TempDirectory: Sendable {
     public let path: String
 
     /// Makes `BASE/LABEL.XXXXXX`; should `mkdtemp` fail, a directory named after the process instead.
