@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func globExpandsOverListingsSorted() {
-        let listings: [String: [String: FileStatus]] = [
+        let listings: [String: Listing] = [
             "/": ["srv": FileStatus(kind: .directory)],
             "/srv": ["b": FileStatus(kind: .directory), "a": FileStatus(kind: .directory), "f.log": FileStatus()],
             "/srv/a": ["x.log": FileStatus(), ".y.log": FileStatus()],
@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func globUnescapesLiteralParts() {
-        let listings: [String: [String: FileStatus]] = ["/d": ["a*b": FileStatus()]]
+        let listings: [String: Listing] = ["/d": ["a*b": FileStatus()]]
         #expect(Glob.expand("/d/a\\*b", list: { listings[$0] }) == ["/d/a*b"])
     }
 }

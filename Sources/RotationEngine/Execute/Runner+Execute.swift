@@ -11,7 +11,7 @@ extension Runner {
     }
 
     /// One log set, as described on `Runner`.
-    func execute(_ first: SetPlan, _ config: LogSetConfig, state: [String: Int64]) {
+    func execute(_ first: SetPlan, _ config: LogSetConfig) {
         reportDecisions(first)
         let scripts = ScriptRunner(outputToStderr: options.json)
         /// Runs a script; a failure is reported (naming `subject`, followed by `consequence`) and is false.
@@ -22,7 +22,7 @@ extension Runner {
             return false
         }
         guard first.hasWork else {
-            saveState(first.name, marks: [], newPaths: first.newStatePaths)
+            saveState(first.name, marks: [], newLogs: first.newStateLogs)
             // A due log that could not be rotated still runs the set's first and last actions, as logrotate does.
             if run(first.firstAction, first.name) { _ = run(first.lastAction, first.name) }
             return
@@ -105,7 +105,7 @@ extension Runner {
         syncChanged(first.name)
         if !failedIDs.isEmpty { try? journal.append(failedIDs) }
         user?.restore()
-        saveState(first.name, marks: marks, newPaths: first.newStatePaths)
+        saveState(first.name, marks: marks, newLogs: first.newStateLogs)
         FaultInjection.point("state saved")
         // Post-rotation scripts run unlocked; a failure keeps the renames but skips compression and removal.
         var cancelled = Set<Int>()
@@ -202,13 +202,18 @@ extension Runner {
 
     /// Saves the state entries of rotated logs (the run's time) and of logs seen for the first time
     /// (this hour, as logrotate records them), merging with what other runs saved meanwhile.
-    func saveState(_ set: String, marks: [StateMark], newPaths: [String]) {
-        guard !options.dryRun, !marks.isEmpty || !newPaths.isEmpty else { return }
+    func saveState(_ set: String, marks: [StateMark], newLogs: [GlobMatch]) {
+        guard !options.dryRun, !marks.isEmpty || !newLogs.isEmpty else { return }
         let c = options.timeZone.civil(now)
         let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
         do {
             try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
-                for p in newPaths where entries[p] == nil { entries[p] = hour }
+                for group in newLogs {
+                    for name in group.names {
+                        let p = group.path(name)
+                        if entries[p] == nil { entries[p] = hour }
+                    }
+                }
                 for m in marks { entries[m.path] = m.time }
             }
         } catch {

@@ -64,7 +64,7 @@ extension Runner {
                 marks += state
             }
             syncChanged("recovery")
-            if !marks.isEmpty { saveState("recovery", marks: marks, newPaths: []) }
+            if !marks.isEmpty { saveState("recovery", marks: marks, newLogs: []) }
             do {
                 try journal.remove()
                 emit(RunEvent(.recovery, "\(journal.path): finished a rotation interrupted by a crash (\(count) steps checked, \(marks.count) logs)", path: journal.path))

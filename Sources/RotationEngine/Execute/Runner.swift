@@ -41,18 +41,15 @@ public final class Runner {
             if d.severity == .error { configError = true }
         }
         let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
-        let (state, warnings) = StateStore.load(path: options.statePath)
-        for w in warnings { emit(RunEvent(.warning, w)) }
-        var snapshot = SnapshotReader().read(sets)
-        for w in snapshot.warnings { emit(RunEvent(.warning, w)) }
-        if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
-        let plans = Planner(input(sets, snapshot, state)).plan()
+        // The state and the snapshot live only while planning: for a glob of 100,000 logs they are most
+        // of the memory, and executing a set reads what it needs again under the lock.
+        let plans = planAll(sets)
         for plan in plans {
             let config = sets[plan.index]
             if options.dryRun {
                 describe(plan)
             } else {
-                execute(plan, config, state: state)
+                execute(plan, config)
             }
         }
         FaultInjection.finish()
@@ -61,9 +58,21 @@ public final class Runner {
         return report
     }
 
-    func input(_ sets: [LogSetConfig], _ snapshot: Snapshot, _ state: [String: Int64]) -> PlannerInput {
-        PlannerInput(logSets: sets, snapshot: snapshot, state: state, now: now, timeZone: options.timeZone,
-                     force: options.force, asRoot: options.asRoot)
+    /// Reads the state and the snapshot, finishes the journals a crash left, and plans every set.
+    func planAll(_ sets: [LogSetConfig]) -> [SetPlan] {
+        let (state, warnings) = StateStore.load(path: options.statePath)
+        for w in warnings { emit(RunEvent(.warning, w)) }
+        var snapshot = SnapshotReader().read(sets)
+        for w in snapshot.warnings { emit(RunEvent(.warning, w)) }
+        if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
+        return Planner(input(sets, snapshot, state)).plan()
+    }
+
+    func input(_ sets: [LogSetConfig], _ snapshot: Snapshot, _ state: StateTable) -> PlannerInput {
+        var input = PlannerInput(logSets: sets, snapshot: snapshot, state: state, now: now, timeZone: options.timeZone,
+                                 force: options.force, asRoot: options.asRoot)
+        input.keepIdleDecisions = options.verbose || options.json || options.dryRun
+        return input
     }
 
     /// `--dry-run`: the decisions and the exact steps, changing nothing and taking no lock.

@@ -12,18 +12,16 @@ public struct SnapshotReader {
         var snapshot = Snapshot()
         var tried = Set<String>()
         var invalid: [String: [[UInt8]]] = [:]
-        func list(_ dir: String) -> [String: FileStatus]? {
+        func list(_ dir: String) -> Listing? {
             if let done = snapshot.directories[dir] { return done }
             if tried.contains(dir) { return nil }
             tried.insert(dir)
             do {
                 let handle = try DirectoryHandle.open(dir, followLast: true)
-                var entries: [String: FileStatus] = [:]
-                let names = try handle.entriesSplittingInvalidNames()
-                for name in names.valid {
-                    if let st = try handle.status(name) { entries[name] = st }
-                }
-                if !names.invalid.isEmpty { invalid[PathName.normalize(dir)] = names.invalid }
+                let (valid, invalidNames) = try handle.entriesSplittingInvalidNames()
+                // Handed over, not shared, so the listing sorts this array in place.
+                let entries = try Listing(sorting: consume valid) { (name: String) throws(SystemError) in try handle.status(name) }
+                if !invalidNames.isEmpty { invalid[PathName.normalize(dir)] = invalidNames }
                 snapshot.directories[dir] = entries
                 snapshot.directoryStatuses[dir] = try handle.status()
                 return entries
@@ -34,15 +32,13 @@ public struct SnapshotReader {
         }
         for set in sets {
             for pattern in set.patterns {
-                for path in Glob.expand(pattern, list: list) {
+                for match in Glob.expandByDirectory(pattern, list: list) {
                     guard let old = set.oldDir else { continue }
-                    let logDir = PathName.split(path).0
-                    _ = list(PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old)))
+                    _ = list(PathName.normalize(old.hasPrefix("/") ? old : PathName.join(match.directory, old)))
                 }
                 warnAboutInvalidNames(matching: pattern, invalid, list, &snapshot)
             }
         }
-        snapshot.index()
         return snapshot
     }
 
@@ -50,7 +46,7 @@ public struct SnapshotReader {
     /// with U+FFFD and miss the file), so it is left out of the snapshot; one that the pattern matches
     /// gets a warning naming it with its bad bytes as `\xNN`.
     func warnAboutInvalidNames(matching pattern: String, _ invalid: [String: [[UInt8]]],
-                               _ list: (String) -> [String: FileStatus]?, _ snapshot: inout Snapshot) {
+                               _ list: (String) -> Listing?, _ snapshot: inout Snapshot) {
         guard !invalid.isEmpty else { return }
         let (dirPattern, last) = PathName.split(pattern)
         let dirs = Glob.hasWildcard(Substring(dirPattern)) ? Glob.expand(dirPattern, list: list) : [dirPattern]

@@ -13,7 +13,7 @@ public struct Planner: Sendable {
     static let duplicate = "duplicate"
 
     public func plan() -> [SetPlan] {
-        var claimed: [String: Bool] = [:]
+        var claimed = Claims()
         var plans: [SetPlan] = []
         for (index, config) in input.logSets.enumerated() {
             plans.append(planSet(index: index, config, claimed: &claimed))
@@ -25,33 +25,48 @@ public struct Planner: Sendable {
     /// patterns that matched nothing.
     public func files(of config: LogSetConfig) -> (paths: [String], unmatched: [String]) {
         let found = matches(of: config)
-        return (found.paths, found.unmatched)
+        return (found.groups.flatMap(\.paths), found.unmatched)
     }
 
-    /// `files(of:)`, and the logs named again by a later pattern of the same set.
-    func matches(of config: LogSetConfig) -> (paths: [String], unmatched: [String], repeated: [String]) {
-        var paths: [String] = []
-        var seen = Set<String>()
+    /// The set's matches by directory (each log once, in config order), the patterns that matched
+    /// nothing, and the logs named again by a later pattern of the same set.
+    func matches(of config: LogSetConfig) -> (groups: [GlobMatch], unmatched: [String], repeated: [String]) {
+        var groups: [GlobMatch] = []
         var unmatched: [String] = []
         var repeated: [String] = []
+        // Only a set of several patterns can name a log twice; one pattern's matches are unique.
+        var seen: [String: Set<String>]? = config.patterns.count > 1 ? [:] : nil
         for pattern in config.patterns {
-            let matched = Glob.expand(pattern) { input.snapshot.directories[$0] }
+            let matched = Glob.expandByDirectory(pattern) { input.snapshot.directories[$0] }
             // A directory among the matches is skipped silently, as logrotate does; only a pattern
             // that matches nothing at all is missing.
             if matched.isEmpty { unmatched.append(pattern) }
-            for p in matched where input.snapshot.status(p)?.kind != .directory {
-                if seen.insert(p).inserted { paths.append(p) } else { repeated.append(p) }
+            for var group in matched {
+                let listing = input.snapshot.directories[group.directory]
+                if group.names.contains(where: { listing?[$0]?.kind == .directory }) {
+                    group.names.removeAll { listing?[$0]?.kind == .directory }
+                }
+                if seen != nil {
+                    let dir = group.directory
+                    let at = group
+                    group.names.removeAll { name in
+                        if seen?[dir, default: []].insert(name).inserted == true { return false }
+                        repeated.append(at.path(name))
+                        return true
+                    }
+                }
+                if !group.names.isEmpty { groups.append(group) }
             }
         }
-        return (paths, unmatched, repeated)
+        return (groups, unmatched, repeated)
     }
 
-    /// `claimed`: every log an earlier set named → whether that set has `ignoreduplicates`. As in
+    /// `claimed`: every log an earlier set named, with whether that set has `ignoreduplicates`. As in
     /// logrotate, the flag of the set that named the log first decides whether a later one may name it.
-    func planSet(index: Int, _ c: LogSetConfig, claimed: inout [String: Bool]) -> SetPlan {
+    func planSet(index: Int, _ c: LogSetConfig, claimed: inout Claims) -> SetPlan {
         let name = c.patterns.joined(separator: " ")
         var plan = SetPlan(index: index, name: name, location: c.location.description)
-        let (paths, unmatched, repeated) = matches(of: c)
+        let (groups, unmatched, repeated) = matches(of: c)
         if !c.missingOK {
             for pattern in unmatched {
                 plan.decisions.append(LogDecision(path: pattern, rotate: false, reason: "missing",
@@ -60,23 +75,33 @@ public struct Planner: Sendable {
         }
         var due: [(String, FileStatus)] = []
         var directories = Set<String>()
-        for path in paths {
-            if let ignored = claimed[path] {
-                if !ignored {
-                    plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
-                        error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
+        var claims = Claims()
+        for group in groups {
+            claims.add(group.directory, group.names)
+            let listing = input.snapshot.directories[group.directory]
+            var newNames: [String] = []
+            defer { if !newNames.isEmpty { plan.newStateLogs.append(GlobMatch(directory: group.directory, names: newNames)) } }
+            for logName in group.names {
+                let path = group.path(logName)
+                if let ignored = claimed.flag(group.directory, logName) {
+                    if !ignored {
+                        plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
+                            error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
+                    }
+                    continue
                 }
-                continue
-            }
-            claimed[path] = c.ignoreDuplicates
-            let decision = decide(path, c)
-            plan.decisions.append(decision.0)
-            if decision.0.rotate, let st = decision.1 {
-                due.append((path, st))
-            } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
-                plan.newStatePaths.append(path)
+                let decision = decide(path, in: group.directory, status: listing?[logName], c)
+                if decision.0.rotate, let st = decision.1 {
+                    due.append((path, st))
+                } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
+                    newNames.append(logName)
+                }
+                if input.keepIdleDecisions || decision.0.rotate || decision.0.error != nil {
+                    plan.decisions.append(decision.0)
+                }
             }
         }
+        if index < input.logSets.count - 1 { claimed.merge(claims, flag: c.ignoreDuplicates) }
         if !c.ignoreDuplicates {
             // As logrotate: a log named twice by one set is a duplicate too (it is rotated once). Listed
             // after the log's own decision, which stays the first one for its path.
@@ -149,13 +174,18 @@ public struct Planner: Sendable {
     /// The decision for one log, and its status when it exists.
     public func decide(_ path: String, _ c: LogSetConfig) -> (LogDecision, FileStatus?) {
         let dir = PathName.split(path).0
+        return decide(path, in: dir, status: input.snapshot.status(path), c)
+    }
+
+    /// `decide(_:_:)` for a log whose directory and `lstat` (nil: missing) are already known.
+    func decide(_ path: String, in dir: String, status: FileStatus?, _ c: LogSetConfig) -> (LogDecision, FileStatus?) {
         if input.asRoot && c.su == nil, let ds = input.snapshot.directoryStatuses[dir] {
             if (ds.gid != 0 && ds.mode & 0o020 != 0) || ds.mode & 0o002 != 0 {
                 return (LogDecision(path: path, rotate: false, reason: "unsafe directory",
                     error: "\(path): skipped: parent directory \(dir) is writable by group or others; set su USER GROUP for it"), nil)
             }
         }
-        guard let st = input.snapshot.status(path) else {
+        guard let st = status else {
             if c.missingOK { return (LogDecision(path: path, rotate: false, reason: "missing (missingok)"), nil) }
             let why = input.snapshot.unreadable[dir] ?? "no such file or directory"
             return (LogDecision(path: path, rotate: false, reason: "missing", error: "\(path): \(why)"), nil)

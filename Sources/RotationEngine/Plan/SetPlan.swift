@@ -53,8 +53,11 @@ public struct SetPlan: Sendable, Equatable {
     public var notify: Action?
     /// Paths whose state entry is set to the run's time after the set's steps.
     public var rotatedPaths: [String]
-    /// Paths seen for the first time (state entry created, not rotated).
-    public var newStatePaths: [String]
+    /// Logs seen for the first time (state entry created, not rotated), by directory: the names are
+    /// the snapshot's, so a first run over 100,000 logs makes no path until the state is written.
+    public var newStateLogs: [GlobMatch]
+    /// `newStateLogs` as paths.
+    public var newStatePaths: [String] { newStateLogs.flatMap(\.paths) }
     /// Every directory the set reads or changes; the executor locks them in one global order.
     public var directories: [String]
     public var failed: Bool { decisions.contains { $0.error != nil } }
@@ -65,7 +68,10 @@ public struct SetPlan: Sendable, Equatable {
                 directories: [String] = []) {
         self.index = index; self.name = name; self.location = location; self.decisions = decisions
         self.firstAction = firstAction; self.units = units; self.lastAction = lastAction
-        self.preRemove = preRemove; self.rotatedPaths = rotatedPaths; self.newStatePaths = newStatePaths
+        self.preRemove = preRemove; self.rotatedPaths = rotatedPaths; self.newStateLogs = newStatePaths.map { path in
+            let (dir, name) = PathName.split(path)
+            return GlobMatch(directory: dir, names: [name])
+        }
         self.directories = directories
     }
 

@@ -2,7 +2,7 @@
 /// with its `lstat`. Taken by `SnapshotReader`; built by hand in tests.
 public struct Snapshot: Sendable {
     /// Absolute directory path → its entries. A directory that does not exist has no key.
-    public var directories: [String: [String: FileStatus]]
+    public var directories: [String: Listing]
     /// Directories that could not be read, with the reason.
     public var unreadable: [String: String]
     /// `fstat` of each listed directory (owner and mode, for the root safety rule).
@@ -10,38 +10,14 @@ public struct Snapshot: Sendable {
     /// What the reader skipped and the user should hear about (names that are not valid UTF-8).
     public var warnings: [String] = []
 
-    public init(directories: [String: [String: FileStatus]] = [:], unreadable: [String: String] = [:]) {
+    public init(directories: [String: Listing] = [:], unreadable: [String: String] = [:]) {
         self.directories = directories
         self.unreadable = unreadable
     }
 
-    /// Each listed directory's names, sorted, so the planner finds a log's generations by binary search
-    /// instead of scanning a directory of thousands of files once per log. Filled by `index()`.
-    public var sortedNames: [String: [String]] = [:]
-
-    /// Sorts every listing's names (after the listings are complete).
-    public mutating func index() {
-        for (dir, entries) in directories { sortedNames[dir] = entries.keys.sorted() }
-    }
-
     /// The entries of `dir` whose names start with `prefix`; nil when the directory was not listed.
     public func entries(in dir: String, prefix: String) -> [String: FileStatus]? {
-        guard let listing = directories[dir] else { return nil }
-        guard let names = sortedNames[dir], names.count == listing.count else {
-            return listing.filter { $0.key.hasPrefix(prefix) }
-        }
-        var lo = 0, hi = names.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if names[mid] < prefix { lo = mid + 1 } else { hi = mid }
-        }
-        var out: [String: FileStatus] = [:]
-        var i = lo
-        while i < names.count, names[i].hasPrefix(prefix) {
-            out[names[i]] = listing[names[i]]
-            i += 1
-        }
-        return out
+        directories[dir]?.entries(prefix: prefix)
     }
 
     /// The `lstat` of an absolute path, if its directory was listed and it exists.
@@ -53,7 +29,7 @@ public struct Snapshot: Sendable {
     /// Adds a file to a listing (tests).
     public mutating func add(_ path: String, _ status: FileStatus) {
         let (dir, name) = PathName.split(path)
-        directories[dir, default: [:]][name] = status
+        directories[dir, default: Listing()][name] = status
     }
 }
 

@@ -5,17 +5,29 @@ extension StateCodec {
     /// The bytes of a whole state file, entries sorted by path so the file diffs well.
     /// In logrotate's layout, times are clamped into the years logrotate reads (1970...2100) and a
     /// path containing NUL (never a real file name) is left out: logrotate could not read it.
+    static func encode(_ entries: StateTable, format: StateFormat) -> [UInt8] {
+        var all: [UInt8] = []
+        encode(entries, format: format) { (chunk: [UInt8]) throws(Never) in all.append(contentsOf: chunk) }
+        return all
+    }
+
     static func encode(_ entries: [String: Int64], format: StateFormat) -> [UInt8] {
+        encode(StateTable(entries), format: format)
+    }
+
+    /// `encode(_:format:)` in pieces of about `chunkSize` bytes handed to `flush`, so saving the state
+    /// of 100,000 logs never holds the whole file in memory.
+    static func encode<E: Error>(_ entries: StateTable, format: StateFormat, chunkSize: Int = 1 << 16,
+                                 flush: ([UInt8]) throws(E) -> Void) throws(E) {
         var out: [UInt8] = []
-        out.reserveCapacity(32 + entries.count * 72)
+        out.reserveCapacity(chunkSize + 4096)
         out.append(contentsOf: format.header)
         out.append(newline)
-        let paths = entries.keys.sorted()
-        for path in paths {
-            guard var seconds = entries[path] else { continue }
+        try entries.forEachSortedByPath { (path: String, time: Int64) throws(E) in
+            var seconds = time
             switch format {
             case .logrotate:
-                if path.utf8.contains(0) { continue }
+                if path.utf8.contains(0) { return }
                 seconds = min(max(seconds, 0), logrotateLatest)
                 appendLogrotatePath(path, to: &out)
             case .rotatectl:
@@ -29,8 +41,12 @@ extension StateCodec {
                 appendDecimal(seconds, to: &out)
             }
             out.append(newline)
+            if out.count >= chunkSize {
+                try flush(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        if !out.isEmpty { try flush(out) }
     }
 
     /// logrotate's escaping: `"` and `\` get a backslash, a newline becomes `\n`.

@@ -3,7 +3,7 @@
 enum StateCodec {
     /// What a state file held.
     struct Decoded: Sendable, Equatable {
-        var entries: [String: Int64] = [:]
+        var entries: StateTable = [:]
         var warnings: [String] = []
         /// nil for an empty file or one whose header was not recognised.
         var format: StateFormat? = nil
@@ -29,6 +29,7 @@ enum StateCodec {
     static func decode(_ bytes: [UInt8], path: String) -> Decoded {
         var result = Decoded()
         if bytes.isEmpty { return result }   // logrotate's lock creates an empty stub file
+        result.entries.reserveCapacity(bytes.reduce(0) { $1 == newline ? $0 + 1 : $0 })
         var lineNumber = 0
         var start = 0
         var lenient = false

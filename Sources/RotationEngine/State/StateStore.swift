@@ -13,7 +13,7 @@ import SystemPackage
 public enum StateStore {
     /// A state file as read: its entries, warnings about what was skipped, and its layout.
     public struct Document: Sendable, Equatable {
-        public var entries: [String: Int64]
+        public var entries: StateTable
         public var warnings: [String]
         /// The layout it was in; nil when the file was missing, empty or had a damaged header.
         public var format: StateFormat?
@@ -28,7 +28,7 @@ public enum StateStore {
     /// Reads the state file. A missing file is empty state without a warning. A damaged line is
     /// skipped with the warning `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file
     /// is empty state with a warning saying why.
-    public static func load(path: String) -> (entries: [String: Int64], warnings: [String]) {
+    public static func load(path: String) -> (entries: StateTable, warnings: [String]) {
         do {
             let doc = try loadDocument(path: path)
             return (doc.entries, doc.warnings)
@@ -70,20 +70,25 @@ public enum StateStore {
     /// (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600), `fsync`, `rename` over the old file, `fsync` of the
     /// directory. Creates the directory (0700) if missing. Either the old or the new file is there
     /// afterwards, never a mix, and no temporary file is left behind.
-    public static func save(_ entries: [String: Int64], path: String, format: StateFormat = .rotatectl) throws(SystemError) {
+    public static func save(_ entries: StateTable, path: String, format: StateFormat = .rotatectl) throws(SystemError) {
         if StatePath.isDiscarded(path) { return }
         let parts = StatePath(path)
         let dir = try parts.openOrCreateDirectory()
         try save(entries, in: dir, name: parts.name, format: format)
     }
 
-    static func save(_ entries: [String: Int64], in dir: DirectoryHandle, name: String, format: StateFormat) throws(SystemError) {
-        let bytes = StateCodec.encode(entries, format: format)
+    public static func save(_ entries: [String: Int64], path: String, format: StateFormat = .rotatectl) throws(SystemError) {
+        try save(StateTable(entries), path: path, format: format)
+    }
+
+    static func save(_ entries: StateTable, in dir: DirectoryHandle, name: String, format: StateFormat) throws(SystemError) {
         let (tempName, fd) = try createTemporary(in: dir)
         let tempPath = dir.child(tempName)
         do throws(SystemError) {
             try fd.setMode(0o600, path: tempPath)
-            try write(bytes, to: fd, path: tempPath)
+            try StateCodec.encode(entries, format: format) { (chunk: [UInt8]) throws(SystemError) in
+                try write(chunk, to: fd, path: tempPath)
+            }
             try fd.sync(path: tempPath)
         } catch {
             try? fd.close(path: tempPath)
@@ -120,9 +125,9 @@ public enum StateStore {
     /// damaged header is kept as `NAME.damaged` before being replaced. Returns the load warnings.
     @discardableResult
     public static func update(path: String, timeout: Double? = nil,
-                              _ body: (inout [String: Int64]) throws -> Void) throws -> [String] {
+                              _ body: (inout StateTable) throws -> Void) throws -> [String] {
         if StatePath.isDiscarded(path) {
-            var scratch: [String: Int64] = [:]
+            var scratch: StateTable = [:]
             try body(&scratch)
             return []
         }
@@ -148,17 +153,26 @@ public enum StateStore {
 
     /// The whole file in one `pread` loop.
     static func read(_ fd: FileDescriptor, size: Int, path: String) throws(SystemError) -> [UInt8] {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 1)
-        defer { buffer.deallocate() }
-        let count = try fd.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]), at: 0, path: path)
-        return Array(buffer[0..<count])
+        // Read straight into the array: no second copy of a state file of 100,000 entries.
+        var failure: SystemError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, initialized in
+            do throws(SystemError) {
+                initialized = try fd.readFully(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<size]), at: 0, path: path)
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return bytes
     }
 
     /// All of `bytes` in one `write` loop.
     static func write(_ bytes: [UInt8], to fd: FileDescriptor, path: String) throws(SystemError) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-        defer { buffer.deallocate() }
-        buffer.copyBytes(from: bytes)
-        try fd.writeFully(UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count]), path: path)
+        var failure: SystemError?
+        bytes.withUnsafeBytes { raw in
+            do throws(SystemError) { try fd.writeFully(raw, path: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 
 /// The parts of `struct stat` the engine uses; a value so the planner can take it without a disk.
 public struct FileStatus: Sendable, Equatable, Hashable {
-    public enum Kind: Sendable, Equatable, Hashable { case regular, directory, symlink, fifo, socket, other }
+    public enum Kind: UInt8, Sendable, Equatable, Hashable { case regular, directory, symlink, fifo, socket, other }
     public var kind: Kind
     public var size: Int64
     public var mode: UInt32          // permission bits only
@@ -15,15 +15,13 @@ public struct FileStatus: Sendable, Equatable, Hashable {
     public var inode: UInt64
     public var modified: Timestamp
     public var accessed: Timestamp
-    public var blocks: Int64          // 512-byte blocks allocated
 
     public init(kind: Kind = .regular, size: Int64 = 0, mode: UInt32 = 0o644, uid: UInt32 = 0, gid: UInt32 = 0,
                 linkCount: UInt64 = 1, device: UInt64 = 0, inode: UInt64 = 0,
-                modified: Timestamp = Timestamp(seconds: 0), accessed: Timestamp = Timestamp(seconds: 0),
-                blocks: Int64 = 0) {
+                modified: Timestamp = Timestamp(seconds: 0), accessed: Timestamp = Timestamp(seconds: 0)) {
         self.kind = kind; self.size = size; self.mode = mode; self.uid = uid; self.gid = gid
         self.linkCount = linkCount; self.device = device; self.inode = inode
-        self.modified = modified; self.accessed = accessed; self.blocks = blocks
+        self.modified = modified; self.accessed = accessed
     }
 
     init(_ st: Glibc.stat) {
@@ -44,7 +42,6 @@ public struct FileStatus: Sendable, Equatable, Hashable {
         inode = UInt64(st.st_ino)
         modified = Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int64(st.st_mtim.tv_nsec))
         accessed = Timestamp(seconds: Int64(st.st_atim.tv_sec), nanoseconds: Int64(st.st_atim.tv_nsec))
-        blocks = Int64(st.st_blocks)
     }
 }
 
