@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/falloc.h>
+#include <malloc.h>
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -51,6 +52,9 @@ int rotatectl_fallocate_punch(int fd, off_t offset, off_t len) {
 }
 
 int rotatectl_syncfs(int fd) { return syncfs(fd); }
+int rotatectl_set_malloc_thresholds(int mmap_bytes, int trim_bytes) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_bytes) && mallopt(M_TRIM_THRESHOLD, trim_bytes);
+}
 int rotatectl_errno(void) { return errno; }
 void rotatectl_set_errno(int value) { errno = value; }
 int rotatectl_o_path(void) { return O_PATH; }

@@ -15,4 +15,9 @@ struct Rotatectl: ParsableCommand {
         subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, LockCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    static func main() {
+        ProcessMemory.returnLargeBlocksToTheKernel()
+        main(nil)
+    }
 }

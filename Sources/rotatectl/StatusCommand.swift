@@ -23,13 +23,26 @@ struct StatusCommand: ParsableCommand {
         #if DEBUG
         now = EnvironmentClock.now
         #endif
-        let status = StatusCollector(statePath: state, now: now).collect(configuration)
-        for w in status.warnings { Output.stderr("rotatectl: warning: \(w)") }
+        // Streamed: each log is printed as it is made, so status over 100,000 logs does not hold them all.
+        // The table takes two passes, the first only to measure its columns.
+        let collector = StatusCollector(statePath: state, now: now)
+        let out = { (s: String) in print(s, terminator: "") }
+        let report: StatusReport
         if json {
-            print(status.json.serialized(indent: 2))
+            var first = true
+            StatusReport.writeJSONHead(out)
+            report = collector.collect(configuration) { log in
+                StatusReport.writeJSON(log: log, first: first, out)
+                first = false
+            }
+            report.writeJSONTail(empty: first, out)
         } else {
-            print(status.table(), terminator: "")
+            var table = StatusTable()
+            _ = collector.collect(configuration) { table.measure($0) }
+            out(table.header())
+            report = collector.collect(configuration) { out(table.row($0)) }
         }
+        for w in report.warnings { Output.stderr("rotatectl: warning: \(w)") }
         if configuration.diagnostics.contains(where: { $0.severity == .error }) {
             throw ExitCode(ExitStatus.configError.rawValue)
         }

@@ -33,15 +33,23 @@ import Testing
         #expect(l.count == 3 && l.keys == l.names)
     }
 
-    @Test func listingFromUnsortedNamesAsksForEachStatusOnceInOrder() {
-        var asked: [String] = []
-        let l = Listing(sorting: ["z", "m", "a", "m", "gone"]) { name -> FileStatus? in
-            asked.append(name)
-            return name == "gone" ? nil : FileStatus(size: Int64(name.utf8.first ?? 0))
+    @Test func listingBuiltFromRawNamesSortsByBytesAndAsksForEachStatusOnceInOrder() {
+        var builder = Listing.Builder()
+        for name in ["z", "m", "a", "m", "gone", "é", "Z", "a.log"] {
+            Array(name.utf8).withUnsafeBufferPointer { builder.append($0) }
         }
-        #expect(asked == ["a", "gone", "m", "z"])
-        #expect(l.names == ["a", "m", "z"])
-        #expect(l["m"]?.size == Int64(UInt8(ascii: "m")))
+        var asked: [String] = []
+        let l = builder.finish { (name: UnsafePointer<CChar>) throws(Never) -> FileStatus? in
+            let n = String(cString: name)
+            asked.append(n)
+            return n == "gone" ? nil : FileStatus(size: Int64(n.utf8.count))
+        }
+        #expect(asked == ["Z", "a", "a.log", "gone", "m", "z", "é"])
+        #expect(l.names == ["Z", "a", "a.log", "m", "z", "é"])
+        #expect(l["é"]?.size == 2)
+        #expect(l["gone"] == nil)
+        #expect(l.index(of: "m") == 3 && l.name(at: 3) == "m" && l.status(at: 3).size == 1)
+        #expect(l == Listing(l.map { ($0.name, $0.status) }))
     }
 
     @Test func listingEntriesWithPrefixAreExactlyThoseThatStartWithIt() {
@@ -73,9 +81,14 @@ import Testing
         #expect(Glob.expand("/srv/*/*.log") { listings[$0] } == groups.flatMap(\.paths))
         #expect(Glob.expandByDirectory("/srv/a/x.log") { listings[$0] } == [GlobMatch(directory: "/srv/a", names: ["x.log"])])
         #expect(Glob.expandByDirectory("/srv/a/nope.log") { listings[$0] }.isEmpty)
-        #expect(Glob.matching("*.log", ["a.log", "b.log"]) == ["a.log", "b.log"])
-        #expect(Glob.matching("*.log", ["a.log", "b.txt", "c.log", "d"]) == ["a.log", "c.log"])
-        #expect(Glob.matching("*.log", ["x", ".y.log"]).isEmpty)
+        let l: Listing = ["a.log": FileStatus(), "b.txt": FileStatus(), "c.log": FileStatus(), ".d.log": FileStatus()]
+        #expect(l.indices(matching: "*.log").map { l.name(at: Int($0)) } == ["a.log", "c.log"])
+        #expect(l.indices(matching: ".*").map { l.name(at: Int($0)) } == [".d.log"])
+        #expect(l.indices(matching: "*.gz").isEmpty)
+        let match = GlobMatch(directory: "/d", listing: l, indices: l.indices(matching: "*.log"))
+        #expect(match.count == 2 && match.names == ["a.log", "c.log"] && match.status(1) == FileStatus())
+        #expect(match == GlobMatch(directory: "/d", names: ["a.log", "c.log"]))
+        #expect(GlobMatch(directory: "/d", names: ["x"]).status(0) == nil)
     }
 
     @Test func relativeMatchesAreSpelledAsGlobSpellsThem() {
@@ -110,6 +123,23 @@ import Testing
         for name in HostileNames.all { #expect(t[name] == 42, "\(name.debugDescription)") }
     }
 
+    @Test func stateTableSpansPagesAndKeepsPathsLongerThanAPage() {
+        var t = StateTable()
+        var d: [String: Int64] = [:]
+        let huge = "/" + String(repeating: "h", count: 3 << 19)   // a hostile state line of 1.5 MiB
+        for i in 0..<3_000 {
+            let path = "/var/log/\(i)/" + String(repeating: "x", count: 500)   // 3,000 of them span two pages
+            t[path] = Int64(i); d[path] = Int64(i)
+            if i == 1_500 { t[huge] = -1; d[huge] = -1; t[""] = 7; d[""] = 7 }
+        }
+        #expect(t.count == 3_002)
+        #expect(t[huge] == -1 && t[""] == 7 && t["/var/log/2999/" + String(repeating: "x", count: 500)] == 2_999)
+        #expect(t.dictionary == d)
+        var sorted: [String] = []
+        t.forEachSortedByPath { (p: String, _: Int64) throws(Never) in sorted.append(p) }
+        #expect(sorted == d.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
     @Test func stateTableIteratesSortedByPathBytes() {
         let t: StateTable = ["/b": 2, "/a/z": 1, "/a": 0, "/é": 4, "/Z": 3]
         var seen: [String] = []
@@ -134,23 +164,20 @@ import Testing
     }
 
     @Test func claimsKeepTheFirstSetsFlag() {
+        let l: Listing = ["a": FileStatus(), "b": FileStatus(), "c": FileStatus(), "d": FileStatus()]
         var claimed = Claims()
-        var first = Claims()
-        first.add("/d", ["a", "c"])
-        #expect(claimed.flag("/d", "a") == nil)
-        claimed.merge(first, flag: true)
-        var second = Claims()
-        second.add("/d", ["a", "b"])
-        second.add("/d", ["d"])
-        second.add("/e", ["a"])
-        claimed.merge(second, flag: false)
-        #expect(claimed.flag("/d", "a") == true)
-        #expect(claimed.flag("/d", "b") == false)
-        #expect(claimed.flag("/d", "c") == true)
-        #expect(claimed.flag("/d", "d") == false)
-        #expect(claimed.flag("/e", "a") == false)
-        #expect(claimed.flag("/e", "b") == nil)
-        #expect(claimed.flag("/f", "a") == nil)
+        #expect(claimed.flag("/d", 0) == nil)
+        claimed.claim(GlobMatch(directory: "/d", listing: l, indices: [0, 2]), flag: true)
+        claimed.claim(GlobMatch(directory: "/d", listing: l, indices: [0, 1]), flag: false)
+        claimed.claim("/d", 3, count: l.count, flag: false)
+        claimed.claim("/e", 0, count: 1, flag: false)
+        #expect(claimed.flag("/d", 0) == true)
+        #expect(claimed.flag("/d", 1) == false)
+        #expect(claimed.flag("/d", 2) == true)
+        #expect(claimed.flag("/d", 3) == false)
+        #expect(claimed.flag("/d", 9) == nil)
+        #expect(claimed.flag("/e", 0) == false)
+        #expect(claimed.flag("/f", 0) == nil)
     }
 
     @Test func idleDecisionsAreLeftOutOnlyWhenAsked() {
@@ -172,6 +199,6 @@ import Testing
         #expect(lean.newStatePaths == full.newStatePaths)
         #expect(lean.newStatePaths.count == 49)
         #expect(!lean.newStatePaths.contains("/var/log/idle0.log"))
-        #expect(lean.newStateLogs.allSatisfy { $0.directory == "/var/log" })
+        #expect(lean.newStateLogs.allSatisfy { $0.directory == "/var/log" && $0.listing.count == 51 })
     }
 }

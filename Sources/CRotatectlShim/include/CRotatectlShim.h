@@ -14,6 +14,9 @@ int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len);
 int rotatectl_fallocate_punch(int fd, off_t offset, off_t len);
 /* syncfs(2): flush the whole file system holding fd; one call commits a group of new files. */
 int rotatectl_syncfs(int fd);
+/* mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD): blocks of mmap_bytes or more get their own
+   mapping, unmapped when freed; the heap is given back when trim_bytes are free at its top. */
+int rotatectl_set_malloc_thresholds(int mmap_bytes, int trim_bytes);
 int rotatectl_errno(void);
 void rotatectl_set_errno(int value);
 int rotatectl_o_path(void);

@@ -40,7 +40,9 @@ extension Runner {
             locks = again
             recoverJournals(locks)
         }
-        // Plan again under the lock: what we do is decided on what is on disk now.
+        // Plan again under the lock: what we do is decided on what is on disk now. The state is read
+        // first so that its file's bytes are gone before the listings are taken.
+        let state = StateStore.load(path: options.statePath).entries
         let snapshot = SnapshotReader().read([config])
         if let swapped = replacedDirectory(locks, snapshot) {
             emit(RunEvent(.error, set: first.name, "\(swapped): replaced while scripts ran (the path now names another directory); log set not rotated"))
@@ -48,7 +50,7 @@ extension Runner {
             release(&locks)
             return
         }
-        let fresh = Planner(input([config], snapshot, StateStore.load(path: options.statePath).entries)).plan()
+        let fresh = Planner(input([config], snapshot, state)).plan()
         var current: [String: LogRotation] = [:]
         for unit in fresh.first?.units ?? [] { for log in unit.logs { current[log.path] = log } }
         var units: [RotationUnit] = []
@@ -208,9 +210,10 @@ extension Runner {
         let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
         do {
             try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
+                entries.reserveCapacity(entries.count + marks.count + newLogs.reduce(0) { $0 + $1.count })
                 for group in newLogs {
-                    for name in group.names {
-                        let p = group.path(name)
+                    for k in 0..<group.count {
+                        let p = group.path(group.name(k))
                         if entries[p] == nil { entries[p] = hour }
                     }
                 }

@@ -18,9 +18,14 @@ public struct SnapshotReader {
             tried.insert(dir)
             do {
                 let handle = try DirectoryHandle.open(dir, followLast: true)
-                let (valid, invalidNames) = try handle.entriesSplittingInvalidNames()
-                // Handed over, not shared, so the listing sorts this array in place.
-                let entries = try Listing(sorting: consume valid) { (name: String) throws(SystemError) in try handle.status(name) }
+                var builder = Listing.Builder()
+                var invalidNames: [[UInt8]] = []
+                try handle.forEachEntryName { bytes in
+                    if Self.isValidUTF8(bytes) { builder.append(bytes) } else { invalidNames.append(Array(bytes)) }
+                }
+                let entries = try builder.finish { (name: UnsafePointer<CChar>) throws(SystemError) in
+                    try handle.status(cName: name)
+                }
                 if !invalidNames.isEmpty { invalid[PathName.normalize(dir)] = invalidNames }
                 snapshot.directories[dir] = entries
                 snapshot.directoryStatuses[dir] = try handle.status()
@@ -56,6 +61,13 @@ public struct SnapshotReader {
                 if !snapshot.warnings.contains(warning) { snapshot.warnings.append(warning) }
             }
         }
+    }
+
+    /// Whether a name is valid UTF-8 (what `String(validating:)` accepts), without making a `String`
+    /// of the common all-ASCII name.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
     }
 
     /// `fnmatch(FNM_PERIOD)` of raw name bytes.

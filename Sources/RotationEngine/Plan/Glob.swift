@@ -13,8 +13,8 @@ public enum Glob {
     }
 
     /// The matches grouped by directory, in glob(3)'s order: the directories sorted, the names in each
-    /// sorted. The names are the listing's own strings, so a glob over 100,000 files allocates no
-    /// path until the planner asks for one.
+    /// sorted. Each match is an index into the directory's listing, so a glob over 100,000 files
+    /// makes no name or path until the planner asks for one.
     public static func expandByDirectory(_ pattern: String, list: (String) -> Listing?) -> [GlobMatch] {
         let absolute = pattern.hasPrefix("/")
         let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
@@ -40,20 +40,11 @@ public enum Glob {
         let p = wildcard ? String(lastPart) : unescape(lastPart)
         for base in current {
             guard let entries = list(base) else { continue }
-            let names = wildcard ? matching(p, entries.names) : (entries[p] != nil ? [p] : [])
-            if !names.isEmpty { groups.append(GlobMatch(directory: base, names: names)) }
+            let indices = wildcard ? entries.indices(matching: p) : entries.index(of: p).map { [UInt32($0)] } ?? []
+            if !indices.isEmpty { groups.append(GlobMatch(directory: base, listing: entries, indices: indices)) }
         }
         // Paths of one pattern all have the same depth, so ordering the groups by "DIR/" orders the paths.
         return groups.sorted { $0.directory + "/" < $1.directory + "/" }
-    }
-
-    /// The names `pattern` matches, in order. When it matches them all (`*.log` over a directory of
-    /// logs) the result is `names` itself, sharing its storage rather than copying 100,000 strings.
-    static func matching(_ pattern: String, _ names: [String]) -> [String] {
-        guard let miss = names.firstIndex(where: { !matches(pattern, $0) }) else { return names }
-        var out = Array(names[..<miss])
-        for name in names[(miss + 1)...] where matches(pattern, name) { out.append(name) }
-        return out
     }
 
     /// fnmatch(3) with FNM_PERIOD.
@@ -72,14 +63,47 @@ public enum Glob {
     }
 }
 
-/// The names one glob pattern matched in one directory.
+/// The names one glob pattern matched in one directory: indices into the directory's `Listing`
+/// (4 bytes a match, sharing the listing's storage), or plain names where no listing is at hand.
 public struct GlobMatch: Sendable, Equatable {
     /// The directory as listed (`.` or `./sub` for a relative pattern).
     public var directory: String
-    /// Sorted.
-    public var names: [String]
+    /// The listing the indices point into (empty for a match made from names).
+    public private(set) var listing: Listing
+    /// Entries of `listing`, in name order.
+    public private(set) var indices: [UInt32]
+    private var plainNames: [String]
 
-    /// The path of one of the names, as glob(3) spells it (no leading `./`).
+    public init(directory: String, listing: Listing, indices: [UInt32]) {
+        self.directory = directory; self.listing = listing; self.indices = indices; plainNames = []
+    }
+
+    /// A match from names (sorted), without a listing.
+    public init(directory: String, names: [String]) {
+        self.directory = directory; listing = Listing(); indices = []; plainNames = names
+    }
+
+    public var count: Int { plainNames.isEmpty ? indices.count : plainNames.count }
+
+    /// The `k`th name.
+    public func name(_ k: Int) -> String { plainNames.isEmpty ? listing.name(at: Int(indices[k])) : plainNames[k] }
+
+    /// The `k`th name's status, when the match has a listing.
+    public func status(_ k: Int) -> FileStatus? { plainNames.isEmpty ? listing.status(at: Int(indices[k])) : nil }
+
+    /// The names (made as `String`s).
+    public var names: [String] { (0..<count).map(name) }
+
+    /// Keeps the matches `keep` accepts (given their position).
+    mutating func filter(_ keep: (Int) -> Bool) {
+        if plainNames.isEmpty {
+            indices = indices.indices.filter(keep).map { indices[$0] }
+        } else {
+            plainNames = plainNames.indices.filter(keep).map { plainNames[$0] }
+        }
+    }
+
+    /// The path of a name, as glob(3) spells it (no leading `./`).
     public func path(_ name: String) -> String {
         if directory == "." { return name }
         let joined = PathName.join(directory, name)
@@ -87,4 +111,6 @@ public struct GlobMatch: Sendable, Equatable {
     }
 
     public var paths: [String] { names.map(path) }
+
+    public static func == (a: GlobMatch, b: GlobMatch) -> Bool { a.directory == b.directory && a.names == b.names }
 }

@@ -1,75 +1,143 @@
-/// One directory's entries as the snapshot keeps them: the names in sorted order and, in a parallel
-/// array, each name's `lstat` packed into 64 bytes. Two flat arrays instead of a dictionary, so a
-/// directory of 100,000 logs costs about 80 bytes a file rather than 300 in hash buckets, and a log's
-/// generations (the names it prefixes) are one binary search away.
-public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    /// Sorted, without duplicates.
-    public private(set) var names: [String]
-    private var statuses: [PackedStatus]
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    public init() { names = []; statuses = [] }
+/// One directory's entries as the snapshot keeps them: every name's bytes (NUL-terminated) in one
+/// arena, the entries in byte order of their names, each with its `lstat` packed into 64 bytes. A
+/// directory of 100,000 logs costs about 90 bytes a file (a dictionary of `String`s took 300), a
+/// log's generations (the names it prefixes) are one binary search away, and a glob matches the
+/// names with fnmatch(3) on the arena without making a `String` of any.
+public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    private var arena: [UInt8] = []
+    /// Where each entry's name starts in `arena`, in name order.
+    private var starts: [UInt32] = []
+    private var statuses: [PackedStatus] = []
+
+    public init() {}
 
     /// From unordered entries; a repeated name keeps its last status.
     public init<S: Sequence>(_ entries: S) where S.Element == (String, FileStatus) {
-        let sorted = entries.sorted { $0.0 < $1.0 }
-        names = []; statuses = []
-        names.reserveCapacity(sorted.count); statuses.reserveCapacity(sorted.count)
-        for (name, status) in sorted {
-            if names.last == name { statuses[statuses.count - 1] = PackedStatus(status); continue }
-            names.append(name); statuses.append(PackedStatus(status))
-        }
-    }
-
-    /// From a directory's names in any order: sorts them, then asks `status` for each in turn (nil
-    /// leaves the name out). Builds the two arrays in place, without a second copy of the entries.
-    public init<E: Error>(sorting unsorted: consuming [String], status: (String) throws(E) -> FileStatus?) throws(E) {
-        // Sorted in place and kept as the names array when every name has a status (the usual case):
-        // a directory of 100,000 names is never copied.
-        names = consume unsorted
-        names.sort()
-        statuses = []
-        statuses.reserveCapacity(names.count)
-        var kept = 0
-        for i in names.indices {
-            if i > 0 && names[i] == names[i - 1] { continue }
-            guard let s = try status(names[i]) else { continue }
-            if kept != i { names[kept] = names[i] }
-            statuses.append(PackedStatus(s))
-            kept += 1
-        }
-        if kept < names.count { names.removeSubrange(kept...) }
+        for (name, status) in entries { self[name] = status }
     }
 
     public init(dictionaryLiteral elements: (String, FileStatus)...) { self.init(elements) }
 
-    public var count: Int { names.count }
-    /// The names, sorted (as a dictionary's `keys` reads).
-    public var keys: [String] { names }
-    public var isEmpty: Bool { names.isEmpty }
+    /// From raw names in any order: `append` them, then `finish(status:)` sorts them and asks for
+    /// each one's status.
+    struct Builder {
+        var arena: [UInt8] = []
+        var starts: [UInt32] = []
 
-    /// The index of the first name not below `name`.
-    private func lowerBound(_ name: String) -> Int {
-        var lo = 0, hi = names.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if names[mid] < name { lo = mid + 1 } else { hi = mid }
+        mutating func append(_ name: UnsafeBufferPointer<UInt8>) {
+            starts.append(UInt32(arena.count))
+            arena.append(contentsOf: name)
+            arena.append(0)
         }
-        return lo
+
+        /// Sorts the names, drops repeats, and keeps those `status` (called with the NUL-terminated name
+        /// in name order) gives a status for.
+        consuming func finish<E: Error>(status: (UnsafePointer<CChar>) throws(E) -> FileStatus?) throws(E) -> Listing {
+            var listing = Listing()
+            let arena = self.arena
+            var order = self.starts
+            arena.withUnsafeBufferPointer { a in
+                order.sort { x, y in Listing.compare(a, Int(x), a, Int(y)) < 0 }
+            }
+            listing.statuses.reserveCapacity(order.count)
+            var kept = 0
+            try arena.withUnsafeBufferPointer { (a: UnsafeBufferPointer<UInt8>) throws(E) in
+                for i in order.indices {
+                    if kept > 0 && Listing.compare(a, Int(order[i]), a, Int(order[kept - 1])) == 0 { continue }
+                    guard let s = try status(Listing.cName(a, Int(order[i]))) else { continue }
+                    order[kept] = order[i]
+                    listing.statuses.append(PackedStatus(s))
+                    kept += 1
+                }
+            }
+            order.removeSubrange(kept...)
+            listing.arena = arena
+            listing.starts = order
+            return listing
+        }
     }
 
-    /// The status of `name`; setting nil removes it (tests and the reader build listings this way).
-    public subscript(name: String) -> FileStatus? {
-        get {
-            let i = lowerBound(name)
-            return i < names.count && names[i] == name ? statuses[i].status : nil
+    /// The NUL-terminated name at `offset` of an arena (an empty name for an empty arena).
+    static func cName(_ a: UnsafeBufferPointer<UInt8>, _ offset: Int) -> UnsafePointer<CChar> {
+        guard let base = a.baseAddress, offset < a.count else { return emptyName }
+        return UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self)
+    }
+    nonisolated(unsafe) private static let emptyName: UnsafePointer<CChar> = {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
+
+    /// strcmp of two NUL-terminated names in arenas.
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ i: Int, _ b: UnsafeBufferPointer<UInt8>, _ j: Int) -> Int32 {
+        strcmp(cName(a, i), cName(b, j))
+    }
+
+    public var count: Int { starts.count }
+    public var isEmpty: Bool { starts.isEmpty }
+
+    /// The name of entry `i` (in name order), made on demand.
+    public func name(at i: Int) -> String {
+        arena.withUnsafeBufferPointer { a in
+            String(cString: Listing.cName(a, Int(starts[i])))
         }
+    }
+
+    /// The status of entry `i`.
+    public func status(at i: Int) -> FileStatus { statuses[i].status }
+
+    /// Calls `body` with entry `i`'s NUL-terminated name, valid only during the call.
+    func withName<R>(at i: Int, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        arena.withUnsafeBufferPointer { a in
+            body(Listing.cName(a, Int(starts[i])))
+        }
+    }
+
+    /// Every name, in order (made as `String`s: for small listings and tests).
+    public var names: [String] { (0..<count).map(name(at:)) }
+    /// `names`, as a dictionary's `keys` reads.
+    public var keys: [String] { names }
+
+    /// The index of the first entry whose name is not below `name` (byte order).
+    private func lowerBound(_ name: String) -> Int {
+        var key = Array(name.utf8)
+        key.append(0)
+        return key.withUnsafeBufferPointer { k in
+            arena.withUnsafeBufferPointer { a in
+                var lo = 0, hi = starts.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if Listing.compare(a, Int(starts[mid]), k, 0) < 0 { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
+        }
+    }
+
+    /// The index of the entry named `name`.
+    public func index(of name: String) -> Int? {
+        let i = lowerBound(name)
+        return i < count && self.name(at: i) == name ? i : nil
+    }
+
+    /// The status of `name`; setting nil removes it (tests build listings this way).
+    public subscript(name: String) -> FileStatus? {
+        get { index(of: name).map { statuses[$0].status } }
         set {
             let i = lowerBound(name)
-            let present = i < names.count && names[i] == name
+            let present = i < count && self.name(at: i) == name
             switch (present, newValue) {
             case (true, let s?): statuses[i] = PackedStatus(s)
-            case (true, nil): names.remove(at: i); statuses.remove(at: i)
-            case (false, let s?): names.insert(name, at: i); statuses.insert(PackedStatus(s), at: i)
+            case (true, nil): starts.remove(at: i); statuses.remove(at: i)
+            case (false, let s?):
+                starts.insert(UInt32(arena.count), at: i)
+                arena.append(contentsOf: name.utf8)
+                arena.append(0)
+                statuses.insert(PackedStatus(s), at: i)
             case (false, nil): break
             }
         }
@@ -79,20 +147,39 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     public func entries(prefix: String) -> [String: FileStatus] {
         var out: [String: FileStatus] = [:]
         var i = lowerBound(prefix)
-        while i < names.count, names[i].hasPrefix(prefix) {
-            out[names[i]] = statuses[i].status
+        while i < count {
+            let n = name(at: i)
+            guard n.utf8.starts(with: prefix.utf8) else { break }
+            out[n] = statuses[i].status
             i += 1
         }
         return out
+    }
+
+    /// The indices of the entries whose names `pattern` matches (fnmatch(3) with FNM_PERIOD), in order.
+    func indices(matching pattern: String) -> [UInt32] {
+        var out: [UInt32] = []
+        pattern.withCString { p in
+            arena.withUnsafeBufferPointer { a in
+                for (i, start) in starts.enumerated() {
+                    if fnmatch(p, Listing.cName(a, Int(start)), FNM_PERIOD) == 0 { out.append(UInt32(i)) }
+                }
+            }
+        }
+        return out
+    }
+
+    public static func == (a: Listing, b: Listing) -> Bool {
+        a.count == b.count && a.statuses == b.statuses && a.names == b.names
     }
 
     public struct Iterator: IteratorProtocol {
         let listing: Listing
         var index = 0
         public mutating func next() -> (name: String, status: FileStatus)? {
-            guard index < listing.names.count else { return nil }
+            guard index < listing.count else { return nil }
             defer { index += 1 }
-            return (listing.names[index], listing.statuses[index].status)
+            return (listing.name(at: index), listing.statuses[index].status)
         }
     }
 

@@ -35,27 +35,31 @@ public struct Planner: Sendable {
         var unmatched: [String] = []
         var repeated: [String] = []
         // Only a set of several patterns can name a log twice; one pattern's matches are unique.
-        var seen: [String: Set<String>]? = config.patterns.count > 1 ? [:] : nil
+        var seen: Claims? = config.patterns.count > 1 ? Claims() : nil
         for pattern in config.patterns {
             let matched = Glob.expandByDirectory(pattern) { input.snapshot.directories[$0] }
             // A directory among the matches is skipped silently, as logrotate does; only a pattern
             // that matches nothing at all is missing.
             if matched.isEmpty { unmatched.append(pattern) }
             for var group in matched {
-                let listing = input.snapshot.directories[group.directory]
-                if group.names.contains(where: { listing?[$0]?.kind == .directory }) {
-                    group.names.removeAll { listing?[$0]?.kind == .directory }
+                let g = group
+                if (0..<g.count).contains(where: { g.status($0)?.kind == .directory }) {
+                    group.filter { g.status($0)?.kind != .directory }
                 }
-                if seen != nil {
-                    let dir = group.directory
-                    let at = group
-                    group.names.removeAll { name in
-                        if seen?[dir, default: []].insert(name).inserted == true { return false }
-                        repeated.append(at.path(name))
-                        return true
+                if var s = seen {
+                    let g = group
+                    seen = nil
+                    group.filter { k in
+                        if s.flag(g.directory, g.indices[k]) == nil {
+                            s.claim(g.directory, g.indices[k], count: g.listing.count, flag: false)
+                            return true
+                        }
+                        repeated.append(g.path(g.name(k)))
+                        return false
                     }
+                    seen = s
                 }
-                if !group.names.isEmpty { groups.append(group) }
+                if group.count > 0 { groups.append(group) }
             }
         }
         return (groups, unmatched, repeated)
@@ -75,33 +79,36 @@ public struct Planner: Sendable {
         }
         var due: [(String, FileStatus)] = []
         var directories = Set<String>()
-        var claims = Claims()
         for group in groups {
-            claims.add(group.directory, group.names)
-            let listing = input.snapshot.directories[group.directory]
-            var newNames: [String] = []
-            defer { if !newNames.isEmpty { plan.newStateLogs.append(GlobMatch(directory: group.directory, names: newNames)) } }
-            for logName in group.names {
-                let path = group.path(logName)
-                if let ignored = claimed.flag(group.directory, logName) {
+            var newIndices: [UInt32] = []
+            defer {
+                if !newIndices.isEmpty {
+                    plan.newStateLogs.append(GlobMatch(directory: group.directory, listing: group.listing, indices: newIndices))
+                }
+            }
+            for k in 0..<group.count {
+                let path = group.path(group.name(k))
+                if let ignored = claimed.flag(group.directory, group.indices[k]) {
                     if !ignored {
                         plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
                             error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
                     }
                     continue
                 }
-                let decision = decide(path, in: group.directory, status: listing?[logName], c)
+                let decision = decide(path, in: group.directory, status: group.status(k), c)
                 if decision.0.rotate, let st = decision.1 {
                     due.append((path, st))
                 } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
-                    newNames.append(logName)
+                    newIndices.append(group.indices[k])
                 }
                 if input.keepIdleDecisions || decision.0.rotate || decision.0.error != nil {
                     plan.decisions.append(decision.0)
                 }
             }
         }
-        if index < input.logSets.count - 1 { claimed.merge(claims, flag: c.ignoreDuplicates) }
+        if index < input.logSets.count - 1 {
+            for group in groups { claimed.claim(group, flag: c.ignoreDuplicates) }
+        }
         if !c.ignoreDuplicates {
             // As logrotate: a log named twice by one set is a duplicate too (it is rotated once). Listed
             // after the log's own decision, which stays the first one for its path.

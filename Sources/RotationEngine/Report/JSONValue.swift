@@ -11,9 +11,10 @@ public enum JSONValue: Sendable, Equatable {
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
-    public func serialized(indent: Int? = nil) -> String {
+    /// The text of the value; `level` is how deep it sits in an enclosing document (for its indents).
+    public func serialized(indent: Int? = nil, level: Int = 0) -> String {
         var out = ""
-        write(&out, indent: indent, level: 0)
+        write(&out, indent: indent, level: level)
         return out
     }
 

@@ -43,28 +43,64 @@ public struct StatusReport: Sendable {
         .object([("schema", .int(1)), ("logs", .array(logs.map(\.json))), ("warnings", .array(warnings.map { .string($0) }))])
     }
 
+    /// `json.serialized(indent: 2)` written piece by piece: the head, then `writeJSON(log:)` for each
+    /// log as it comes, then `writeJSONTail`. The same bytes, without the document in memory.
+    public static func writeJSONHead(_ write: (String) -> Void) { write("{\n  \"schema\": 1,\n  \"logs\": [") }
+
+    /// One log of the streamed document; `first` for the first log.
+    public static func writeJSON(log: LogStatus, first: Bool, _ write: (String) -> Void) {
+        write((first ? "" : ",") + "\n    " + log.json.serialized(indent: 2, level: 2))
+    }
+
+    /// The end of the streamed document; `empty` when no log was written.
+    public func writeJSONTail(empty: Bool, _ write: (String) -> Void) {
+        write(empty ? "]," : "\n  ],")
+        write("\n  \"warnings\": " + JSONValue.array(warnings.map { .string($0) }).serialized(indent: 2, level: 1) + "\n}\n")
+    }
+
     /// A fixed-width table, one log a line.
     public func table() -> String {
+        var layout = StatusTable(timeZone: timeZone)
+        for l in logs { layout.measure(l) }
+        var out = layout.header()
+        for l in logs { out += layout.row(l) }
+        return out
+    }
+}
+
+/// The table of `rotatectl status`: columns as wide as their widest cell. `measure` every log
+/// first, then print `header()` and a `row` for each; the logs need not be kept in between.
+public struct StatusTable: Sendable {
+    static let titles = ["LOG", "SIZE", "LAST ROTATED", "DUE", "NEXT DUE", "KEPT", "NOTE"]
+    var widths = StatusTable.titles.map(\.count)
+    let timeZone: any TimeZoneRule
+
+    public init(timeZone: any TimeZoneRule = LocalTimeZone()) { self.timeZone = timeZone }
+
+    func cells(_ l: LogStatus) -> [String] {
         func date(_ t: Int64?) -> String {
             guard let t else { return "-" }
             let c = timeZone.civil(t)
             func p(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
             return "\(c.year)-\(p(c.month))-\(p(c.day)) \(p(c.hour)):\(p(c.minute))"
         }
-        var rows = [["LOG", "SIZE", "LAST ROTATED", "DUE", "NEXT DUE", "KEPT", "NOTE"]]
-        for l in logs {
-            var note = l.error ?? l.reason
-            if l.journalPending { note += "; unfinished journal (next run completes it)" }
-            if l.lockHeld { note += "; directory locked" + (l.lockHolder.map { " by pid \($0)" } ?? "") }
-            let kept = "\(l.generations.count) / \(Bytes(l.generationBytes))" + (l.cap.map { " (cap \(Bytes($0)))" } ?? "")
-            rows.append([l.path, l.exists ? Bytes(l.size).description : "missing", date(l.lastRotated),
-                         l.due ? "yes" : "no", date(l.nextDue), kept, note])
-        }
-        var widths = [Int](repeating: 0, count: rows[0].count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        return rows.map { r in
-            r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count) }
-                .joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        var note = l.error ?? l.reason
+        if l.journalPending { note += "; unfinished journal (next run completes it)" }
+        if l.lockHeld { note += "; directory locked" + (l.lockHolder.map { " by pid \($0)" } ?? "") }
+        let kept = "\(l.generations.count) / \(Bytes(l.generationBytes))" + (l.cap.map { " (cap \(Bytes($0)))" } ?? "")
+        return [l.path, l.exists ? Bytes(l.size).description : "missing", date(l.lastRotated),
+                l.due ? "yes" : "no", date(l.nextDue), kept, note]
     }
+
+    public mutating func measure(_ l: LogStatus) {
+        for (i, c) in cells(l).enumerated() { widths[i] = max(widths[i], c.count) }
+    }
+
+    func line(_ r: [String]) -> String {
+        r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - c.count)) }
+            .joined(separator: "  ") + "\n"
+    }
+
+    public func header() -> String { line(Self.titles) }
+    public func row(_ l: LogStatus) -> String { line(cells(l)) }
 }

@@ -1,9 +1,14 @@
 /// The state as the engine holds it: log path → epoch seconds of its last rotation. Every path's
-/// UTF-8 bytes sit in one arena with an open-addressing index over them, so 100,000 entries take
+/// UTF-8 bytes sit in an arena of 1 MiB pages with an open-addressing index over them, so 100,000 entries take
 /// about 5 MB where a `[String: Int64]` takes 13 (a heap string per path plus half-empty buckets).
 /// Used like a dictionary: subscript by path, iterate (in insertion order), compare.
 public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    private var arena: [UInt8] = []
+    /// Pages of path bytes, each at most `pageSize`: the arena grows a page at a time instead of
+    /// doubling (and copying) one array, which at times held three times the bytes.
+    private var pages: [[UInt8]] = []
+    private static let pageBits = 20
+    private static let pageSize = 1 << pageBits
+    /// Where entry `e`'s bytes start: page index in the high bits, offset in the low `pageBits`.
     private var starts: [UInt32] = []
     /// `removedTime` marks an entry whose path was removed (its bytes stay in the arena).
     private var times: [Int64] = []
@@ -14,7 +19,23 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
     private static let removedTime = Int64.min
 
     private func length(_ e: Int) -> Int {
-        Int(e + 1 < starts.count ? starts[e + 1] : UInt32(arena.count)) - Int(starts[e])
+        let (page, offset) = Self.split(starts[e])
+        if e + 1 < starts.count {
+            let (nextPage, nextOffset) = Self.split(starts[e + 1])
+            if nextPage == page { return nextOffset - offset }
+        }
+        return pages[page].count - offset
+    }
+
+    private static func split(_ start: UInt32) -> (page: Int, offset: Int) {
+        (Int(start >> UInt32(pageBits)), Int(start & UInt32(pageSize - 1)))
+    }
+
+    /// Calls `body` with entry `e`'s path bytes.
+    private func withKey<R>(_ e: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let (page, offset) = Self.split(starts[e])
+        let n = length(e)
+        return pages[page].withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[offset..<offset + n])) }
     }
     private func isRemoved(_ e: Int) -> Bool { times[e] == Self.removedTime }
 
@@ -31,9 +52,8 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
 
     public var isEmpty: Bool { count == 0 }
 
-    /// Room for `n` entries of `pathBytes` bytes in all without growing.
-    public mutating func reserveCapacity(_ n: Int, pathBytes: Int = 0) {
-        arena.reserveCapacity(pathBytes)
+    /// Room for `n` entries without growing the index.
+    public mutating func reserveCapacity(_ n: Int) {
         starts.reserveCapacity(n); times.reserveCapacity(n)
         if slots.count < 2 * n { rehash(capacity: Self.capacity(for: n)) }
     }
@@ -52,11 +72,9 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
     }
 
     private func bytesEqual(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let length = length(entry)
-        guard length == key.count else { return false }
-        let start = Int(starts[entry])
-        return arena.withUnsafeBufferPointer { a in
-            for i in 0..<length where a[start + i] != key[i] { return false }
+        guard length(entry) == key.count else { return false }
+        return withKey(entry) { stored in
+            for i in 0..<key.count where stored[i] != key[i] { return false }
             return true
         }
     }
@@ -103,8 +121,15 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
             // Int64.min marks removal; as a time it is 292 billion years ago either way.
             guard let given = newValue else { return }
             let time = Swift.max(given, Self.removedTime + 1)
-            starts.append(UInt32(arena.count))
-            arena.append(contentsOf: path.utf8)
+            let n = path.utf8.count
+            if pages.isEmpty || pages[pages.count - 1].count + n >= Self.pageSize {
+                var page: [UInt8] = []
+                page.reserveCapacity(Swift.max(Self.pageSize, n))
+                pages.append(page)
+            }
+            let last = pages.count - 1
+            starts.append(UInt32(last << Self.pageBits | pages[last].count))
+            pages[last].append(contentsOf: path.utf8)
             times.append(time)
             count += 1
             slots[slot] = UInt32(starts.count)
@@ -115,20 +140,16 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
     private mutating func rehash(capacity: Int) {
         slots = Array(repeating: 0, count: capacity)
         let mask = capacity - 1
-        arena.withUnsafeBufferPointer { a in
-            for e in starts.indices {
-                let key = UnsafeBufferPointer(rebasing: a[Int(starts[e])..<Int(starts[e]) + length(e)])
-                var slot = Self.hash(key) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = UInt32(e + 1)
-            }
+        for e in starts.indices {
+            var slot = withKey(e) { Self.hash($0) } & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(e + 1)
         }
     }
 
     /// The path of entry `e`, made on demand.
     private func path(_ e: Int) -> String {
-        let start = Int(starts[e])
-        return String(decoding: arena[start..<start + length(e)], as: UTF8.self)
+        withKey(e) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The paths, in insertion order.
@@ -152,11 +173,8 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
     /// making each path only for the call.
     public func forEachSortedByPath<E: Error>(_ body: (String, Int64) throws(E) -> Void) throws(E) {
         var order = (0..<starts.count).filter { !isRemoved($0) }.map { UInt32($0) }
-        arena.withUnsafeBufferPointer { a in
-            func bytes(_ e: UInt32) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: a[Int(starts[Int(e)])..<Int(starts[Int(e)]) + length(Int(e))])
-            }
-            order.sort { x, y in bytes(x).lexicographicallyPrecedes(bytes(y)) }
+        order.sort { x, y in
+            withKey(Int(x)) { a in withKey(Int(y)) { b in a.lexicographicallyPrecedes(b) } }
         }
         for e in order { try body(path(Int(e)), times[Int(e)]) }
     }
