@@ -73,14 +73,12 @@ enum Hostile {
         return Int64(s.f_bavail) * Int64(s.f_frsize)
     }
 
-    /// Peak resident set (KiB) and the run, from `/usr/bin/time -f %M` around rotatectl; the measurement
-    /// goes to a file (`-o`), so the run's standard error is rotatectl's own.
+    /// Peak resident set (KiB) and the run, from `/usr/bin/time -f %M` around rotatectl.
     static func measured(_ args: [String]) -> (ran: ProcessResult, peakKiB: Int, seconds: Double) {
-        let report = TempDirectory("rotatectl-time")
         let started = Date()
-        let ran = Harness.run(["/usr/bin/time", "-o", report.child("peak"), "-f", "PEAK_RSS_KIB=%M", PackagePaths.rotatectl] + args)
+        let ran = Harness.run(["/usr/bin/time", "-f", "PEAK_RSS_KIB=%M", PackagePaths.rotatectl] + args)
         let seconds = Date().timeIntervalSince(started)
-        let line = (report.read("peak") ?? "").split(separator: "\n").last { $0.hasPrefix("PEAK_RSS_KIB=") }
+        let line = ran.stderr.split(separator: "\n").last { $0.hasPrefix("PEAK_RSS_KIB=") }
         let peak = line.flatMap { Int($0.dropFirst("PEAK_RSS_KIB=".count)) } ?? -1
         return (ran, peak, seconds)
     }
