@@ -43,10 +43,11 @@ let package = Package(
             dependencies: ["RotatectlWriter", .product(name: "Logging", package: "swift-log")],
             path: "examples/writers/swift"
         ),
-        .testTarget(name: "RotationEngineTests", dependencies: ["RotationEngine"], exclude: ["Fixtures"]),
+        .target(name: "TestSupport", dependencies: ["RotationEngine"], path: "Tests/TestSupport"),
+        .testTarget(name: "RotationEngineTests", dependencies: ["RotationEngine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "RotatectlIntegrationTests",
-            dependencies: ["RotationEngine", "RotatectlWriter", "rotatectl", "example-writer"]
+            dependencies: ["RotationEngine", "RotatectlWriter", "rotatectl", "example-writer", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The command-line contract of rotatectl(8), exercised on the built binary.
 @Suite struct CommandLineTests {
@@ -20,34 +21,34 @@ import Testing
     }
 
     @Test func runIsTheDefaultAndRotates() {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", Harness.lines("a", 1...100))
         let conf = t.config("@DIR@/a.log {\n rotate 2\n}\n")
-        let r = Harness.rotatectl(["--force", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.read("a.log.1") == Harness.lines("a", 1...100))
         #expect(!t.exists("a.log"))
-        #expect(r.stdout.contains("rename \(t.url("a.log")) -> \(t.url("a.log.1"))"))
+        #expect(r.stdout.contains("rename \(t.child("a.log")) -> \(t.child("a.log.1"))"))
     }
 
     @Test func dryRunChangesNothingAndTakesNoLock() {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", Harness.lines("a", 1...10))
         let conf = t.config("@DIR@/a.log {\n rotate 2\n compress\n create 0640\n}\n")
         let before = t.names()
-        let r = Harness.rotatectl(["run", "-n", "--force", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "-n", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.names() == before)
         #expect(!t.exists(".rotatectl.lock"))
-        #expect(r.stdout.contains("rename \(t.url("a.log")) -> \(t.url("a.log.1"))"))
-        #expect(r.stdout.contains("create \(t.url("a.log")) mode 640"))
-        #expect(r.stdout.contains("compress \(t.url("a.log.1")) -> \(t.url("a.log.1.gz"))"))
-        let d = Harness.rotatectl(["run", "-d", "--force", "-s", t.url("state"), conf])
+        #expect(r.stdout.contains("rename \(t.child("a.log")) -> \(t.child("a.log.1"))"))
+        #expect(r.stdout.contains("create \(t.child("a.log")) mode 640"))
+        #expect(r.stdout.contains("compress \(t.child("a.log.1")) -> \(t.child("a.log.1.gz"))"))
+        let d = Harness.rotatectl(["run", "-d", "--force", "-s", t.child("state"), conf])
         #expect(d.stdout == r.stdout)
     }
 
     @Test func checkReportsEveryErrorWithLines() {
-        let t = TempTree()
+        let t = TempDirectory()
         let conf = t.config("@DIR@/a.log {\n rotate x\n frobnicate\n compress\n}\n")
         let r = Harness.rotatectl(["check", conf])
         #expect(r.status == 2)
@@ -59,68 +60,66 @@ import Testing
     }
 
     @Test func brokenFileIsSkippedWholeOthersStillRotate() {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", "a\n")
         t.write("b.log", "b\n")
-        let dir = t.url("conf.d")
+        let dir = t.child("conf.d")
         mkdir(dir, 0o755)
         t.config("@DIR@/a.log {\n rotate 1\n}\n", name: "conf.d/a")
         t.config("@DIR@/b.log {\n rotate 1\n nonsense here\n}\n", name: "conf.d/b")
-        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), dir])
+        let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), dir])
         #expect(r.status == 2)
         #expect(t.exists("a.log.1"))
         #expect(t.exists("b.log") && !t.exists("b.log.1"))
     }
 
     @Test func missingLogExits1OthersStillRotate() {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("b.log", "b\n")
         let conf = t.config("@DIR@/missing.log {\n rotate 1\n}\n@DIR@/b.log {\n rotate 1\n}\n")
-        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 1)
         #expect(r.stderr.contains("missing.log"))
         #expect(t.exists("b.log.1"))
     }
 
     @Test func busyLockExits3AndChangesNothing() throws {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", "a\n")
         let conf = t.config("@DIR@/a.log {\n rotate 1\n}\n")
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: Harness.binary)
-        holder.arguments = ["lock", t.path, "--", "/bin/sh", "-c", "touch \(t.url("held")); sleep 2"]
-        try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.path, "--",
+                                                        "/bin/sh", "-c", "touch \(t.child("held")); sleep 2"]))
+        defer { holder.kill(SIGTERM); holder.wait() }
         for _ in 0..<200 where !t.exists("held") { usleep(20_000) }
-        let r = Harness.rotatectl(["run", "--force", "--wait", "0", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "--force", "--wait", "0", "-s", t.child("state"), conf])
         #expect(r.status == 3)
         #expect(t.exists("a.log") && !t.exists("a.log.1"))
         #expect(r.stderr.contains("lock"))
     }
 
     @Test func lockExitsWithItsCommandsStatus() {
-        let t = TempTree()
+        let t = TempDirectory()
         #expect(Harness.rotatectl(["lock", t.path, "--", "/bin/sh", "-c", "exit 7"]).status == 7)
         #expect(Harness.rotatectl(["lock", t.path, "--", "/bin/true"]).status == 0)
     }
 
     @Test func nestedRunFailsAtOnce() {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", "a\n")
         let conf = t.config("@DIR@/a.log {\n rotate 1\n}\n")
         let start = Date()
-        let r = Harness.rotatectl(["lock", t.path, "--", Harness.binary, "run", "--force", "--wait", "30",
-                                   "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["lock", t.path, "--", PackagePaths.rotatectl, "run", "--force", "--wait", "30",
+                                   "-s", t.child("state"), conf])
         #expect(r.status == 3)
         #expect(Date().timeIntervalSince(start) < 10)
         #expect(r.stderr.contains("already locked"))
     }
 
     @Test func jsonReportParses() throws {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", Harness.lines("a", 1...1000))
         let conf = t.config("@DIR@/a.log {\n rotate 2\n compress\n}\n")
-        let r = Harness.rotatectl(["run", "--json", "--force", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "--json", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(doc["schema"] as? Int == 1)
@@ -132,11 +131,11 @@ import Testing
     }
 
     @Test func aScriptPastItsTimeLimitIsKilledAndReported() {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("a.log", "a\n")
         let conf = t.config("@DIR@/a.log {\n rotate 1\n scripttimeout 1\n prerotate\n  sleep 30\n endscript\n}\n")
         let start = Date()
-        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(Date().timeIntervalSince(start) < 15)
         #expect(r.status == 1)
         #expect(r.stderr.contains("killed after its 1 s limit"))
@@ -144,19 +143,17 @@ import Testing
     }
 
     @Test func stoppingTheLockHolderStopsItsCommand() throws {
-        let t = TempTree()
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: Harness.binary)
-        holder.arguments = ["lock", t.path, "--", "/bin/sh", "-c", "echo $$ > \(t.url("child")); exec sleep 30"]
-        try holder.run()
+        let t = TempDirectory()
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.path, "--",
+                                                        "/bin/sh", "-c", "echo $$ > \(t.child("child")); exec sleep 30"]))
         for _ in 0..<200 where (t.read("child") ?? "").isEmpty { usleep(20_000) }
         let child = try #require(Int32((t.read("child") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(child, 0) == 0)
         let start = Date()
-        holder.terminate()   // SIGTERM, as systemd or kill would send
-        holder.waitUntilExit()
+        holder.kill(SIGTERM)   // as systemd or kill would send
+        let ended = holder.termination()
         #expect(Date().timeIntervalSince(start) < 10)
-        #expect(holder.terminationStatus == 143)
+        #expect(ended == .exited(143))
         usleep(100_000)
         #expect(kill(child, 0) != 0, "the command outlived the lock holder")
         // The lock is free again.
@@ -164,30 +161,30 @@ import Testing
     }
 
     @Test func shredOverwritesWhatItRemoves() throws {
-        let t = TempTree()
+        let t = TempDirectory()
         let secret = Harness.lines("secret", 1...200)
         t.write("logs/a.log", "new\n")
         t.write("logs/a.log.1", secret)
-        mkdir(t.url("outside"), 0o755)
+        mkdir(t.child("outside"), 0o755)
         // A second name for the generation that rotate 1 drops: after the run it shows what shred did.
-        #expect(link(t.url("logs/a.log.1"), t.url("outside/witness")) == 0)
+        #expect(link(t.child("logs/a.log.1"), t.child("outside/witness")) == 0)
         let conf = t.config("@DIR@/logs/a.log {\n rotate 1\n shred\n shredcycles 1\n allowhardlink\n}\n")
-        let r = Harness.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.read("logs/a.log.1") == "new\n")
         #expect(!t.exists("logs/a.log.2"))
-        let witness = try #require(FileManager.default.contents(atPath: t.url("outside/witness")))
+        let witness = try #require(FileManager.default.contents(atPath: t.child("outside/witness")))
         #expect(witness.count >= secret.utf8.count)
         #expect(!String(decoding: witness, as: UTF8.self).contains("secret"))
 
         // Without allowhardlink, a generation with another name is not shredded, and is kept.
-        let u = TempTree()
+        let u = TempDirectory()
         u.write("logs/a.log", "new\n")
         u.write("logs/a.log.1", secret)
-        mkdir(u.url("outside"), 0o755)
-        #expect(link(u.url("logs/a.log.1"), u.url("outside/witness")) == 0)
+        mkdir(u.child("outside"), 0o755)
+        #expect(link(u.child("logs/a.log.1"), u.child("outside/witness")) == 0)
         let conf2 = u.config("@DIR@/logs/a.log {\n rotate 1\n shred\n}\n")
-        let r2 = Harness.rotatectl(["run", "--force", "-s", u.url("state"), conf2])
+        let r2 = Harness.rotatectl(["run", "--force", "-s", u.child("state"), conf2])
         #expect(r2.status == 1)
         #expect(r2.stderr.contains("hard links"))
         #expect(u.read("outside/witness") == secret)

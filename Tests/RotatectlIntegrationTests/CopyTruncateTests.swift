@@ -3,13 +3,14 @@ import Glibc
 #endif
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite(.serialized) struct CopyTruncateTests {
     /// Runs example-writer (O_APPEND) at `rate` lines/s while copytruncate runs `rounds` times, 50 ms
     /// apart; returns the results, the copies and the live file's bytes.
-    func rotateUnderLoad(_ scratch: Scratch, lines: Int, rate: Int, rounds: Int) throws
+    func rotateUnderLoad(_ scratch: TempDirectory, lines: Int, rate: Int, rounds: Int) throws
         -> (results: [CopyTruncateResult], copies: [[UInt8]], live: [UInt8]) {
-        let writer = try #require(Child.start([Paths.exampleWriter, scratch.child("app.log"), "\(lines)", "\(rate)"]))
+        let writer = try #require(SpawnedProcess.start([Paths.exampleWriter, scratch.child("app.log"), "\(lines)", "\(rate)"]))
         var results: [CopyTruncateResult] = []
         #expect(eventually { (scratch.status("app.log")?.size ?? 0) > 0 })
         let dir = try scratch.handle()
@@ -21,8 +22,8 @@ import Testing
                                                     as: "app.log.\(round)", logger: nil))
         }
         #expect(writer.wait() == 0)
-        let copies = (1...rounds).map { scratch.bytes("app.log.\($0)") }
-        return (results, copies, scratch.bytes("app.log"))
+        let copies = (1...rounds).map { scratch.bytes("app.log.\($0)") ?? [] }
+        return (results, copies, scratch.bytes("app.log") ?? [])
     }
 
     @Test func collapseUnderAFastWriterLosesAndDoublesNothing() throws {
@@ -68,7 +69,7 @@ import Testing
         #expect(result.bytesCopied == 8192)
         #expect(result.bytesKept == 10_000 - 8192)
         #expect(result.endsMidLine)
-        #expect(scratch.bytes("app.log.1") + scratch.bytes("app.log") == Array(String(repeating: line, count: 100).utf8))
+        #expect((scratch.bytes("app.log.1") ?? []) + (scratch.bytes("app.log") ?? []) == Array(String(repeating: line, count: 100).utf8))
     }
 
     @Test func aFileOfWholeBlocksKeepsItsLastBlock() throws {
@@ -81,12 +82,12 @@ import Testing
         #expect(result.method == .collapse)
         #expect(result.bytesCopied == 4096)
         #expect(!result.endsMidLine)
-        #expect(scratch.bytes("app.log").count == 4096)
-        #expect(scratch.bytes("app.log.1") + scratch.bytes("app.log") == Array(text.utf8))
+        #expect((scratch.bytes("app.log") ?? []).count == 4096)
+        #expect((scratch.bytes("app.log.1") ?? []) + (scratch.bytes("app.log") ?? []) == Array(text.utf8))
     }
 
     @Test func aFileSmallerThanABlockIsCopiedAndTruncated() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "one\ntwo\n")
         let dir = try scratch.handle()
@@ -95,12 +96,12 @@ import Testing
         #expect(result.bytesCopied == 8)
         #expect(result.bytesAtRisk == 0)
         #expect(result.warnings.count == 1)
-        #expect(scratch.text("app.log.1") == "one\ntwo\n")
-        #expect(scratch.bytes("app.log").isEmpty)
+        #expect(scratch.read("app.log.1") == "one\ntwo\n")
+        #expect((scratch.bytes("app.log") ?? []).isEmpty)
     }
 
     @Test func anEmptyFileGivesAnEmptyCopy() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "")
         let dir = try scratch.handle()
@@ -126,7 +127,7 @@ import Testing
     }
 
     @Test func anExistingDestinationIsNeverOverwritten() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "new\n")
         scratch.write("app.log.1", "old\n")
@@ -134,8 +135,8 @@ import Testing
         #expect(throws: SystemError.self) {
             try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         }
-        #expect(scratch.text("app.log.1") == "old\n")
-        #expect(scratch.text("app.log") == "new\n")
+        #expect(scratch.read("app.log.1") == "old\n")
+        #expect(scratch.read("app.log") == "new\n")
     }
 
     @Test func aWriterWithoutAppendIsRefusedAndNothingChanges() throws {
@@ -143,7 +144,7 @@ import Testing
         defer { cleanup() }
         let text = String(repeating: "w", count: 9000)
         scratch.write("app.log", text)
-        let writer = try #require(Child.start(["/bin/sh", "-c", "exec 3<>\"$0\"; exec sleep 30", scratch.child("app.log")]))
+        let writer = try #require(SpawnedProcess.start(["/bin/sh", "-c", "exec 3<>\"$0\"; exec sleep 30", scratch.child("app.log")]))
         defer { writer.kill(); writer.wait() }
         #expect(eventually { ProcFS.fdFlags(pid: writer.pid, fd: 3) != nil && ProcFS.state(writer.pid) == "S" })
         let dir = try scratch.handle()
@@ -156,11 +157,11 @@ import Testing
             #expect(error.description.contains("O_APPEND"))
         }
         #expect(!scratch.exists("app.log.1"))
-        #expect(scratch.text("app.log") == text)
+        #expect((scratch.read("app.log") ?? "") == text)
     }
 
     @Test func aSymbolicLinkIsNotFollowed() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("real.log", "data\n")
         symlink(scratch.child("real.log"), scratch.child("app.log"))
@@ -168,7 +169,7 @@ import Testing
         #expect(throws: SystemError.self) {
             try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         }
-        #expect(scratch.text("real.log") == "data\n")
+        #expect(scratch.read("real.log") == "data\n")
         #expect(!scratch.exists("app.log.1"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Kill the run at every crash point of realistic rotations, run again, and check that the job is
 /// finished: every line exactly once, every .gz valid, nothing temporary left, the same names as an
@@ -102,8 +103,8 @@ import Testing
     ]
 
     /// Lays out a scenario; empty `.gz` placeholders become real gzip files of numbered lines.
-    static func setUp(_ s: Scenario) -> (TempTree, String) {
-        let t = TempTree("crash")
+    static func setUp(_ s: Scenario) -> (TempDirectory, String) {
+        let t = TempDirectory("crash")
         for (name, content) in s.files.sorted(by: { $0.key < $1.key }) {
             if name.hasSuffix(".gz") && content.isEmpty {
                 let plain = t.write(String(name.dropLast(3)), Harness.lines(name, 1...300))
@@ -115,37 +116,37 @@ import Testing
         return (t, t.config(s.config))
     }
 
-    static func run(_ t: TempTree, _ conf: String, crashAt: Int? = nil, count: String? = nil) -> Ran {
+    static func run(_ t: TempDirectory, _ conf: String, crashAt: Int? = nil, count: String? = nil) -> ProcessResult {
         var env: [String: String] = [:]
         if let crashAt { env["ROTATECTL_CRASH_AT"] = String(crashAt) }
         if let count { env["ROTATECTL_CRASH_COUNT"] = count }
-        return Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: env)
+        return Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: env)
     }
 
     /// Every line of every file under logs/, decompressed.
-    static func allLines(_ t: TempTree) -> [String] {
+    static func allLines(_ t: TempDirectory) -> [String] {
         t.names(includingHidden: false).filter { $0.hasPrefix("logs/") }.flatMap { name -> [Substring] in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: t.url(name), isDirectory: &isDir)
-            return isDir.boolValue ? [] : Harness.contents(t.url(name)).split(separator: "\n")
+            FileManager.default.fileExists(atPath: t.child(name), isDirectory: &isDir)
+            return isDir.boolValue ? [] : Harness.contents(t.child(name)).split(separator: "\n")
         }.map(String.init).sorted()
     }
 
-    static func visibleNames(_ t: TempTree) -> [String] {
+    static func visibleNames(_ t: TempDirectory) -> [String] {
         t.names(includingHidden: false).filter { $0.hasPrefix("logs/") }
     }
 
-    static func checkFinished(_ t: TempTree, _ s: Scenario, original: [String], expectedNames: [String],
+    static func checkFinished(_ t: TempDirectory, _ s: Scenario, original: [String], expectedNames: [String],
                               _ context: String) {
         let leftovers = t.names().filter { $0.contains(".rotatectl-tmp") || $0.contains(".rotatectl.journal") }
         #expect(leftovers.isEmpty, "\(s.name) \(context): left \(leftovers)")
         #expect(visibleNames(t) == expectedNames, "\(s.name) \(context)")
         for name in visibleNames(t) where name.hasSuffix(".gz") {
-            #expect(Harness.gzipValid(t.url(name)), "\(s.name) \(context): \(name) fails gzip -t")
+            #expect(CompressedFile.passesGzipTest(t.child(name)), "\(s.name) \(context): \(name) fails gzip -t")
         }
         let lines = allLines(t)
         if !s.stream.isEmpty {
-            let joined = s.stream.map { Harness.contents(t.url($0)) }.joined()
+            let joined = s.stream.map { Harness.contents(t.child($0)) }.joined()
             let same = joined == streamOriginal
             #expect(same, "\(s.name) \(context): the stream differs (\(joined.utf8.count) bytes)")
         } else if s.lossAllowed {
@@ -161,7 +162,7 @@ import Testing
     static func baseline(_ s: Scenario) -> (points: Int, names: [String], original: [String]) {
         let (t, conf) = setUp(s)
         let original = allLines(t)
-        let countFile = t.url("points")
+        let countFile = t.child("points")
         let r = run(t, conf, count: countFile)
         #expect(r.status == 0, "\(s.name): \(r.stderr)")
         let points = Int((t.read("points") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -190,7 +191,7 @@ import Testing
         for k in stride(from: 2, through: points, by: 2) {
             let (t, conf) = Self.setUp(s)
             _ = Self.run(t, conf, crashAt: k)
-            let countFile = t.url("points2")
+            let countFile = t.child("points2")
             _ = Self.run(t, conf, crashAt: 1_000_000, count: countFile)
             // That run finished; count its points, then do it again from the same crash, killing recovery.
             let recoveryPoints = Int((t.read("points2") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -211,25 +212,22 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let content = Harness.lines("x", 1...110_000)
         for trial in 0..<trials {
-            let t = TempTree("soak")
+            let t = TempDirectory("soak")
             for i in 0..<10 { t.write("logs/l\(i).log", content.replacingOccurrences(of: "x ", with: "l\(i) ")) }
             let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 2\n compress\n create\n}\n")
             let original = Self.allLines(t)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: Harness.binary)
-            p.arguments = ["run", "-j", "1", "-s", t.url("state"), conf]
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let p = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-j", "1", "-s", t.child("state"), conf],
+                                                      output: "/dev/null"))
             usleep(UInt32.random(in: 5_000...600_000, using: &generator))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            p.kill(SIGKILL)
+            p.wait()
             let again = Self.run(t, conf)
             #expect(again.status == 0, "trial \(trial): \(again.stderr)")
             let names = Self.visibleNames(t)
             #expect(names == (0..<10).map { "logs/l\($0).log" }.flatMap { [$0, $0 + ".1.gz"] }.sorted(), "trial \(trial): \(names)")
             let same = Self.allLines(t) == original
             #expect(same, "trial \(trial): lines differ")
-            for n in names where n.hasSuffix(".gz") { #expect(Harness.gzipValid(t.url(n))) }
+            for n in names where n.hasSuffix(".gz") { #expect(CompressedFile.passesGzipTest(t.child(n))) }
         }
     }
 }

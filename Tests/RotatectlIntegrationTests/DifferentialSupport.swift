@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A file, directory or link of a differential scenario's starting tree, relative to the logs directory.
 struct DiffFile: Sendable {
@@ -82,17 +83,12 @@ struct DiffOutcome: Sendable {
 enum Differential {
     static let logrotate = "/usr/sbin/logrotate"
 
-    /// The debug `rotatectl`, three levels above this file is the package root.
-    static var rotatectl: String {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent(".build/debug/rotatectl").path
-    }
+    static var rotatectl: String { PackagePaths.rotatectl }
 
     /// Runs a scenario through both tools and compares, or checks the deliberate difference.
     static func check(_ s: DiffScenario) throws {
-        let root = try makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = TempDirectory("rotatectl-diff"), root = scratch.path
+        defer { scratch.remove() }
         // The two tools work in separate trees: run them side by side.
         let results = Results()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
@@ -163,9 +159,11 @@ enum Differential {
             case .logrotate: args = (s.force ? ["-f"] : []) + ["-s", state, conf]
             case .rotatectl: args = ["run"] + (s.force ? ["--force"] : []) + ["--wait", "2", "-s", state, conf]
             }
-            let (status, err) = try runProcess(tool == .logrotate ? logrotate : rotatectl, args, timeZone: s.timeZone)
-            outcome.statuses.append(status)
-            outcome.stderr.append(err)
+            var environment = ["LANG": "C"]
+            if let timeZone = s.timeZone { environment["TZ"] = timeZone }
+            let ran = SpawnedProcess.capture([tool == .logrotate ? logrotate : rotatectl] + args, environment: environment)
+            outcome.statuses.append(ran.status)
+            outcome.stderr.append(ran.stderr)
         }
         outcome.tree = try scan(logs)
         if let data = FileManager.default.contents(atPath: out) {
@@ -234,16 +232,16 @@ enum Differential {
                 var content = String(decoding: bytes, as: UTF8.self)
                 if bytes.starts(with: [0x1f, 0x8b]) {
                     compression = "gzip"
-                    content = try decompress("/usr/bin/gzip", path)
+                    content = decompressed("/usr/bin/gzip", path)
                 } else if bytes.starts(with: Array("BZh".utf8)) {
                     compression = "bzip2"
-                    content = try decompress("/usr/bin/bzip2", path)
+                    content = decompressed("/usr/bin/bzip2", path)
                 } else if bytes.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) {
                     compression = "xz"
-                    content = try decompress("/usr/bin/xz", path)
+                    content = decompressed("/usr/bin/xz", path)
                 } else if bytes.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) {
                     compression = "zstd"
-                    content = try decompress("/usr/bin/zstd", path)
+                    content = decompressed("/usr/bin/zstd", path)
                 }
                 result[rel] = DiffEntry(kind: "file", mode: mode, compression: compression, content: content,
                                         links: Int(st.st_nlink), owner: owner)
@@ -252,37 +250,9 @@ enum Differential {
         return result
     }
 
-    static func decompress(_ tool: String, _ path: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["-dc", path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    // MARK: - Processes and files
-
-    static func runProcess(_ tool: String, _ args: [String], timeZone: String? = nil) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["LANG"] = "C"
-        if let timeZone { env["TZ"] = timeZone }
-        p.environment = env
-        let errPipe = Pipe()
-        p.standardError = errPipe
-        p.standardOutput = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: err, as: UTF8.self))
+    /// What `TOOL -dc` makes of the file, as text.
+    static func decompressed(_ tool: String, _ path: String) -> String {
+        String(decoding: CompressedFile.decompressed(path, with: tool) ?? [], as: UTF8.self)
     }
 
     /// The two outcomes, filled from two threads.
@@ -302,32 +272,15 @@ enum Differential {
         init(_ d: String) { description = d }
     }
 
-    static func makeTempDir() throws -> String {
-        var template = Array("/tmp/rotatectl-diff.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { b -> String? in
-            guard let base = b.baseAddress, let r = mkdtemp(base) else { return nil }
-            return String(cString: r)
-        }
-        guard let made else { throw Failure("mkdtemp: \(errno)") }
-        chmod(made, 0o755)
-        return made
-    }
-
     static func mkdir(_ path: String, _ mode: UInt32) throws {
         guard Glibc.mkdir(path, 0o700) == 0, chmod(path, mode_t(mode)) == 0 else { throw Failure("mkdir \(path): \(errno)") }
     }
 
     static func write(_ path: String, _ text: String, mode: UInt32) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)), chmod(path, mode_t(mode)) == 0 else {
-            throw Failure("write \(path): \(errno)")
-        }
+        guard TestFile.write(Array(text.utf8), to: path, mode: mode_t(mode)) else { throw Failure("write \(path): \(errno)") }
     }
 
     static func append(_ path: String, _ text: String) throws {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-        guard fd >= 0 else { throw Failure("append \(path): \(errno)") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        guard Glibc.write(fd, bytes, bytes.count) == bytes.count else { throw Failure("append \(path): \(errno)") }
+        guard TestFile.append(text, to: path) else { throw Failure("append \(path): \(errno)") }
     }
 }

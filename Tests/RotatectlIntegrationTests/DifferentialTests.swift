@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// rotatectl against the real logrotate 3.21: same configuration, same starting tree, same results.
 /// Serialized: each case blocks a thread on child processes, and Swift Testing's shared pool is small
@@ -48,8 +49,8 @@ import Testing
         // %s renders the run's epoch: the two runs are seconds apart, so compare the shape and the time.
         let s = DiffScenario(name: "dateformat %s", config: block("rotate 2\ndateext\ndateformat .%s"),
                              files: [.file("app.log", "0\n")], force: true)
-        let root = try Differential.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = TempDirectory("rotatectl-diff"), root = scratch.path
+        defer { scratch.remove() }
         let before = Int(time(nil))
         let lr = try Differential.run(s, root: root + "/lr", tool: .logrotate)
         let rc = try Differential.run(s, root: root + "/rc", tool: .rotatectl)
@@ -65,8 +66,8 @@ import Testing
 
     @Test func harnessSeesDifferences() throws {
         // The comparison must be able to fail: two different configurations give different trees.
-        let root = try Differential.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = TempDirectory("rotatectl-diff"), root = scratch.path
+        defer { scratch.remove() }
         let a = try Differential.run(DiffScenario(name: "a", config: "@DIR@/app.log {\n rotate 1\n}\n",
                                                   files: [.file("app.log", "x\n")], force: true),
                                      root: root + "/a", tool: .logrotate)

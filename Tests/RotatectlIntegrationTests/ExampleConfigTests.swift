@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RotationEngine
+import TestSupport
 
 /// Every shipped example configuration is parsed by the real parser and by `rotatectl check`.
 @Suite struct ExampleConfigTests {
@@ -15,7 +16,7 @@ import RotationEngine
     }
 
     @Test func demoConfigParsesOnceFilledIn() {
-        let t = TempTree()
+        let t = TempDirectory()
         let text = (try? String(contentsOfFile: ExampleConfigs.path(ExampleConfigs.demoTemplate), encoding: .utf8)) ?? ""
         let conf = t.write("demo.conf", text.replacingOccurrences(of: ExampleConfigs.demoPlaceholder, with: t.path))
         let parsed = ConfigParser(asRoot: false).parse(paths: [conf])

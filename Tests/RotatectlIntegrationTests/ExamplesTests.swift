@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The example configuration files shipped in examples/, for tests that parse them with the real
 /// parser. Paths are relative to the package root; `ExampleConfigs.path(_:)` makes them absolute.
@@ -15,68 +16,11 @@ enum ExampleConfigs {
     static let demoTemplate = "examples/sample/demo.conf"
     static let demoPlaceholder = "@DEMO_DIR@"
 
-    static func path(_ relative: String) -> String { ExamplesSupport.packageRoot + "/" + relative }
+    static func path(_ relative: String) -> String { PackagePaths.root + "/" + relative }
 }
 
-/// Finding the package, the built binary, and running programs.
+/// Listing trees and probing the built binary.
 enum ExamplesSupport {
-    /// The package root, from this file's place in Tests/RotatectlIntegrationTests.
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    /// The `rotatectl` built beside the test bundle (`.build/<triple>/debug`), else `.build/debug`.
-    static let binary: String = {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().path
-        for candidate in [bundleDir + "/rotatectl", packageRoot + "/.build/debug/rotatectl"]
-        where FileManager.default.isExecutableFile(atPath: candidate) {
-            return candidate
-        }
-        return packageRoot + "/.build/debug/rotatectl"
-    }()
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                    directory: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently so a chatty child cannot fill one and block.
-        let errData = LockedData()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errData.done { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.value, as: UTF8.self))
-    }
-
-    static func makeTempDir() throws -> String {
-        var template = Array("/tmp/rotatectl-examples-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let base = buffer.baseAddress, let result = mkdtemp(base) else { return nil }
-            return String(cString: result)
-        }
-        guard let made else { throw CocoaError(.fileWriteUnknown) }
-        return made
-    }
-
     /// Every path below `dir`, relative to it, sorted; directories end in "/".
     static func tree(_ dir: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: dir) else { return [] }
@@ -89,50 +33,37 @@ enum ExamplesSupport {
         return paths.sorted()
     }
 
-    static func read(_ path: String) -> String {
-        (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-    }
-
     /// Whether the binary is the full command line (with subcommands), not the package skeleton's
     /// placeholder that only prints its name.
     static var binaryHasCommandLine: Bool {
-        ((try? run(binary, ["--help"]))?.stdout ?? "").contains("SUBCOMMANDS")
+        SpawnedProcess.capture([PackagePaths.rotatectl, "--help"]).stdout.contains("SUBCOMMANDS")
     }
 }
 
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var finished = false
-    func set(_ d: Data) { lock.lock(); data = d; finished = true; lock.unlock() }
-    var done: Bool { lock.lock(); defer { lock.unlock() }; return finished }
-    var value: Data { lock.lock(); defer { lock.unlock() }; return data }
-}
-
 @Suite(.serialized) struct ExamplesTests {
-    let root = ExamplesSupport.packageRoot
+    let root = PackagePaths.root
     static let units = ["rotatectl.service", "rotatectl.timer", "rotatectl-hourly.timer"]
 
     /// `systemd-analyze verify` on copies of the units whose ExecStart names the built binary; clean
     /// means exit status 0 and not one line of output.
-    func verify(_ dir: String) throws -> ExamplesSupport.Result {
-        try ExamplesSupport.run("/usr/bin/systemd-analyze", ["verify", "--man=no"] + Self.units.map { dir + "/" + $0 })
+    func verify(_ dir: String) -> ProcessResult {
+        SpawnedProcess.capture(["/usr/bin/systemd-analyze", "verify", "--man=no"] + Self.units.map { dir + "/" + $0 })
     }
 
     func copyUnits(to dir: String, execStart binary: String) throws {
         for name in Self.units {
-            let text = ExamplesSupport.read(root + "/examples/systemd/" + name)
+            let text = (TestFile.text(root + "/examples/systemd/" + name) ?? "")
                 .replacingOccurrences(of: "/usr/local/sbin/rotatectl", with: binary)
             try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
         }
     }
 
     @Test func systemdUnitsPassVerify() throws {
-        let dir = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(FileManager.default.isExecutableFile(atPath: ExamplesSupport.binary))
-        try copyUnits(to: dir, execStart: ExamplesSupport.binary)
-        let result = try verify(dir)
+        let scratch = TempDirectory("rotatectl-examples-test"), dir = scratch.path
+        defer { scratch.remove() }
+        #expect(FileManager.default.isExecutableFile(atPath: PackagePaths.rotatectl))
+        try copyUnits(to: dir, execStart: PackagePaths.rotatectl)
+        let result = verify(dir)
         #expect(result.status == 0)
         #expect(result.stdout + result.stderr == "")
     }
@@ -140,19 +71,19 @@ final class LockedData: @unchecked Sendable {
     @Test func verifyReallyCatchesMistakes() throws {
         // The same check on a unit with a misspelt key and a missing binary must complain, or the
         // test above proves nothing.
-        let dir = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = TempDirectory("rotatectl-examples-test"), dir = scratch.path
+        defer { scratch.remove() }
         try copyUnits(to: dir, execStart: dir + "/no-such-rotatectl")
         let service = dir + "/rotatectl.service"
-        try (ExamplesSupport.read(service) + "Nicenes=19\n").write(toFile: service, atomically: true, encoding: .utf8)
-        let result = try verify(dir)
+        try ((TestFile.text(service) ?? "") + "Nicenes=19\n").write(toFile: service, atomically: true, encoding: .utf8)
+        let result = verify(dir)
         #expect(result.status != 0)
         #expect(result.stderr.contains("Nicenes"))
         #expect(result.stderr.contains("no-such-rotatectl"))
     }
 
     @Test func unitsCarryTheOperationalSettings() {
-        let service = ExamplesSupport.read(root + "/examples/systemd/rotatectl.service")
+        let service = TestFile.text(root + "/examples/systemd/rotatectl.service") ?? ""
         for line in ["Type=oneshot", "ExecStart=/usr/local/sbin/rotatectl run /etc/rotatectl.conf", "Nice=19",
                      "IOSchedulingClass=idle", "CPUSchedulingPolicy=batch", "ProtectSystem=strict",
                      "ReadWritePaths=/var/log /var/lib/rotatectl", "PrivateTmp=true", "ProtectHome=read-only",
@@ -160,7 +91,7 @@ final class LockedData: @unchecked Sendable {
             #expect(service.split(separator: "\n").contains(Substring(line)), "\(line)")
         }
         for (name, calendar) in [("rotatectl.timer", "OnCalendar=daily"), ("rotatectl-hourly.timer", "OnCalendar=hourly")] {
-            let timer = ExamplesSupport.read(root + "/examples/systemd/" + name).split(separator: "\n")
+            let timer = (TestFile.text(root + "/examples/systemd/" + name) ?? "").split(separator: "\n")
             #expect(timer.contains(Substring(calendar)))
             #expect(timer.contains("Persistent=true"))
             #expect(timer.contains { $0.hasPrefix("RandomizedDelaySec=") })
@@ -173,10 +104,10 @@ final class LockedData: @unchecked Sendable {
         for script in ["scripts/install.sh", "scripts/demo.sh", "examples/cron/rotatectl"] {
             let path = root + "/" + script
             #expect(FileManager.default.isExecutableFile(atPath: path), "\(script)")
-            let result = try ExamplesSupport.run("/bin/sh", ["-n", path])
+            let result = SpawnedProcess.capture(["/bin/sh", "-n", path])
             #expect(result.status == 0, "\(script): \(result.stderr)")
         }
-        let cron = ExamplesSupport.read(root + "/examples/cron/rotatectl.cron.d")
+        let cron = TestFile.text(root + "/examples/cron/rotatectl.cron.d") ?? ""
         #expect(cron.contains("root   [ -x /usr/local/sbin/rotatectl ] && nice -n 19 /usr/local/sbin/rotatectl run /etc/rotatectl.conf"))
     }
 
@@ -184,7 +115,7 @@ final class LockedData: @unchecked Sendable {
         for config in ExampleConfigs.all + [ExampleConfigs.demoTemplate] {
             #expect(FileManager.default.fileExists(atPath: ExampleConfigs.path(config)), "\(config)")
         }
-        #expect(ExamplesSupport.read(ExampleConfigs.path(ExampleConfigs.demoTemplate)).contains(ExampleConfigs.demoPlaceholder))
+        #expect((TestFile.text(ExampleConfigs.path(ExampleConfigs.demoTemplate)) ?? "").contains(ExampleConfigs.demoPlaceholder))
     }
 
     /// What a default install into `prefix` must leave, relative to it.
@@ -213,53 +144,53 @@ final class LockedData: @unchecked Sendable {
     }
 
     func completionsSupported() -> Bool {
-        ((try? ExamplesSupport.run(ExamplesSupport.binary, ["--generate-completion-script", "bash"]))?.status ?? 1) == 0
+        SpawnedProcess.capture([PackagePaths.rotatectl, "--generate-completion-script", "bash"]).status == 0
     }
 
-    func install(_ arguments: [String]) throws -> ExamplesSupport.Result {
-        try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--binary", ExamplesSupport.binary] + arguments)
+    func install(_ arguments: [String]) -> ProcessResult {
+        SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--binary", PackagePaths.rotatectl] + arguments)
     }
 
     @Test func installThenUninstallLeavesExactlyWhatWasThere() throws {
-        let prefix = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: prefix) }
+        let scratch = TempDirectory("rotatectl-examples-test"), prefix = scratch.path
+        defer { scratch.remove() }
         // Someone else's file in a directory the install also uses.
         try FileManager.default.createDirectory(atPath: prefix + "/sbin", withIntermediateDirectories: false)
         try "#!/bin/sh\n".write(toFile: prefix + "/sbin/other-tool", atomically: true, encoding: .utf8)
 
-        let installed = try install(["--prefix", prefix])
+        let installed = install(["--prefix", prefix])
         #expect(installed.status == 0, "\(installed.stderr)")
         let files = ExamplesSupport.tree(prefix).filter { !$0.hasSuffix("/") }
         #expect(files == (expectedInstall(completions: completionsSupported()) + ["sbin/other-tool"]).sorted())
         #expect(FileManager.default.isExecutableFile(atPath: prefix + "/sbin/rotatectl"))
-        #expect(FileManager.default.contentsEqual(atPath: prefix + "/sbin/rotatectl", andPath: ExamplesSupport.binary))
+        #expect(FileManager.default.contentsEqual(atPath: prefix + "/sbin/rotatectl", andPath: PackagePaths.rotatectl))
 
         // The installed service runs the installed binary, and the installed units verify clean.
-        let service = ExamplesSupport.read(prefix + "/lib/systemd/system/rotatectl.service")
+        let service = TestFile.text(prefix + "/lib/systemd/system/rotatectl.service") ?? ""
         #expect(service.contains("\nExecStart=\(prefix)/sbin/rotatectl run /etc/rotatectl.conf\n"))
-        let verified = try verify(prefix + "/lib/systemd/system")
+        let verified = verify(prefix + "/lib/systemd/system")
         #expect(verified.status == 0)
         #expect(verified.stdout + verified.stderr == "")
 
         // Installing again over it changes nothing in the result.
-        let again = try install(["--prefix", prefix])
+        let again = install(["--prefix", prefix])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(ExamplesSupport.tree(prefix).filter { !$0.hasSuffix("/") } == files)
 
-        let removed = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall", "--prefix", prefix])
+        let removed = SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--uninstall", "--prefix", prefix])
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(removed.stderr == "")
         #expect(ExamplesSupport.tree(prefix) == ["sbin/", "sbin/other-tool"])
     }
 
     @Test func uninstallKeepsAFileEditedSinceInstall() throws {
-        let prefix = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: prefix) }
-        #expect(try install(["--prefix", prefix, "--no-systemd"]).status == 0)
+        let scratch = TempDirectory("rotatectl-examples-test"), prefix = scratch.path
+        defer { scratch.remove() }
+        #expect(install(["--prefix", prefix, "--no-systemd"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/systemd"))
         let edited = prefix + "/share/doc/rotatectl/examples/rotatectl.conf"
         try "# mine now\n".write(toFile: edited, atomically: true, encoding: .utf8)
-        let removed = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall", "--prefix", prefix])
+        let removed = SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--uninstall", "--prefix", prefix])
         #expect(removed.status == 0)
         #expect(removed.stderr.contains("\(edited) changed since it was installed; kept"))
         #expect(ExamplesSupport.tree(prefix) == ["share/", "share/doc/", "share/doc/rotatectl/",
@@ -267,28 +198,28 @@ final class LockedData: @unchecked Sendable {
     }
 
     @Test func destdirStagesWithoutLeakingIntoThePaths() throws {
-        let stage = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: stage) }
-        let result = try install(["--destdir", stage + "/root", "--prefix", "/usr"])
+        let scratch = TempDirectory("rotatectl-examples-test"), stage = scratch.path
+        defer { scratch.remove() }
+        let result = install(["--destdir", stage + "/root", "--prefix", "/usr"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.isExecutableFile(atPath: stage + "/root/usr/sbin/rotatectl"))
-        let service = ExamplesSupport.read(stage + "/root/usr/lib/systemd/system/rotatectl.service")
+        let service = TestFile.text(stage + "/root/usr/lib/systemd/system/rotatectl.service") ?? ""
         #expect(service.contains("\nExecStart=/usr/sbin/rotatectl run /etc/rotatectl.conf\n"))
-        let manifest = ExamplesSupport.read(stage + "/root/usr/share/rotatectl/install-manifest")
+        let manifest = TestFile.text(stage + "/root/usr/share/rotatectl/install-manifest") ?? ""
         #expect(manifest.contains(" /usr/sbin/rotatectl\n"))
         #expect(!manifest.contains(stage))
-        let removed = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall",
+        let removed = SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--uninstall",
                                                           "--destdir", stage + "/root", "--prefix", "/usr"])
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(ExamplesSupport.tree(stage) == ["root/"])
     }
 
     @Test func installRefusesBadArguments() throws {
-        #expect(try install(["--prefix", "relative/dir"]).status != 0)
-        #expect(try install(["--bogus"]).stderr.contains("unknown argument '--bogus'"))
-        let none = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: none) }
-        let result = try ExamplesSupport.run("/bin/sh", [root + "/scripts/install.sh", "--uninstall", "--prefix", none])
+        #expect(install(["--prefix", "relative/dir"]).status != 0)
+        #expect(install(["--bogus"]).stderr.contains("unknown argument '--bogus'"))
+        let scratch = TempDirectory("rotatectl-examples-test"), none = scratch.path
+        defer { scratch.remove() }
+        let result = SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--uninstall", "--prefix", none])
         #expect(result.status != 0)
         #expect(result.stderr.contains("nothing to uninstall"))
     }
@@ -296,18 +227,18 @@ final class LockedData: @unchecked Sendable {
     @Test func demoRotatesTheSampleLogs() throws {
         guard ExamplesSupport.binaryHasCommandLine else {
             // The package skeleton's placeholder binary: nothing to demonstrate yet.
-            #expect(try ExamplesSupport.run(ExamplesSupport.binary, []).stdout == "rotatectl\n")
+            #expect(SpawnedProcess.capture([PackagePaths.rotatectl]).stdout == "rotatectl\n")
             return
         }
-        let tmp = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let result = try ExamplesSupport.run("/bin/sh", [root + "/scripts/demo.sh"],
-                                             environment: ["ROTATECTL": ExamplesSupport.binary, "TMPDIR": tmp])
+        let scratch = TempDirectory("rotatectl-examples-test"), tmp = scratch.path
+        defer { scratch.remove() }
+        let result = SpawnedProcess.capture(["/bin/sh", root + "/scripts/demo.sh"],
+                                             environment: ["ROTATECTL": PackagePaths.rotatectl, "TMPDIR": tmp])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("== before"))
         #expect(result.stdout.contains("access.log.1.gz"))
         // The decompressed head of the rotated access log is the sample's first line.
-        let firstAccessLine = ExamplesSupport.read(root + "/examples/sample/access.log").split(separator: "\n").first ?? ""
+        let firstAccessLine = (TestFile.text(root + "/examples/sample/access.log") ?? "").split(separator: "\n").first ?? ""
         #expect(result.stdout.contains("== first lines of access.log.1.gz, decompressed\n\(firstAccessLine)\n"))
         #expect(result.stdout.contains("rotatectl state -- version 1"))
         // The temporary directory is cleaned up.
@@ -318,11 +249,11 @@ final class LockedData: @unchecked Sendable {
     /// with the same contents.
     @Test func demoMatchesLogrotate() throws {
         guard ExamplesSupport.binaryHasCommandLine else {
-            #expect(try ExamplesSupport.run(ExamplesSupport.binary, []).stdout == "rotatectl\n")
+            #expect(SpawnedProcess.capture([PackagePaths.rotatectl]).stdout == "rotatectl\n")
             return
         }
-        let tmp = try ExamplesSupport.makeTempDir()
-        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let scratch = TempDirectory("rotatectl-examples-test"), tmp = scratch.path
+        defer { scratch.remove() }
         var outcome: [String: [String: String]] = [:]
         for tool in ["rotatectl", "logrotate"] {
             let logs = tmp + "/" + tool
@@ -331,21 +262,21 @@ final class LockedData: @unchecked Sendable {
                 try FileManager.default.copyItem(atPath: root + "/examples/sample/" + name, toPath: logs + "/" + name)
             }
             let conf = tmp + "/\(tool).conf"
-            try ExamplesSupport.read(ExampleConfigs.path(ExampleConfigs.demoTemplate))
+            try (TestFile.text(ExampleConfigs.path(ExampleConfigs.demoTemplate)) ?? "")
                 .replacingOccurrences(of: ExampleConfigs.demoPlaceholder, with: logs)
                 .write(toFile: conf, atomically: true, encoding: .utf8)
             let state = tmp + "/\(tool).state"
             let run = tool == "rotatectl"
-                ? try ExamplesSupport.run(ExamplesSupport.binary, ["run", "--force", "--state", state, conf])
-                : try ExamplesSupport.run("/usr/sbin/logrotate", ["--force", "--state", state, conf])
+                ? SpawnedProcess.capture([PackagePaths.rotatectl, "run", "--force", "--state", state, conf])
+                : SpawnedProcess.capture(["/usr/sbin/logrotate", "--force", "--state", state, conf])
             #expect(run.status == 0, "\(tool): \(run.stderr)")
             var contents: [String: String] = [:]
             // rotatectl's lock file stays in the directory by design; it is not a log.
             for name in ExamplesSupport.tree(logs) where !name.hasPrefix(".rotatectl") {
                 let path = logs + "/" + name
                 contents[name] = name.hasSuffix(".gz")
-                    ? (try ExamplesSupport.run("/bin/gzip", ["-dc", path])).stdout
-                    : ExamplesSupport.read(path)
+                    ? SpawnedProcess.capture(["/bin/gzip", "-dc", path]).stdout
+                    : (TestFile.text(path) ?? "")
             }
             outcome[tool] = contents
         }

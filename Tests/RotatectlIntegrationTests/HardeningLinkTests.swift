@@ -1,24 +1,25 @@
 import Foundation
 import RotationEngine
 import Testing
+import TestSupport
 
 /// Hostile links in a log directory: a log that is a symbolic or hard link, and links planted where
 /// rotatectl will write (its temporary names, a generation, the name `create` makes). Nothing outside the
 /// log directory may be read, written, truncated, re-owned or re-moded through them.
 @Suite("Hardening: links") struct HardeningLinkTests {
     /// A tree with `logs/` (the log directory) and `outside/` holding a victim file.
-    static func tree() -> TempTree {
-        let t = TempTree("rotatectl-links")
-        mkdir(t.url("logs"), 0o755)
-        mkdir(t.url("outside"), 0o755)
+    static func tree() -> TempDirectory {
+        let t = TempDirectory("rotatectl-links")
+        mkdir(t.child("logs"), 0o755)
+        mkdir(t.child("outside"), 0o755)
         t.write("outside/victim", "victim: never to be touched\n", mode: 0o600)
         return t
     }
 
     @Test func symlinkedLogIsSkippedWithAMessageAndItsTargetUntouched() {
         let t = Self.tree()
-        symlink(t.url("outside/victim"), t.url("logs/link.log"))
-        symlink(t.url("outside/victim"), t.url("logs/link.trunc"))
+        symlink(t.child("outside/victim"), t.child("logs/link.log"))
+        symlink(t.child("outside/victim"), t.child("logs/link.trunc"))
         t.write("logs/real.log", "real\n")
         // Every kind of step that would write through a followed link: rename+create+compress, copytruncate.
         let conf = t.config("""
@@ -32,38 +33,38 @@ import Testing
                 copytruncate
             }
             """)
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "-v", "--force", "-s", t.url("state"), conf])
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "-v", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("\(t.url("logs/link.log")): symbolic link: skipped, never followed"), "\(r.stdout)")
-        #expect(Hostile.isSymlink(t.url("logs/link.log")))
-        #expect(Hostile.linkTarget(t.url("logs/link.log")) == t.url("outside/victim"))
-        #expect(Hostile.fingerprint(t.url("outside")) == outside)
-        #expect(r.stdout.contains("\(t.url("logs/link.trunc")): symbolic link: skipped, never followed"), "\(r.stdout)")
-        #expect(Hostile.linkTarget(t.url("logs/link.trunc")) == t.url("outside/victim"))
+        #expect(r.stdout.contains("\(t.child("logs/link.log")): symbolic link: skipped, never followed"), "\(r.stdout)")
+        #expect(Hostile.isSymlink(t.child("logs/link.log")))
+        #expect(Hostile.linkTarget(t.child("logs/link.log")) == t.child("outside/victim"))
+        #expect(Hostile.fingerprint(t.child("outside")) == outside)
+        #expect(r.stdout.contains("\(t.child("logs/link.trunc")): symbolic link: skipped, never followed"), "\(r.stdout)")
+        #expect(Hostile.linkTarget(t.child("logs/link.trunc")) == t.child("outside/victim"))
         #expect(!t.exists("logs/link.log.1") && !t.exists("logs/link.log.1.gz") && !t.exists("logs/link.trunc.1"))
-        #expect(Harness.contents(t.url("logs/real.log.1.gz")) == "real\n")
+        #expect(Harness.contents(t.child("logs/real.log.1.gz")) == "real\n")
 
         // The JSON report says it too.
-        let j = Hostile.rotatectl(["run", "--json", "--force", "-s", t.url("state"), conf])
+        let j = Hostile.rotatectl(["run", "--json", "--force", "-s", t.child("state"), conf])
         #expect(j.stdout.contains("symbolic link: skipped"))
-        #expect(Hostile.fingerprint(t.url("outside")) == outside)
+        #expect(Hostile.fingerprint(t.child("outside")) == outside)
     }
 
     @Test func hardLinkedLogIsSkippedUnlessAllowhardlink() throws {
         let t = Self.tree()
         t.write("logs/hard.log", "shared inode\n")
-        #expect(link(t.url("logs/hard.log"), t.url("outside/other-name")) == 0)
+        #expect(link(t.child("logs/hard.log"), t.child("outside/other-name")) == 0)
         let conf = t.config("@DIR@/logs/hard.log {\n rotate 1\n compress\n create\n}\n")
-        let r = Hostile.rotatectl(["run", "-v", "--force", "-s", t.url("state"), conf])
+        let r = Hostile.rotatectl(["run", "-v", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("2 hard links: skipped (allowhardlink not set)"), "\(r.stdout)")
         #expect(t.read("logs/hard.log") == "shared inode\n")
         #expect(!t.exists("logs/hard.log.1") && !t.exists("logs/hard.log.1.gz"))
-        #expect(Hostile.lstatus(t.url("outside/other-name"))?.st_nlink == 2)
+        #expect(Hostile.lstatus(t.child("outside/other-name"))?.st_nlink == 2)
 
         let allowed = t.config("@DIR@/logs/hard.log {\n rotate 1\n allowhardlink\n}\n", name: "allow.conf")
-        let a = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), allowed])
+        let a = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), allowed])
         #expect(a.status == 0, "\(a.stderr)")
         #expect(t.read("logs/hard.log.1") == "shared inode\n")
         #expect(t.read("outside/other-name") == "shared inode\n")
@@ -74,15 +75,15 @@ import Testing
     @Test func symlinkedGenerationIsNeverCompressedOrFollowed() {
         let t = Self.tree()
         t.write("logs/app.log", "current\n")
-        symlink(t.url("outside/victim"), t.url("logs/app.log.1"))
+        symlink(t.child("outside/victim"), t.child("logs/app.log.1"))
         let conf = t.config("@DIR@/logs/app.log {\n rotate 3\n compress\n delaycompress\n}\n")
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
-        #expect(Hostile.fingerprint(t.url("outside")) == outside)
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        #expect(Hostile.fingerprint(t.child("outside")) == outside)
         #expect(t.read("logs/app.log.1") == "current\n")
         // The planted link moved along the chain as a link (renameat2 moves the name), never opened.
-        #expect(Hostile.isSymlink(t.url("logs/app.log.2")))
-        #expect(!t.exists("logs/app.log.2.gz") || !Harness.contents(t.url("logs/app.log.2.gz")).contains("victim"))
+        #expect(Hostile.isSymlink(t.child("logs/app.log.2")))
+        #expect(!t.exists("logs/app.log.2.gz") || !Harness.contents(t.child("logs/app.log.2.gz")).contains("victim"))
         #expect(r.status == 1, "a generation that cannot be opened is an error: \(r.stderr)")
         #expect(r.stderr.contains("app.log.2"), "\(r.stderr)")
     }
@@ -95,7 +96,7 @@ import Testing
         t.write("logs/copy.log", "copied\n")
         t.write("logs/trunc.log", "truncated\n")
         for name in ["gz.log.1.gz", "copy.log.1", "trunc.log.1"] {
-            symlink(t.url("outside/victim"), t.url("logs/.rotatectl-tmp.\(name)"))
+            symlink(t.child("outside/victim"), t.child("logs/.rotatectl-tmp.\(name)"))
         }
         let conf = t.config("""
             @DIR@/logs/gz.log {
@@ -111,15 +112,15 @@ import Testing
                 copytruncate
             }
             """)
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(Hostile.fingerprint(t.url("outside")) == outside)
-        #expect(Harness.contents(t.url("logs/gz.log.1.gz")) == Harness.lines("gz", 1...100))
+        #expect(Hostile.fingerprint(t.child("outside")) == outside)
+        #expect(Harness.contents(t.child("logs/gz.log.1.gz")) == Harness.lines("gz", 1...100))
         #expect(t.read("logs/copy.log.1") == "copied\n" && t.read("logs/copy.log") == "copied\n")
         #expect(t.read("logs/trunc.log.1") == "truncated\n" && t.read("logs/trunc.log") == "")
         for name in ["gz.log.1", "copy.log.1", "trunc.log.1"] {
-            #expect(!Hostile.isSymlink(t.url("logs/\(name)")))
+            #expect(!Hostile.isSymlink(t.child("logs/\(name)")))
         }
     }
 
@@ -128,26 +129,26 @@ import Testing
     /// (the classic way to make root chmod a file of the attacker's choosing).
     @Test func symlinkPlantedAtTheCreateTargetIsNotFollowed() throws {
         // Stop right after the rename, before the create (each try on a fresh tree).
-        var stopped: (TempTree, String)?
+        var stopped: (TempDirectory, String)?
         for k in 1...8 where stopped == nil {
             let t = Self.tree()
             t.write("logs/app.log", "rotated\n")
             let conf = t.config("@DIR@/logs/app.log {\n rotate 1\n create 0666 nobody nogroup\n}\n")
-            let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf],
+            let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf],
                                       environment: ["ROTATECTL_CRASH_AT": String(k)])
             if r.status == 137 && r.stderr.contains("(rename ") { stopped = (t, conf) }
             if r.status != 137 { break }
         }
         let (t, conf) = try #require(stopped, "no crash point after the rename")
         #expect(!t.exists("logs/app.log") && t.read("logs/app.log.1") == "rotated\n")
-        symlink(t.url("outside/victim"), t.url("logs/app.log"))
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "-s", t.url("state"), conf])
+        symlink(t.child("outside/victim"), t.child("logs/app.log"))
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
-        #expect(Hostile.fingerprint(t.url("outside")) == outside)
-        #expect(Hostile.mode(t.url("outside/victim")) == 0o600)
-        #expect(Hostile.lstatus(t.url("outside/victim"))?.st_uid == 0)
-        #expect(Hostile.isSymlink(t.url("logs/app.log")))
+        #expect(Hostile.fingerprint(t.child("outside")) == outside)
+        #expect(Hostile.mode(t.child("outside/victim")) == 0o600)
+        #expect(Hostile.lstatus(t.child("outside/victim"))?.st_uid == 0)
+        #expect(Hostile.isSymlink(t.child("logs/app.log")))
         #expect(!t.exists("logs/.rotatectl.journal"))
     }
 }

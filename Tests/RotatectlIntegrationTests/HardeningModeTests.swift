@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Modes of what rotatectl creates: created logs, compressed outputs, copies, olddirs, the state file,
 /// the journal and the locks never exist with more permission than intended, not even for an instant.
@@ -30,10 +31,10 @@ import Testing
         }
         """
 
-    static func tree() -> TempTree {
-        let t = TempTree("rotatectl-modes")
-        mkdir(t.url("logs"), 0o755)
-        mkdir(t.url("var"), 0o700)
+    static func tree() -> TempDirectory {
+        let t = TempDirectory("rotatectl-modes")
+        mkdir(t.child("logs"), 0o755)
+        mkdir(t.child("var"), 0o700)
         for name in ["created", "gz", "copied", "truncated", "moved"] {
             t.write("logs/\(name).log", Harness.lines(name, 1...50), mode: 0o604)
         }
@@ -43,10 +44,10 @@ import Testing
 
     /// rotatectl with umask 000: a file created with the mode it should end with, rather than 0600,
     /// would be world-writable until its chmod.
-    static func run(_ t: TempTree, crashAt: Int? = nil, under prefix: [String] = []) -> Ran {
+    static func run(_ t: TempDirectory, crashAt: Int? = nil, under prefix: [String] = []) -> ProcessResult {
         var env: [String: String] = [:]
         if let crashAt { env["ROTATECTL_CRASH_AT"] = String(crashAt) }
-        let argv = prefix + [Harness.binary, "run", "--force", "-s", t.url("var/state"), t.url("test.conf")]
+        let argv = prefix + [PackagePaths.rotatectl, "run", "--force", "-s", t.child("var/state"), t.child("test.conf")]
         return Harness.run(["/bin/sh", "-c", "umask 000; exec \"$@\"", "sh"] + argv, environment: env)
     }
 
@@ -63,9 +64,9 @@ import Testing
         let r = Self.run(t)
         #expect(r.status == 0, "\(r.stderr)")
         for (name, mode) in Self.finalModes.sorted(by: { $0.key < $1.key }) {
-            #expect(Hostile.mode(t.url(name)) == mode, "\(name): \(String(Hostile.mode(t.url(name)) ?? 0, radix: 8))")
+            #expect(Hostile.mode(t.child(name)) == mode, "\(name): \(String(Hostile.mode(t.child(name)) ?? 0, radix: 8))")
         }
-        #expect(Harness.contents(t.url("logs/gz.log.1.gz")) == Harness.lines("gz", 1...50))
+        #expect(Harness.contents(t.child("logs/gz.log.1.gz")) == Harness.lines("gz", 1...50))
         #expect(!t.names().contains { $0.contains(".rotatectl-tmp.") || $0.hasSuffix(".rotatectl.journal") })
     }
 
@@ -77,14 +78,14 @@ import Testing
         while k < 200 {
             let t = Self.tree()
             // The files that were there before (and keep their inode when renamed) are not new.
-            let original = Set(t.names().compactMap { Hostile.lstatus(t.url($0))?.st_ino })
+            let original = Set(t.names().compactMap { Hostile.lstatus(t.child($0))?.st_ino })
             let r = Self.run(t, crashAt: k)
             if r.status != 137 {
                 #expect(r.status == 0, "\(r.stderr)")
                 break
             }
             for name in t.names() where name != "test.conf" {
-                guard let st = Hostile.lstatus(t.url(name)), !original.contains(st.st_ino) else { continue }
+                guard let st = Hostile.lstatus(t.child(name)), !original.contains(st.st_ino) else { continue }
                 let mode = st.st_mode & 0o7777
                 let base = (name as NSString).lastPathComponent
                 let dir = (name as NSString).deletingLastPathComponent
@@ -118,7 +119,7 @@ import Testing
         let strace = "/usr/bin/strace"
         try #require(FileManager.default.isExecutableFile(atPath: strace), "strace is needed (apt-get install strace)")
         let t = Self.tree()
-        let trace = t.url("trace")
+        let trace = t.child("trace")
         let r = Self.run(t, under: [strace, "-f", "-qq", "-o", trace, "-e", "trace=open,openat,openat2,creat,mkdir,mkdirat"])
         #expect(r.status == 0, "\(r.stderr)")
         let calls = (t.read("trace") ?? "").split(separator: "\n").map(String.init)

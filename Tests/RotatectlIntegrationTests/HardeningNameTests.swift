@@ -1,6 +1,7 @@
 import Foundation
 import RotationEngine
 import Testing
+import TestSupport
 
 /// File names are data. Names with blanks, quotes, `$(...)`, backticks, semicolons, pipes, globbing
 /// characters and newlines are rotated like any other, reach scripts only as `$1`/`$2` (never as shell
@@ -14,10 +15,10 @@ import Testing
         "back\\slash.log", "percent%25.log", "dollar$HOME.log", "ünïcødé ✓.log", "-dash.log", "&touch pwned&.log",
     ]
 
-    static func tree() -> TempTree {
-        let t = TempTree("rotatectl-names")
-        mkdir(t.url("logs"), 0o755)
-        mkdir(t.url("cwd"), 0o755)
+    static func tree() -> TempDirectory {
+        let t = TempDirectory("rotatectl-names")
+        mkdir(t.child("logs"), 0o755)
+        mkdir(t.child("cwd"), 0o755)
         for (i, n) in names.enumerated() { t.write("logs/" + n, "line of log \(i)\n") }
         return t
     }
@@ -44,24 +45,24 @@ import Testing
                 endscript
             }
             """)
-        let r = Harness.run(["/usr/bin/timeout", "60", Harness.binary, "run", "--force", "-s", t.url("state"), conf],
-                            cwd: t.url("cwd"))
+        let r = Harness.run(["/usr/bin/timeout", "60", PackagePaths.rotatectl, "run", "--force", "-s", t.child("state"), conf],
+                            cwd: t.child("cwd"))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!t.exists("cwd/pwned") && !t.exists("pwned"), "a name was executed")
-        #expect(Hostile.fingerprint(t.url("cwd")).isEmpty)
+        #expect(Hostile.fingerprint(t.child("cwd")).isEmpty)
         for (i, n) in Self.names.enumerated() {
-            #expect(Harness.contents(t.url("logs/" + n + ".1.gz")) == "line of log \(i)\n", "\(n)")
+            #expect(Harness.contents(t.child("logs/" + n + ".1.gz")) == "line of log \(i)\n", "\(n)")
             #expect(t.read("logs/" + n) == "", "\(n) recreated")
         }
-        let paths = Self.names.map { t.url("logs/" + $0) }
-        #expect(Self.nulSeparated(t.url("pre.args")).sorted() == paths.sorted())
-        let post = Self.nulSeparated(t.url("post.args"))
+        let paths = Self.names.map { t.child("logs/" + $0) }
+        #expect(Self.nulSeparated(t.child("pre.args")).sorted() == paths.sorted())
+        let post = Self.nulSeparated(t.child("post.args"))
         #expect(post.count == 2 * paths.count)
         let pairs = stride(from: 0, to: post.count - 1, by: 2).map { post[$0] + " -> " + post[$0 + 1] }
         #expect(pairs.sorted() == paths.map { $0 + " -> " + $0 + ".1" }.sorted())
 
         // The state file round-trips every name.
-        let (entries, warnings) = StateStore.load(path: t.url("state"))
+        let (entries, warnings) = StateStore.load(path: t.child("state"))
         #expect(warnings.isEmpty, "\(warnings)")
         for p in paths { #expect(entries[p] != nil, "\(p) not in the state") }
         #expect(entries.count == paths.count, "\(entries.keys.sorted())")
@@ -70,18 +71,18 @@ import Testing
     @Test func jsonReportIsValidAndCarriesTheNamesVerbatim() throws {
         let t = Self.tree()
         let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n create\n}\n")
-        let r = Harness.run([Harness.binary, "run", "--json", "--force", "-s", t.url("state"), conf], cwd: t.url("cwd"))
+        let r = Harness.run([PackagePaths.rotatectl, "run", "--json", "--force", "-s", t.child("state"), conf], cwd: t.child("cwd"))
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let events = try #require(doc["events"] as? [[String: Any]])
         let renamed = Set(events.filter { $0["action"] as? String == "rename" }.compactMap { $0["path"] as? String })
-        #expect(renamed == Set(Self.names.map { t.url("logs/" + $0) }))
+        #expect(renamed == Set(Self.names.map { t.child("logs/" + $0) }))
         let targets = Set(events.filter { $0["action"] as? String == "rename" }.compactMap { $0["target"] as? String })
-        #expect(targets == Set(Self.names.map { t.url("logs/" + $0 + ".1") }))
-        let status = Harness.run([Harness.binary, "status", "--json", "-s", t.url("state"), conf])
+        #expect(targets == Set(Self.names.map { t.child("logs/" + $0 + ".1") }))
+        let status = Harness.run([PackagePaths.rotatectl, "status", "--json", "-s", t.child("state"), conf])
         let statusDoc = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8))
         let strings = Self.strings(in: statusDoc)
-        for n in Self.names { #expect(strings.contains(t.url("logs/" + n)), "\(n) in status --json") }
+        for n in Self.names { #expect(strings.contains(t.child("logs/" + n)), "\(n) in status --json") }
     }
 
     /// Every string value anywhere in a parsed JSON document.
@@ -97,19 +98,19 @@ import Testing
     @Test func journalRoundTripsTheNamesThroughACrash() throws {
         let t = Self.tree()
         let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n sharedscripts\n missingok\n}\n")
-        let crash = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf],
+        let crash = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf],
                                       environment: ["ROTATECTL_CRASH_AT": "1"])
         #expect(crash.status == 137, "\(crash.stderr)")
         #expect(crash.stderr.contains("journal written"), "\(crash.stderr)")
-        let handle = try DirectoryHandle.open(t.url("logs"))
+        let handle = try DirectoryHandle.open(t.child("logs"))
         let read = try #require(try JournalFile(handle).read())
         #expect(read.problem == nil)
         var sources: [String] = []
         for case .unit(_, _, let steps, _) in read.blocks {
             for case .rename(let from, _, _) in steps { sources.append(from) }
         }
-        #expect(sources.sorted() == Self.names.map { t.url("logs/" + $0) }.sorted())
-        let r = Hostile.rotatectl(["run", "-s", t.url("state"), conf])
+        #expect(sources.sorted() == Self.names.map { t.child("logs/" + $0) }.sorted())
+        let r = Hostile.rotatectl(["run", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished a rotation interrupted by a crash") || r.stderr.contains("finished a rotation"),
                 "\(r.stdout)\(r.stderr)")
@@ -120,25 +121,25 @@ import Testing
     /// `String(cString:)` would repair `\xFF` to U+FFFD and every later call by that name would miss
     /// the file; such a name is skipped with a warning that shows its bytes.
     @Test func nameThatIsNotUTF8IsSkippedWithAWarningNamingIt() throws {
-        let t = TempTree("rotatectl-bytes")
-        mkdir(t.url("logs"), 0o755)
+        let t = TempDirectory("rotatectl-bytes")
+        mkdir(t.child("logs"), 0o755)
         let bad: [UInt8] = Array("bad".utf8) + [0xFF, 0xFE] + Array(".log".utf8)
         let lone: [UInt8] = Array("cut".utf8) + [0xE2, 0x82] + Array(".log".utf8)   // a truncated "€"
-        try #require(Hostile.createRaw(t.url("logs"), bad, "bad bytes\n"))
-        try #require(Hostile.createRaw(t.url("logs"), lone, "cut bytes\n"))
+        try #require(TestFile.createRaw(t.child("logs"), bad, "bad bytes\n"))
+        try #require(TestFile.createRaw(t.child("logs"), lone, "cut bytes\n"))
         t.write("logs/good.log", "good\n")
         let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n compress\n create\n}\n")
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("warning: \(t.url("logs"))/bad\\xFF\\xFE.log: skipped: its name is not valid UTF-8"), "\(r.stderr)")
-        #expect(r.stderr.contains("\(t.url("logs"))/cut\\xE2\\x82.log: skipped"), "\(r.stderr)")
-        #expect(Hostile.readRaw(t.url("logs"), bad) == "bad bytes\n")
-        #expect(Hostile.readRaw(t.url("logs"), lone) == "cut bytes\n")
-        #expect(Harness.contents(t.url("logs/good.log.1.gz")) == "good\n")
+        #expect(r.stderr.contains("warning: \(t.child("logs"))/bad\\xFF\\xFE.log: skipped: its name is not valid UTF-8"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(t.child("logs"))/cut\\xE2\\x82.log: skipped"), "\(r.stderr)")
+        #expect(TestFile.readRaw(t.child("logs"), bad) == "bad bytes\n")
+        #expect(TestFile.readRaw(t.child("logs"), lone) == "cut bytes\n")
+        #expect(Harness.contents(t.child("logs/good.log.1.gz")) == "good\n")
         // Nothing was made under the repaired name, and nothing else appeared.
-        #expect(Set(Hostile.rawNames(t.url("logs")).filter { $0.first != UInt8(ascii: ".") })
+        #expect(Set(Hostile.rawNames(t.child("logs")).filter { $0.first != UInt8(ascii: ".") })
                 == Set([bad, lone, Array("good.log".utf8), Array("good.log.1.gz".utf8)]))
-        let j = Hostile.rotatectl(["run", "--json", "--force", "-s", t.url("state"), conf])
+        let j = Hostile.rotatectl(["run", "--json", "--force", "-s", t.child("state"), conf])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
         let events = try #require(doc["events"] as? [[String: Any]])
         #expect(events.contains { ($0["kind"] as? String) == "warning" && (($0["message"] as? String) ?? "").contains("bad\\xFF\\xFE.log") })

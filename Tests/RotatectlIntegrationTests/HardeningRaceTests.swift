@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The symbolic-link race: a log directory or `olddir` swapped for a link to another directory while
 /// rotatectl runs. Scripts run with the locks released, between the first plan and the locked re-plan
@@ -8,9 +9,9 @@ import Testing
 /// descriptors: nothing in the link's target may change.
 @Suite("Hardening: directory swapped for a symlink") struct HardeningRaceTests {
     /// `outside/` is what the attacker points the link at: a live log and generations of the same names.
-    static func tree() -> TempTree {
-        let t = TempTree("rotatectl-race")
-        for d in ["logs", "outside"] { mkdir(t.url(d), 0o755) }
+    static func tree() -> TempDirectory {
+        let t = TempDirectory("rotatectl-race")
+        for d in ["logs", "outside"] { mkdir(t.child(d), 0o755) }
         t.write("outside/app.log", "outside live\n")
         t.write("outside/app.log.1", "outside generation 1\n")
         t.write("outside/app.log.2.gz", "not even gzip\n")
@@ -28,8 +29,8 @@ import Testing
     }
 
     /// The swap script: the real directory moved aside, a link to `outside/` in its place.
-    static func swap(_ t: TempTree, _ dir: String) -> String {
-        "mv \(t.url(dir)) \(t.url(dir + ".moved")) && ln -s \(t.url("outside")) \(t.url(dir))"
+    static func swap(_ t: TempDirectory, _ dir: String) -> String {
+        "mv \(t.child(dir)) \(t.child(dir + ".moved")) && ln -s \(t.child("outside")) \(t.child(dir))"
     }
 
     @Test func logDirectorySwappedDuringPrerotateRedirectsNothing() {
@@ -46,16 +47,16 @@ import Testing
                 endscript
             }
             """)
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
-        #expect(Hostile.isSymlink(t.url("logs")), "the script ran: \(r.stderr)")
-        #expect(Hostile.fingerprint(t.url("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
+        #expect(Hostile.isSymlink(t.child("logs")), "the script ran: \(r.stderr)")
+        #expect(Hostile.fingerprint(t.child("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
         // The locked re-plan sees the path name another directory: the set is refused, untouched.
         #expect(r.status == 1, "\(r.stderr)")
-        #expect(r.stderr.contains("\(t.url("logs")): replaced while scripts ran"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(t.child("logs")): replaced while scripts ran"), "\(r.stderr)")
         #expect(t.read("logs.moved/app.log") == "real live\n" && t.read("logs.moved/app.log.1") == "real generation 1\n")
-        #expect(Self.texts(t.url("logs.moved")) == ["real generation 1\n", "real live\n"])
+        #expect(Self.texts(t.child("logs.moved")) == ["real generation 1\n", "real live\n"])
     }
 
     @Test func logDirectorySwappedDuringPostrotateRedirectsNoCompressionOrRemoval() {
@@ -73,18 +74,18 @@ import Testing
                 endscript
             }
             """)
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
-        #expect(Hostile.isSymlink(t.url("logs")), "the script ran: \(r.stderr)")
-        #expect(Hostile.fingerprint(t.url("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
-        #expect(Harness.contents(t.url("logs.moved/app.log.1.gz")) == "real live\n", "\(r.stderr)")
-        #expect(Harness.contents(t.url("logs.moved/app.log.2.gz")) == "real generation 1\n", "\(r.stderr)")
+        #expect(Hostile.isSymlink(t.child("logs")), "the script ran: \(r.stderr)")
+        #expect(Hostile.fingerprint(t.child("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
+        #expect(Harness.contents(t.child("logs.moved/app.log.1.gz")) == "real live\n", "\(r.stderr)")
+        #expect(Harness.contents(t.child("logs.moved/app.log.2.gz")) == "real generation 1\n", "\(r.stderr)")
     }
 
     @Test func olddirSwappedDuringPrerotateRedirectsNothing() {
         let t = Self.tree()
-        mkdir(t.url("old"), 0o755)
+        mkdir(t.child("old"), 0o755)
         t.write("logs/app.log", "real live\n")
         t.write("old/app.log.1", "real generation 1\n")
         let conf = t.config("""
@@ -97,14 +98,14 @@ import Testing
                 endscript
             }
             """)
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
-        #expect(Hostile.isSymlink(t.url("old")), "the script ran: \(r.stderr)")
-        #expect(Hostile.fingerprint(t.url("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
+        #expect(Hostile.isSymlink(t.child("old")), "the script ran: \(r.stderr)")
+        #expect(Hostile.fingerprint(t.child("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
         #expect(r.status == 1, "\(r.stderr)")
-        #expect(r.stderr.contains("\(t.url("old")): replaced while scripts ran"), "\(r.stderr)")
-        let kept = (Self.texts(t.url("old.moved")) + Self.texts(t.url("logs"))).sorted()
+        #expect(r.stderr.contains("\(t.child("old")): replaced while scripts ran"), "\(r.stderr)")
+        let kept = (Self.texts(t.child("old.moved")) + Self.texts(t.child("logs"))).sorted()
         #expect(kept == ["real generation 1\n", "real live\n"], "\(r.stdout)\n\(r.stderr)")
     }
 
@@ -117,8 +118,8 @@ import Testing
     func namePlantedAtTheCompressedOutputDoesNotDeleteTheGeneration(kind: String) {
         let t = Self.tree()
         t.write("logs/app.log", "real live\n")
-        let plant = kind == "symlink" ? "ln -s \(t.url("outside/victim")) \(t.url("logs/app.log.1.gz"))"
-                                      : ": > \(t.url("logs/app.log.1.gz"))"
+        let plant = kind == "symlink" ? "ln -s \(t.child("outside/victim")) \(t.child("logs/app.log.1.gz"))"
+                                      : ": > \(t.child("logs/app.log.1.gz"))"
         let conf = t.config("""
             @DIR@/logs/app.log {
                 rotate 2
@@ -128,10 +129,10 @@ import Testing
                 endscript
             }
             """)
-        let outside = Hostile.fingerprint(t.url("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.url("state"), conf])
+        let outside = Hostile.fingerprint(t.child("outside"))
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
-        #expect(Hostile.fingerprint(t.url("outside")) == outside)
-        #expect(Self.texts(t.url("logs")).contains("real live\n"), "the rotated lines were deleted: \(r.stdout)\n\(r.stderr)")
+        #expect(Hostile.fingerprint(t.child("outside")) == outside)
+        #expect(Self.texts(t.child("logs")).contains("real live\n"), "the rotated lines were deleted: \(r.stdout)\n\(r.stderr)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Helpers of the hardening suites: file facts by `lstat`, raw (non-UTF-8) names, runs as `nobody`,
 /// with a time limit, on a small tmpfs.
@@ -37,58 +38,25 @@ enum Hostile {
     /// Runs rotatectl with a time limit (a hang fails the test instead of stopping the suite): status
     /// 124 when `timeout(1)` had to kill it.
     static func rotatectl(_ args: [String], seconds: Int = 60, cwd: String? = nil,
-                          environment: [String: String] = [:]) -> Ran {
-        Harness.run(["/usr/bin/timeout", "-s", "KILL", String(seconds), Harness.binary] + args,
+                          environment: [String: String] = [:]) -> ProcessResult {
+        Harness.run(["/usr/bin/timeout", "-s", "KILL", String(seconds), PackagePaths.rotatectl] + args,
                     environment: environment, cwd: cwd)
     }
 
     /// Runs `argv` as the unprivileged `nobody` (uid and gid 65534, no supplementary groups).
-    static func asNobody(_ argv: [String]) -> Ran {
+    static func asNobody(_ argv: [String]) -> ProcessResult {
         Harness.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + argv)
-    }
-
-    /// Creates a file whose name is raw bytes (possibly not UTF-8) in `dir`.
-    @discardableResult
-    static func createRaw(_ dir: String, _ name: [UInt8], _ content: String) -> Bool {
-        let path = Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]
-        let fd = path.withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
-        }
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let bytes = Array(content.utf8)
-        return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
-    }
-
-    /// The content of a file named by raw bytes, nil if it does not exist.
-    static func readRaw(_ dir: String, _ name: [UInt8]) -> String? {
-        let path = Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]
-        let fd = path.withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_NOFOLLOW) }
-        }
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        return n < 0 ? nil : String(decoding: buffer[0..<n], as: UTF8.self)
     }
 
     /// The raw names in a directory (`ls -f` through `find -print0`, which passes bytes through).
     static func rawNames(_ dir: String) -> [[UInt8]] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/find")
-        p.arguments = [dir, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"]
-        let out = Pipe()
-        p.standardOutput = out
-        guard (try? p.run()) != nil else { return [] }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return data.split(separator: 0).map { Array($0) }
+        let found = SpawnedProcess.captureBytes(["/usr/bin/find", dir, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"])
+        return found.stdout.split(separator: 0).map { Array($0) }
     }
 
     /// Mounts a tmpfs of `size` (as `mount -o size=`) on a new directory; nil if that is impossible.
-    static func tmpfs(_ size: String, in tree: TempTree, name: String = "small") -> String? {
-        let dir = tree.url(name)
+    static func tmpfs(_ size: String, in tree: TempDirectory, name: String = "small") -> String? {
+        let dir = tree.child(name)
         mkdir(dir, 0o755)
         guard Harness.run(["/usr/bin/mount", "-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", dir]).status == 0 else {
             return nil
@@ -105,21 +73,10 @@ enum Hostile {
         return Int64(s.f_bavail) * Int64(s.f_frsize)
     }
 
-    /// `count` bytes from a seeded generator: incompressible, the same on every run.
-    static func noise(_ count: Int, seed: UInt64 = 0x5EED) -> Data {
-        var state = seed
-        var bytes = [UInt8](repeating: 0, count: count)
-        for i in 0..<count {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            bytes[i] = UInt8(truncatingIfNeeded: state >> 33)
-        }
-        return Data(bytes)
-    }
-
     /// Peak resident set (KiB) and the run, from `/usr/bin/time -f %M` around rotatectl.
-    static func measured(_ args: [String]) -> (ran: Ran, peakKiB: Int, seconds: Double) {
+    static func measured(_ args: [String]) -> (ran: ProcessResult, peakKiB: Int, seconds: Double) {
         let started = Date()
-        let ran = Harness.run(["/usr/bin/time", "-f", "PEAK_RSS_KIB=%M", Harness.binary] + args)
+        let ran = Harness.run(["/usr/bin/time", "-f", "PEAK_RSS_KIB=%M", PackagePaths.rotatectl] + args)
         let seconds = Date().timeIntervalSince(started)
         let line = ran.stderr.split(separator: "\n").last { $0.hasPrefix("PEAK_RSS_KIB=") }
         let peak = line.flatMap { Int($0.dropFirst("PEAK_RSS_KIB=".count)) } ?? -1

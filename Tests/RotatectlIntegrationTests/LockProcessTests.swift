@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 /// The directory lock against other processes: a Python child taking the same OFD lock
 /// (`fcntl(F_OFD_SETLK)`, 37 on Linux) and writing the holder line as rotatectl does.
@@ -21,16 +22,16 @@ import Testing
         time.sleep(30)
     """
 
-    func startHolder(_ scratch: Scratch) throws -> Child {
+    func startHolder(_ scratch: TempDirectory) throws -> SpawnedProcess {
         scratch.write("holder.py", Self.holderScript)
-        let child = try #require(Child.start([Paths.python, scratch.child("holder.py"),
+        let child = try #require(SpawnedProcess.start([Paths.python, scratch.child("holder.py"),
                                               scratch.child(DirectoryLock.fileName), "hold", scratch.child("ready")]))
         #expect(eventually { scratch.exists("ready") })
         return child
     }
 
     @Test func lockHeldByAnotherProcessIsBusyWithItsPid() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let holder = try startHolder(scratch)
         defer { holder.kill(); holder.wait() }
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func waitingProceedsWhenTheOtherProcessDies() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let holder = try startHolder(scratch)
         let killer = BackgroundThread { sleepSeconds(0.3); holder.kill(); holder.wait() }
@@ -59,29 +60,29 @@ import Testing
         #expect(monotonicNow() - start >= 0.25)
         #expect(lock.isHeld)
         killer.join()
-        let fields = scratch.text(DirectoryLock.fileName).split(separator: " ")
+        let fields = (scratch.read(DirectoryLock.fileName) ?? "").split(separator: " ")
         #expect(fields.first.flatMap { Int32($0) } == getpid())
     }
 
     @Test func ourLockKeepsOtherProcessesOut() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("holder.py", Self.holderScript)
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
         let tryLock = [Paths.python, scratch.child("holder.py"), scratch.child(DirectoryLock.fileName), "try"]
-        #expect(Child.run(tryLock) == 3)
+        #expect(SpawnedProcess.run(tryLock) == 3)
         lock.release()
-        #expect(Child.run(tryLock) == 0)
+        #expect(SpawnedProcess.run(tryLock) == 0)
     }
 
     @Test func lockIsNotInheritedByChildScripts() throws {
         // The lock descriptor is O_CLOEXEC: a script started while holding it cannot keep the lock
         // alive after rotatectl exits.
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
         defer { lock.release() }
-        let child = try #require(Child.start(["/bin/sleep", "5"]))
+        let child = try #require(SpawnedProcess.start(["/bin/sleep", "5"]))
         defer { child.kill(); child.wait() }
         let status = try #require(scratch.status(DirectoryLock.fileName))
         #expect(eventually { ProcFS.state(child.pid) == "S" })

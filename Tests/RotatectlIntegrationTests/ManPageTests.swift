@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The man pages render and lint clean with groff and mandoc, and document every subcommand and directive.
 @Suite struct ManPageTests {
@@ -7,7 +8,7 @@ import Testing
 
     @Test(arguments: pages)
     func lintsClean(_ page: String) {
-        let path = Harness.root + "/" + page
+        let path = PackagePaths.root + "/" + page
         let groff = Harness.run(["/usr/bin/groff", "-man", "-ww", "-z", path])
         #expect(groff.status == 0 && groff.stderr.isEmpty, "\(groff.stderr)")
         let mandoc = Harness.run(["/usr/bin/mandoc", "-Tlint", "-W", "warning", path])
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func rotatectl8DocumentsTheContract() {
-        let text = Harness.sh("mandoc -Tascii \(Harness.root)/man/rotatectl.8 | col -bx").stdout
+        let text = Harness.sh("mandoc -Tascii \(PackagePaths.root)/man/rotatectl.8 | col -bx").stdout
         for word in ["run", "check", "status", "lock", "--force", "--dry-run", "--verbose", "--state", "--wait",
                      "--json", "--jobs", "EXIT STATUS", "JSON OUTPUT", "FILES", "ENVIRONMENT", "EXAMPLES", "64"] {
             let found = text.contains(word)
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func rotatectlConf5DocumentsEveryExtension() {
-        let text = (try? String(contentsOfFile: Harness.root + "/man/rotatectl.conf.5", encoding: .utf8)) ?? ""
+        let text = (try? String(contentsOfFile: PackagePaths.root + "/man/rotatectl.conf.5", encoding: .utf8)) ?? ""
         for word in ["pidfile", "signal", "maxtotalsize", "scripttimeout", "reopentimeout", "DIFFERENCES FROM LOGROTATE",
                      "STATE FILE", "CRASH SAFETY", "COPYTRUNCATE", "copytruncate", "delaycompress", "dateext"] {
             #expect(text.contains(word), "rotatectl.conf(5) lacks \(word)")

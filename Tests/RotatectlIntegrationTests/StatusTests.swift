@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `rotatectl status`: the table and the JSON document, on real files, a real journal and a real lock.
 @Suite struct StatusTests {
-    func statusJSON(_ t: TempTree, _ conf: String) throws -> [[String: Any]] {
-        let r = Harness.rotatectl(["status", "--json", "-s", t.url("state"), conf])
+    func statusJSON(_ t: TempDirectory, _ conf: String) throws -> [[String: Any]] {
+        let r = Harness.rotatectl(["status", "--json", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(doc["schema"] as? Int == 1)
@@ -12,12 +13,12 @@ import Testing
     }
 
     @Test func dueWhyGenerationsAndNextDue() throws {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("logs/big.log", String(repeating: "x", count: 2_000_000))
         t.write("logs/small.log", "tiny\n")
         t.write("logs/daily.log", "d\n")
         t.write("logs/daily.log.1.gz", "not really gzip but counted")
-        t.write("state", "logrotate state -- version 2\n\"\(t.url("logs/daily.log"))\" 2026-11-1-0:0:0\n", mode: 0o600)
+        t.write("state", "logrotate state -- version 2\n\"\(t.child("logs/daily.log"))\" 2026-11-1-0:0:0\n", mode: 0o600)
         let conf = t.config("""
             @DIR@/logs/big.log @DIR@/logs/small.log {
                 size 1M
@@ -32,64 +33,62 @@ import Testing
             """)
         let logs = try statusJSON(t, conf)
         let byPath = Dictionary(uniqueKeysWithValues: logs.compactMap { l in (l["path"] as? String).map { ($0, l) } })
-        let big = try #require(byPath[t.url("logs/big.log")])
+        let big = try #require(byPath[t.child("logs/big.log")])
         #expect(big["due"] as? Bool == true)
         #expect((big["reason"] as? String ?? "").contains("size"))
         #expect(big["size"] as? Int == 2_000_000)
-        let small = try #require(byPath[t.url("logs/small.log")])
+        let small = try #require(byPath[t.child("logs/small.log")])
         #expect(small["due"] as? Bool == false)
         #expect(small["next_due"] is NSNull)
-        let daily = try #require(byPath[t.url("logs/daily.log")])
+        let daily = try #require(byPath[t.child("logs/daily.log")])
         #expect(daily["due"] as? Bool == true)
         #expect((daily["reason"] as? String ?? "").contains("daily"))
-        #expect((daily["generations"] as? [String]) == [t.url("logs/daily.log.1.gz")])
+        #expect((daily["generations"] as? [String]) == [t.child("logs/daily.log.1.gz")])
         #expect(daily["generation_bytes"] as? Int == 27)
         #expect(daily["max_total_size"] as? Int == 10 * 1024 * 1024)
         #expect(daily["last_rotated"] as? Int != nil)
         #expect(daily["next_due"] as? Int != nil)
         #expect(daily["journal_pending"] as? Bool == false)
         // The table names every log and says why.
-        let table = Harness.rotatectl(["status", "-s", t.url("state"), conf])
+        let table = Harness.rotatectl(["status", "-s", t.child("state"), conf])
         #expect(table.status == 0)
-        #expect(table.stdout.contains("LOG") && table.stdout.contains(t.url("logs/big.log")))
+        #expect(table.stdout.contains("LOG") && table.stdout.contains(t.child("logs/big.log")))
         #expect(table.stdout.contains("daily: last rotated on an earlier day"))
     }
 
     @Test func showsAnUnfinishedJournalAndAHeldLock() throws {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("logs/a.log", Harness.lines("a", 1...1000))
         let conf = t.config("@DIR@/logs/a.log {\n size 1\n rotate 2\n compress\n create\n}\n")
-        let crashed = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: ["ROTATECTL_CRASH_AT": "2"])
+        let crashed = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: ["ROTATECTL_CRASH_AT": "2"])
         #expect(crashed.status == 137)
         let logs = try statusJSON(t, conf)
         #expect(logs.first?["journal_pending"] as? Bool == true)
-        let table = Harness.rotatectl(["status", "-s", t.url("state"), conf])
+        let table = Harness.rotatectl(["status", "-s", t.child("state"), conf])
         #expect(table.stdout.contains("unfinished journal"))
 
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: Harness.binary)
-        holder.arguments = ["lock", t.url("logs"), "--", "/bin/sh", "-c", "touch \(t.url("held")); sleep 2"]
-        try holder.run()
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.child("logs"), "--",
+                                                        "/bin/sh", "-c", "touch \(t.child("held")); sleep 2"]))
         for _ in 0..<200 where !t.exists("held") { usleep(20_000) }
         let locked = try statusJSON(t, conf)
         #expect(locked.first?["lock_held"] as? Bool == true)
-        #expect(locked.first?["lock_holder"] as? Int == Int(holder.processIdentifier))
-        holder.waitUntilExit()
+        #expect(locked.first?["lock_holder"] as? Int == Int(holder.pid))
+        holder.wait()
         // The next run finishes the journal and says so.
-        let r = Harness.rotatectl(["run", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["run", "-s", t.child("state"), conf])
         #expect(r.status == 0)
         #expect(r.stdout.contains("finished a rotation interrupted by a crash"))
         #expect(try statusJSON(t, conf).first?["journal_pending"] as? Bool == false)
     }
 
     @Test func reportsWhatItSkipped() throws {
-        let t = TempTree()
+        let t = TempDirectory()
         t.write("logs/a.log", "a\n")
         // A name that is not valid UTF-8 (byte 0xFF), made with the shell's printf.
-        #expect(Harness.sh("touch \"$(printf '\(t.url("logs"))/bad\\377.log')\"").status == 0)
+        #expect(Harness.sh("touch \"$(printf '\(t.child("logs"))/bad\\377.log')\"").status == 0)
         t.write("state", "logrotate state -- version 2\nthis line is damaged\n", mode: 0o600)
         let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 1\n}\n")
-        let r = Harness.rotatectl(["status", "--json", "-s", t.url("state"), conf])
+        let r = Harness.rotatectl(["status", "--json", "-s", t.child("state"), conf])
         #expect(r.status == 0)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let warnings = try #require(doc["warnings"] as? [String])

@@ -6,11 +6,12 @@ import RotatectlWriter
 import Synchronization
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 /// RotatectlWriter in this process: SIGHUP raised here, threads writing meanwhile.
 @Suite(.serialized) struct WriterLibraryTests {
     @Test func threadedWritesSurviveEightRenamesAndSignals() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let file = try ReopeningLogFile(path: scratch.child("app.log"))
         let threads = 4, perThread = 5000
@@ -36,23 +37,23 @@ import Testing
         for writer in writers { writer.join() }
         try file.close()
         let files = ["app.log"] + (1...8).map { "app.log.\($0)" }
-        let numbers = files.flatMap { lineNumbers(scratch.bytes($0)) }
+        let numbers = files.flatMap { lineNumbers(scratch.bytes($0) ?? []) }
         #expect(numbers.sorted() == Array(1...(threads * perThread)))
         #expect(files.allSatisfy { scratch.exists($0) })
-        #expect(files.filter { !scratch.bytes($0).isEmpty }.count >= 6, "the writers were not writing across the renames")
+        #expect(files.filter { !(scratch.bytes($0) ?? []).isEmpty }.count >= 6, "the writers were not writing across the renames")
     }
 
     @Test func filesAreOpenedForAppendAndCreatedWithTheMode() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "old\n")
         let file = try ReopeningLogFile(path: scratch.child("app.log"), mode: 0o600, reopenOn: nil)
         try file.write("new\n")
-        #expect(scratch.text("app.log") == "old\nnew\n")
+        #expect(scratch.read("app.log") == "old\nnew\n")
         try #require(rename(scratch.child("app.log"), scratch.child("app.log.1")) == 0)
         try file.reopen()
         try file.write("after\n")
-        #expect(scratch.text("app.log") == "after\n")
+        #expect(scratch.read("app.log") == "after\n")
         #expect(scratch.status("app.log")?.mode == 0o600)
         let key = FileKey(try #require(scratch.status("app.log")))
         // Our own fd is invisible to OpenWriters (it skips this process), so check the flags directly.
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func aFailedReopenKeepsWritingToTheOldFile() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         mkdir(scratch.child("logs"), 0o755)
         let file = try ReopeningLogFile(path: scratch.child("logs/app.log"), reopenOn: nil)
@@ -77,18 +78,18 @@ import Testing
         #expect(throws: LogFileError.self) { try file.reopen() }
         #expect(file.reopenFailure != nil)
         try file.write("still here\n")
-        #expect(scratch.text("gone/app.log") == "still here\n")
+        #expect(scratch.read("gone/app.log") == "still here\n")
     }
 
     @Test func logHandlerWritesFormattedLines() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let file = try ReopeningLogFile(path: scratch.child("app.log"), reopenOn: nil)
         var logger = Logger(label: "svc") { label in ReopeningLogHandler(label: label, file: file) }
         logger[metadataKey: "request"] = "42"
         logger.info("hello", metadata: ["user": "ann"])
         logger.debug("hidden")
-        let text = scratch.text("app.log")
+        let text = scratch.read("app.log") ?? ""
         #expect(text.hasSuffix(" info svc: hello request=42 user=ann\n"))
         #expect(text.split(separator: "\n").count == 1)
         #expect(text.hasPrefix("20") && text.split(separator: " ").first?.hasSuffix("Z") == true)

@@ -3,18 +3,19 @@ import Glibc
 #endif
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 /// `OpenWriters` against real processes holding a file open.
 @Suite struct OpenWritersTests {
     /// `sh -c 'exec 3REDIR"$0"; exec sleep 30' FILE`: a process holding FILE on fd 3.
-    func holder(_ redirect: String, _ path: String, seconds: String = "30") throws -> Child {
-        let child = try #require(Child.start(["/bin/sh", "-c", "exec 3\(redirect)\"$0\"; exec sleep \(seconds)", path]))
+    func holder(_ redirect: String, _ path: String, seconds: String = "30") throws -> SpawnedProcess {
+        let child = try #require(SpawnedProcess.start(["/bin/sh", "-c", "exec 3\(redirect)\"$0\"; exec sleep \(seconds)", path]))
         #expect(eventually { ProcFS.fdFlags(pid: child.pid, fd: 3) != nil && ProcFS.state(child.pid) == "S" })
         return child
     }
 
     @Test func findsAWriterButNotAReader() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "x\n")
         let key = FileKey(try #require(scratch.status("app.log")))
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func seesWritersWithoutAppend() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "x\n")
         let key = FileKey(try #require(scratch.status("app.log")))
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func findsTheWriterOfARenamedFile() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "x\n")
         let key = FileKey(try #require(scratch.status("app.log")))
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func readOnlyHoldersAreNotInTheSnapshot() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "x\n")
         let key = FileKey(try #require(scratch.status("app.log")))
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func oneSnapshotSeesManyFilesQuickly() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let script = """
         import os, sys, time
@@ -70,7 +71,7 @@ import Testing
         time.sleep(30)
         """
         scratch.write("hold.py", script)
-        let child = try #require(Child.start([Paths.python, scratch.child("hold.py"), scratch.path]))
+        let child = try #require(SpawnedProcess.start([Paths.python, scratch.child("hold.py"), scratch.path]))
         defer { child.kill(); child.wait() }
         try #require(eventually { scratch.exists("ready") })
         let keys = try (0..<300).map { FileKey(try #require(scratch.status("f\($0).log"))) }
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func waitUntilClosedReturnsWhenTheWriterExits() throws {
-        let scratch = Scratch()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.log", "x\n")
         let key = FileKey(try #require(scratch.status("app.log")))

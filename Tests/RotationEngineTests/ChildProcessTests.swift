@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct ChildProcessTests {
     @Test func trueSucceeds() throws {
@@ -91,16 +92,16 @@ import Testing
     }
 
     @Test func redirectedStdinAndStdout() throws {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
-        try CompressTestIO.write(Array("one\ntwo\n".utf8), to: dir.file("in"))
-        let input = open(dir.file("in"), O_RDONLY | O_CLOEXEC)
-        let output = open(dir.file("out"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        try #require(TestFile.write(Array("one\ntwo\n".utf8), to: dir.child("in")))
+        let input = open(dir.child("in"), O_RDONLY | O_CLOEXEC)
+        let output = open(dir.child("out"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         let result = try ChildProcess.run(["tr", "a-z", "A-Z"], stdin: input, stdout: output)
         close(input)
         close(output)
         #expect(result.succeeded)
-        #expect(try CompressTestIO.read(dir.file("out")) == Array("ONE\nTWO\n".utf8))
+        #expect(TestFile.bytes(dir.child("out")) == Array("ONE\nTWO\n".utf8))
     }
 
     @Test func otherDescriptorsAreClosedInTheChild() throws {

@@ -2,6 +2,7 @@ import Foundation
 import SystemPackage
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct GzipCompressorTests {
     static let block = 64 * 1024
@@ -12,25 +13,25 @@ import Testing
     /// Compresses `data`, checks the result with gzip -t, zcat and our own inflate, returns the .gz bytes.
     @discardableResult
     func roundTrip(_ data: [UInt8], compressor: GzipCompressor, modified: Int64 = 1_600_000_000) throws -> [UInt8] {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
-        let source = dir.file("app.log"), gz = dir.file("app.log.gz")
-        try CompressTestIO.write(data, to: source)
+        let source = dir.child("app.log"), gz = dir.child("app.log.gz")
+        try #require(TestFile.write(data, to: source))
         let stats = try CompressTestIO.gzip(source, to: gz, with: compressor, modified: modified)
-        let compressed = try CompressTestIO.read(gz)
+        let compressed = try #require(TestFile.bytes(gz))
         #expect(stats.bytesIn == Int64(data.count))
         #expect(stats.bytesOut == Int64(compressed.count))
-        #expect(try CompressTestIO.gzipTestPasses(gz))
-        #expect(same(try CompressTestIO.zcat(gz), data))
+        #expect(CompressedFile.passesGzipTest(gz))
+        #expect(same(CompressedFile.decompressed(gz), data))
 
-        let back = dir.file("back")
+        let back = dir.child("back")
         let input = try FileDescriptor.open(gz, .readOnly)
         let output = try FileDescriptor.open(back, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
         let inflated = try GzipDecompressor().decompress(source: input, sourcePath: gz, destination: output, destinationPath: back)
         try input.close()
         try output.close()
         #expect(inflated.bytesOut == Int64(data.count))
-        #expect(same(try CompressTestIO.read(back), data))
+        #expect(same(TestFile.bytes(back), data))
         return compressed
     }
 
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func incompressibleDataRoundTripsInParallel() throws {
-        try roundTrip(CompressFixtures.noise(size: 700_000), compressor: GzipCompressor(jobs: 2, blockSize: 128 * 1024))
+        try roundTrip(SeededRandom.bytes(700_000, seed: 7), compressor: GzipCompressor(jobs: 2, blockSize: 128 * 1024))
     }
 
     @Test(arguments: [Int32(1), 6, 9])
@@ -85,13 +86,13 @@ import Testing
     }
 
     @Test func gzipListsTheStoredNameAndTime() throws {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
-        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: false)
-        let source = dir.file("named.log"), gz = dir.file("out/other.gz")
-        try CompressTestIO.write(CompressFixtures.logLines(size: 5000), to: source)
+        try FileManager.default.createDirectory(atPath: dir.child("out"), withIntermediateDirectories: false)
+        let source = dir.child("named.log"), gz = dir.child("out/other.gz")
+        try #require(TestFile.write(CompressFixtures.logLines(size: 5000), to: source))
         try CompressTestIO.gzip(source, to: gz, with: GzipCompressor(jobs: 1, storesName: true), modified: 1_500_000_000)
-        let parsed = try #require(GzipHeader.decode(try CompressTestIO.read(gz)))
+        let parsed = try #require(GzipHeader.decode(TestFile.bytes(gz) ?? []))
         #expect(parsed.header.name == "named.log")
         #expect(parsed.header.modificationTime == 1_500_000_000)
         // gzip -N restores the stored name and time.
@@ -128,7 +129,7 @@ import Testing
     }
 
     @Test func batchCompressesEveryFileInOrder() throws {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
         var jobs: [CompressJob] = []
         var inputs: [[UInt8]] = []
@@ -136,8 +137,8 @@ import Testing
         for i in 0..<23 {
             let data = CompressFixtures.logLines(size: 1000 * i * i, seed: UInt64(i))
             inputs.append(data)
-            let source = dir.file("f\(i).log")
-            try CompressTestIO.write(data, to: source)
+            let source = dir.child("f\(i).log")
+            try #require(TestFile.write(data, to: source))
             let input = try FileDescriptor.open(source, .readOnly)
             let output = try FileDescriptor.open(source + ".gz", .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
             fds += [input, output]
@@ -150,18 +151,18 @@ import Testing
         for (i, result) in results.enumerated() {
             let stats = try result.get()
             #expect(stats.bytesIn == Int64(inputs[i].count))
-            let gz = try CompressTestIO.read(dir.file("f\(i).log.gz"))
+            let gz = try #require(TestFile.bytes(dir.child("f\(i).log.gz")))
             #expect(stats.bytesOut == Int64(gz.count))
             #expect(GzipHeader.decode(gz)?.header.modificationTime == UInt32(1_000_000 + i))
-            #expect(same(try CompressTestIO.zcat(dir.file("f\(i).log.gz")), inputs[i]))
+            #expect(same(CompressedFile.decompressed(dir.child("f\(i).log.gz")), inputs[i]))
         }
     }
 
     @Test func batchReportsEachFailureSeparately() throws {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
-        let source = dir.file("ok.log")
-        try CompressTestIO.write(CompressFixtures.logLines(size: 10_000), to: source)
+        let source = dir.child("ok.log")
+        try #require(TestFile.write(CompressFixtures.logLines(size: 10_000), to: source))
         let input = try FileDescriptor.open(source, .readOnly)
         let output = try FileDescriptor.open(source + ".gz", .writeOnly, options: [.create], permissions: [.ownerReadWrite])
         let readOnly = try FileDescriptor.open(source, .readOnly)
@@ -180,10 +181,10 @@ import Testing
     }
 
     @Test func invalidLevelIsAZlibErrorNamingThePath() throws {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
-        let source = dir.file("x.log")
-        try CompressTestIO.write([1, 2, 3], to: source)
+        let source = dir.child("x.log")
+        try #require(TestFile.write([1, 2, 3], to: source))
         #expect {
             try CompressTestIO.gzip(source, to: source + ".gz", with: GzipCompressor(level: 42, jobs: 1))
         } throws: { error in
@@ -194,13 +195,13 @@ import Testing
 
     /// `gzip -LEVEL -n` of `data`.
     func gzipReference(_ data: [UInt8], level: Int32) throws -> [UInt8] {
-        let dir = try CompressTempDir()
+        let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }
-        try CompressTestIO.write(data, to: dir.file("in"))
-        let input = open(dir.file("in"), O_RDONLY | O_CLOEXEC)
-        let output = open(dir.file("out.gz"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        try #require(TestFile.write(data, to: dir.child("in")))
+        let input = open(dir.child("in"), O_RDONLY | O_CLOEXEC)
+        let output = open(dir.child("out.gz"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         defer { close(input); close(output) }
         #expect(try ChildProcess.run(["gzip", "-\(level)", "-n"], stdin: input, stdout: output).succeeded)
-        return try CompressTestIO.read(dir.file("out.gz"))
+        return try #require(TestFile.bytes(dir.child("out.gz")))
     }
 }

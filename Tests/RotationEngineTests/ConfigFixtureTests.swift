@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite("ConfigParser fixtures and this machine's logrotate configuration") struct ConfigFixtureTests {
     static let packageFiles = ["alternatives", "apache2", "apt", "btmp", "dpkg", "mysql-server", "nginx",
@@ -42,18 +43,18 @@ import Testing
     }
 
     /// A copy of the fixture tree whose main file includes the copy's logrotate.d, as Debian's does /etc's.
-    func mainConfigCopy(_ dir: ConfigTempDir) throws -> String {
+    func mainConfigCopy(_ dir: TempDirectory) throws -> String {
         let main = try String(contentsOfFile: ConfigTest.fixtures + "/logrotate.conf", encoding: .utf8)
         #expect(main.contains("include /etc/logrotate.d\n"))
         for name in Self.packageFiles where name != "rotatectl-app" {
             let text = try String(contentsOfFile: ConfigTest.fixtures + "/logrotate.d/" + name, encoding: .utf8)
-            try dir.write("logrotate.d/" + name, text)
+            dir.write("logrotate.d/" + name, text)
         }
-        return try dir.write("logrotate.conf", main.replacingOccurrences(of: "/etc/logrotate.d", with: dir.path + "/logrotate.d"))
+        return dir.write("logrotate.conf", main.replacingOccurrences(of: "/etc/logrotate.d", with: dir.path + "/logrotate.d"))
     }
 
     @Test func mainConfigWithIncludeAppliesGlobals() throws {
-        let dir = try ConfigTempDir()
+        let dir = TempDirectory("rotatectl-config")
         let c = ConfigParser(asRoot: false).parse(paths: [try mainConfigCopy(dir)])
         #expect(c.diagnostics.isEmpty, "\(c.diagnostics)")
         let apt = try #require(c.logSets.first { $0.patterns == ["/var/log/apt/term.log"] })
@@ -69,16 +70,7 @@ import Testing
     func logrotateRotationCounts(_ config: String, state: String) throws -> [Int] {
         let logrotate = "/usr/sbin/logrotate"
         #expect(FileManager.default.isExecutableFile(atPath: logrotate), "logrotate must be installed")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: logrotate)
-        p.arguments = ["-d", "-s", state, config]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let out = String(decoding: data, as: UTF8.self)
+        let out = SpawnedProcess.capture([logrotate, "-d", "-s", state, config], mergingErrors: true).stdout
         // Configuration errors name FILE:LINE; errors about the logs themselves (not readable, say, when
         // not run as root) do not concern the parser.
         let fileLine = try Regex(":[0-9]+[ ,]")
@@ -92,7 +84,7 @@ import Testing
     }
 
     @Test func sameLogSetsAsLogrotateOnTheFixtures() throws {
-        let dir = try ConfigTempDir()
+        let dir = TempDirectory("rotatectl-config")
         let main = try mainConfigCopy(dir)
         let ours = ConfigParser(asRoot: false).parse(paths: [main])
         let theirs = try logrotateRotationCounts(main, state: dir.path + "/state")
@@ -111,7 +103,7 @@ import Testing
         #expect(c.filesRead.first == main)
         #expect(c.filesRead.contains { $0.hasPrefix("/etc/logrotate.d/") })
         #expect(!c.logSets.isEmpty)
-        let dir = try ConfigTempDir()
+        let dir = TempDirectory("rotatectl-config")
         let theirs = try logrotateRotationCounts(main, state: dir.path + "/state")
         #expect(c.logSets.map(\.rotate) == theirs)
     }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite("ConfigParser includes and files") struct ConfigIncludeTests {
     @Test func includeFileLeaksGlobalsForwardNotBackward() throws {
-        let dir = try ConfigTempDir()
-        try dir.write("inc.conf", "compress\nrotate 7\n")
-        let main = try dir.write("main.conf", "/var/log/before {\n}\ninclude \(dir.path)/inc.conf\n/var/log/after {\n}\n")
+        let dir = TempDirectory("rotatectl-config")
+        dir.write("inc.conf", "compress\nrotate 7\n")
+        let main = dir.write("main.conf", "/var/log/before {\n}\ninclude \(dir.path)/inc.conf\n/var/log/after {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [main])
         #expect(c.diagnostics.isEmpty)
         #expect(c.logSets.map(\.rotate) == [0, 7])
@@ -15,37 +16,37 @@ import Testing
     }
 
     @Test func directoryIsReadInOrderSkippingTabooNames() throws {
-        let dir = try ConfigTempDir()
+        let dir = TempDirectory("rotatectl-config")
         for name in ["b", "a", "c.conf", "z.dpkg-old", "y.rpmsave", "x~", "w.swp", "v.bak", "u.dpkg-tmp", "t,v", "s.ucf-dist", "r.rhn-cfg-tmp-abc", "q.disabled"] {
-            try dir.write("d/" + name, "/var/log/\(name) {\n}\n")
+            dir.write("d/" + name, "/var/log/\(name) {\n}\n")
         }
-        try dir.write("d/.hidden.swp", "/var/log/hidden {\n}\n")   // FNM_PERIOD: '*' does not match a leading dot
+        dir.write("d/.hidden.swp", "/var/log/hidden {\n}\n")   // FNM_PERIOD: '*' does not match a leading dot
         try FileManager.default.createDirectory(atPath: dir.path + "/d/subdir", withIntermediateDirectories: true)
         #expect(mkfifo(dir.path + "/d/fifo", 0o644) == 0)
-        try dir.write("d/empty", "")
+        dir.write("d/empty", "")
         let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/d"])
         #expect(c.diagnostics.isEmpty, "\(c.diagnostics)")
         #expect(c.logSets.map(\.patterns) == [["/var/log/hidden"], ["/var/log/a"], ["/var/log/b"], ["/var/log/c.conf"]])
     }
 
     @Test func tabooextAndTaboopatChangeTheList() throws {
-        let dir = try ConfigTempDir()
+        let dir = TempDirectory("rotatectl-config")
         for name in ["a.conf", "b.old", "c.dpkg-old", "keep-me", "skip-me"] {
-            try dir.write("d/" + name, "/var/log/\(name) {\n}\n")
+            dir.write("d/" + name, "/var/log/\(name) {\n}\n")
         }
-        let add = try dir.write("add.conf", "tabooext + .old, .conf\ntaboopat + skip-*\ninclude \(dir.path)/d\n")
+        let add = dir.write("add.conf", "tabooext + .old, .conf\ntaboopat + skip-*\ninclude \(dir.path)/d\n")
         let c = ConfigParser(asRoot: false).parse(paths: [add])
         #expect(c.diagnostics.isEmpty)
         #expect(c.logSets.map(\.patterns) == [["/var/log/keep-me"]])
-        let replace = try dir.write("replace.conf", "tabooext .conf\ninclude \(dir.path)/d\n")
+        let replace = dir.write("replace.conf", "tabooext .conf\ninclude \(dir.path)/d\n")
         let r = ConfigParser(asRoot: false).parse(paths: [replace])
         #expect(r.logSets.map(\.patterns) == [["/var/log/b.old"], ["/var/log/c.dpkg-old"], ["/var/log/keep-me"], ["/var/log/skip-me"]])
     }
 
     @Test func includeLoopIsAnError() throws {
-        let dir = try ConfigTempDir()
-        let a = try dir.write("a.conf", "include \(dir.path)/b.conf\n/var/log/a {\n}\n")
-        let b = try dir.write("b.conf", "daily\ninclude \(dir.path)/a.conf\n")
+        let dir = TempDirectory("rotatectl-config")
+        let a = dir.write("a.conf", "include \(dir.path)/b.conf\n/var/log/a {\n}\n")
+        let b = dir.write("b.conf", "daily\ninclude \(dir.path)/a.conf\n")
         let c = ConfigParser(asRoot: false).parse(paths: [a])
         #expect(c.errors.count == 1)
         #expect(c.errors.first?.location == RotationEngine.SourceLocation(file: b, line: 2, column: 1))
@@ -53,23 +54,23 @@ import Testing
         #expect(c.brokenFiles == [b])
         // b's globals were undone because b is broken.
         #expect(c.logSets.first?.frequency == nil)
-        let selfLoop = try dir.write("self.conf", "include self.conf\n")
+        let selfLoop = dir.write("self.conf", "include self.conf\n")
         let s = ConfigParser(asRoot: false).parse(paths: [selfLoop])
         #expect(s.errors.map(\.location.line) == [1])
     }
 
     @Test func deepIncludeChainIsBounded() throws {
-        let dir = try ConfigTempDir()
-        for i in 0..<30 { try dir.write("f\(i).conf", "include f\(i + 1).conf\n") }
-        try dir.write("f30.conf", "/var/log/deep {\n}\n")
+        let dir = TempDirectory("rotatectl-config")
+        for i in 0..<30 { dir.write("f\(i).conf", "include f\(i + 1).conf\n") }
+        dir.write("f30.conf", "/var/log/deep {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/f0.conf"])
         #expect(c.errors.count == 1)
         #expect(c.errors.first?.message.contains("too deep") == true)
     }
 
     @Test func includeOfMissingFileIsAnErrorOfTheIncluder() throws {
-        let dir = try ConfigTempDir()
-        let main = try dir.write("main.conf", "weekly\n\ninclude \(dir.path)/nope.conf\n/var/log/a {\n}\n")
+        let dir = TempDirectory("rotatectl-config")
+        let main = dir.write("main.conf", "weekly\n\ninclude \(dir.path)/nope.conf\n/var/log/a {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [main])
         #expect(c.errors.count == 1)
         #expect(c.errors.first?.location.line == 3)
@@ -81,11 +82,11 @@ import Testing
     }
 
     @Test func brokenIncludedFileIsIsolated() throws {
-        let dir = try ConfigTempDir()
-        try dir.write("d/1-good", "/var/log/good {\n}\n")
-        try dir.write("d/2-bad", "compress\n/var/log/bad {\n  rotate x\n}\n")
-        try dir.write("d/3-next", "/var/log/next {\n}\n")
-        let main = try dir.write("main.conf", "include \(dir.path)/d\n/var/log/main {\n}\n")
+        let dir = TempDirectory("rotatectl-config")
+        dir.write("d/1-good", "/var/log/good {\n}\n")
+        dir.write("d/2-bad", "compress\n/var/log/bad {\n  rotate x\n}\n")
+        dir.write("d/3-next", "/var/log/next {\n}\n")
+        let main = dir.write("main.conf", "include \(dir.path)/d\n/var/log/main {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [main])
         #expect(c.brokenFiles == [dir.path + "/d/2-bad"])
         #expect(c.usableLogSets.map(\.patterns) == [["/var/log/good"], ["/var/log/next"], ["/var/log/main"]])
@@ -95,10 +96,10 @@ import Testing
     }
 
     @Test func symlinkedConfigIsFollowedAndRelativeIncludeUsesTheFilesDirectory() throws {
-        let dir = try ConfigTempDir()
-        try dir.write("real/target.conf", "/var/log/linked {\n}\n")
-        try dir.write("real/sub.conf", "/var/log/sub {\n}\n")
-        try dir.write("real/top.conf", "include sub.conf\n")
+        let dir = TempDirectory("rotatectl-config")
+        dir.write("real/target.conf", "/var/log/linked {\n}\n")
+        dir.write("real/sub.conf", "/var/log/sub {\n}\n")
+        dir.write("real/top.conf", "include sub.conf\n")
         try FileManager.default.createDirectory(atPath: dir.path + "/d", withIntermediateDirectories: true)
         #expect(symlink(dir.path + "/real/target.conf", dir.path + "/d/link") == 0)
         let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/d", dir.path + "/real/top.conf"])
@@ -107,8 +108,8 @@ import Testing
     }
 
     @Test func asRootRefusesWritableOrForeignFiles() throws {
-        let dir = try ConfigTempDir()
-        let writable = try dir.write("writable.conf", "/var/log/w {\n}\n", mode: 0o664)
+        let dir = TempDirectory("rotatectl-config")
+        let writable = dir.write("writable.conf", "/var/log/w {\n}\n", mode: 0o664)
         let c = ConfigParser(asRoot: true).parse(paths: [writable])
         #expect(c.logSets.isEmpty)
         #expect(c.errors.first?.message.contains("writable by group or others") == true)
@@ -116,7 +117,7 @@ import Testing
         // Not checked when not root.
         #expect(ConfigParser(asRoot: false).parse(paths: [writable]).logSets.count == 1)
 
-        let foreign = try dir.write("foreign.conf", "/var/log/f {\n}\n")
+        let foreign = dir.write("foreign.conf", "/var/log/f {\n}\n")
         if getuid() == 0 { #expect(chown(foreign, 65534, 65534) == 0) }
         let f = ConfigParser(asRoot: true).parse(paths: [foreign])
         #expect(f.logSets.isEmpty)
@@ -126,17 +127,17 @@ import Testing
     @Test func asRootAcceptsRootOwnedReadOnlyFile() throws {
         guard getuid() == 0 else {
             // Without root every file is someone else's: the refusal is what must happen.
-            let dir = try ConfigTempDir()
-            let file = try dir.write("x.conf", "/var/log/x {\n}\n")
+            let dir = TempDirectory("rotatectl-config")
+            let file = dir.write("x.conf", "/var/log/x {\n}\n")
             #expect(ConfigParser(asRoot: true).parse(paths: [file]).brokenFiles == [file])
             return
         }
-        let dir = try ConfigTempDir()
-        let file = try dir.write("x.conf", "/var/log/x {\n}\n", mode: 0o644)
+        let dir = TempDirectory("rotatectl-config")
+        let file = dir.write("x.conf", "/var/log/x {\n}\n", mode: 0o644)
         let c = ConfigParser(asRoot: true).parse(paths: [file])
         #expect(c.diagnostics.isEmpty)
         #expect(c.logSets.count == 1)
-        let exec = try dir.write("exec.conf", "/var/log/x {\n}\n", mode: 0o755)
+        let exec = dir.write("exec.conf", "/var/log/x {\n}\n", mode: 0o755)
         let e = ConfigParser(asRoot: true).parse(paths: [exec])
         #expect(e.errors.isEmpty && e.diagnostics.first?.message.contains("potentially dangerous mode") == true)
     }
@@ -144,32 +145,32 @@ import Testing
 
 @Suite("ConfigParser include semantics") struct ConfigIncludeSemanticsTests {
     @Test func globalsOfADirectoryFileReachTheFollowingFiles() throws {
-        let dir = try ConfigTempDir()
-        try dir.write("d/a", "compress\n/var/log/a {\n}\n")
-        try dir.write("d/b", "/var/log/b {\n}\n")
+        let dir = TempDirectory("rotatectl-config")
+        dir.write("d/a", "compress\n/var/log/a {\n}\n")
+        dir.write("d/b", "/var/log/b {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/d"])
         #expect(c.logSets.map(\.compress) == [true, true])
     }
 
     @Test func tabooChangesLastForTheWholeRun() throws {
-        let dir = try ConfigTempDir()
-        try dir.write("first.conf", "tabooext + .local\n")
-        try dir.write("d/x.local", "/var/log/x {\n}\n")
-        try dir.write("d/y", "/var/log/y {\n}\n")
+        let dir = TempDirectory("rotatectl-config")
+        dir.write("first.conf", "tabooext + .local\n")
+        dir.write("d/x.local", "/var/log/x {\n}\n")
+        dir.write("d/y", "/var/log/y {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/first.conf", dir.path + "/d"])
         #expect(c.logSets.map(\.patterns) == [["/var/log/y"]])
     }
 
     @Test func oversizedFileIsRefused() throws {
-        let dir = try ConfigTempDir()
-        let big = try dir.write("big.conf", String(repeating: "#", count: ConfigParseSession.maxFileSize + 1))
+        let dir = TempDirectory("rotatectl-config")
+        let big = dir.write("big.conf", String(repeating: "#", count: ConfigParseSession.maxFileSize + 1))
         let c = ConfigParser(asRoot: false).parse(paths: [big])
         #expect(c.errors.first?.message.contains("too large") == true)
         #expect(c.brokenFiles == [big])
     }
 
     @Test func namedPipeGivenDirectlyIsSkippedWithAWarning() throws {
-        let dir = try ConfigTempDir()
+        let dir = TempDirectory("rotatectl-config")
         #expect(mkfifo(dir.path + "/pipe", 0o644) == 0)
         let c = ConfigParser(asRoot: false).parse(paths: [dir.path + "/pipe"])
         #expect(c.errors.isEmpty)

@@ -1,13 +1,10 @@
 import Foundation
 @testable import RotationEngine
+import TestSupport
 
 /// Helpers shared by the Config* suites.
 enum ConfigTest {
-    static let fixtures: String = {
-        let here = String(#filePath)
-        let dir = here[..<(here.lastIndex(of: "/") ?? here.endIndex)]
-        return dir + "/Fixtures/configs"
-    }()
+    static let fixtures = PackagePaths.root + "/Tests/RotationEngineTests/Fixtures/configs"
 
     static func parse(_ text: String, file: String = "/etc/test.conf") -> Configuration {
         ConfigParser(asRoot: false).parse(text: text, file: file)
@@ -20,27 +17,4 @@ enum ConfigTest {
     }
 
     static func lines(_ c: Configuration) -> [Int] { c.errors.map(\.location.line) }
-}
-
-/// A unique directory under /tmp, removed when released.
-final class ConfigTempDir {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/rotatectl-config-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: made)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
-        let full = path + "/" + name
-        let dir = (full as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: false, encoding: .utf8)
-        chmod(full, mode_t(mode))
-        return full
-    }
 }

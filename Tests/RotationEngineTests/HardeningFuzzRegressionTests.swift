@@ -1,14 +1,12 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 /// Every input kept under Fixtures/fuzz-regressions (crashes scripts/fuzz.sh found, and hand-written
 /// hostile inputs) parses to a result with diagnostics, keeping the invariants the fuzzer checks.
 @Suite("Hardening: config fuzz regressions") struct HardeningFuzzRegressionTests {
-    static let directory: String = {
-        let here = String(#filePath)
-        return String(here[..<(here.lastIndex(of: "/") ?? here.endIndex)]) + "/Fixtures/fuzz-regressions"
-    }()
+    static let directory = PackagePaths.root + "/Tests/RotationEngineTests/Fixtures/fuzz-regressions"
 
     static func inputs() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix("README") }.sorted()

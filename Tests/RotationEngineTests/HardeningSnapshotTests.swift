@@ -1,41 +1,25 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 /// The snapshot reader and the codecs against hostile names and bytes: names that are not UTF-8 are
 /// left out with a warning (a `String` would repair them and miss the file); every valid name survives
 /// the state file and the journal; random bytes never crash a decoder.
 @Suite("Hardening: snapshot names and codecs") struct HardeningSnapshotTests {
-    final class Dir {
-        let path: String
-        init() {
-            var template = Array("/tmp/rotatectl-snap.XXXXXX".utf8CString)
-            path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-        }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-
-        func create(_ name: [UInt8]) {
-            let full = Array(path.utf8) + [UInt8(ascii: "/")] + name + [0]
-            let fd = full.withUnsafeBufferPointer { p in
-                p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
-            }
-            if fd >= 0 { close(fd) }
-        }
-    }
-
     static func set(_ pattern: String) -> LogSetConfig? {
         ConfigParser(asRoot: false).parse(text: "\(pattern) {\n rotate 1\n}\n", file: "/t.conf").logSets.first
     }
 
     @Test func invalidUTF8NamesAreLeftOutWithAWarningThatShowsTheBytes() throws {
-        let d = Dir()
+        let d = TempDirectory("rotatectl-snap")
         let bad: [UInt8] = Array("x".utf8) + [0xFF] + Array(".log".utf8)
         let overlong: [UInt8] = Array("y".utf8) + [0xC0, 0xAF] + Array(".log".utf8)   // an overlong "/"
         let surrogate: [UInt8] = Array("z".utf8) + [0xED, 0xA0, 0x80] + Array(".log".utf8)
         let unmatched: [UInt8] = Array("w".utf8) + [0xFF] + Array(".txt".utf8)
-        for n in [bad, overlong, surrogate, unmatched] { d.create(n) }
-        d.create(Array("fine.log".utf8))
-        d.create(Array("é\n;$(x).log".utf8))
+        for n in [bad, overlong, surrogate, unmatched] { TestFile.createRaw(d.path, n) }
+        TestFile.createRaw(d.path, Array("fine.log".utf8))
+        TestFile.createRaw(d.path, Array("é\n;$(x).log".utf8))
         let snapshot = SnapshotReader().read([try #require(Self.set(d.path + "/*.log"))])
         let names = Set(snapshot.directories[d.path]?.keys.map { $0 } ?? [])
         #expect(names == ["fine.log", "é\n;$(x).log"])
@@ -57,9 +41,9 @@ import Testing
     }
 
     @Test func rawEntriesSplitValidFromInvalid() throws {
-        let d = Dir()
-        d.create([0x80])
-        d.create(Array("ok".utf8))
+        let d = TempDirectory("rotatectl-snap")
+        TestFile.createRaw(d.path, [0x80])
+        TestFile.createRaw(d.path, Array("ok".utf8))
         let handle = try DirectoryHandle.open(d.path)
         let split = try handle.entriesSplittingInvalidNames()
         #expect(split.valid == ["ok"])

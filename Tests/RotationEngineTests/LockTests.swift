@@ -6,13 +6,14 @@ import Logging
 import Synchronization
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct DirectoryLockTests {
     /// Holds an OFD lock on DIR/.rotatectl.lock through a second open file description of this process,
     /// as another run would; writes `content` as the holder line.
     final class RawHolder {
         let fd: Int32
-        init?(_ dir: ScratchDirectory, content: String) {
+        init?(_ dir: TempDirectory, content: String) {
             let fd = open(dir.child(DirectoryLock.fileName), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0, rotatectl_ofd_setlk(fd, Int16(F_WRLCK), 0) == 0 else { return nil }
             _ = content.utf8CString.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress, $0.count - 1, 0) }
@@ -22,25 +23,25 @@ import Testing
     }
 
     @Test func acquireCreatesPrivateLockFileWithHolderLine() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
         let status = try #require(try scratch.handle().status(DirectoryLock.fileName))
         #expect(status.kind == .regular)
         #expect(status.mode == 0o600)
-        let fields = scratch.read(DirectoryLock.fileName).split(separator: " ")
+        let fields = (scratch.read(DirectoryLock.fileName) ?? "").split(separator: " ")
         #expect(fields.count == 2)
         #expect(fields.first.flatMap { Int32($0) } == getpid())
         let since = Int64(fields.last?.dropLast() ?? "") ?? 0
         #expect(abs(since - Int64(wallClockNow())) < 5)
         lock.release()
         #expect(!lock.isHeld)
-        #expect(scratch.read(DirectoryLock.fileName).isEmpty)
+        #expect((scratch.read(DirectoryLock.fileName) ?? "").isEmpty)
         #expect(try scratch.handle().status(DirectoryLock.fileName) != nil)   // never removed
     }
 
     @Test func anotherOpenFileDescriptionHoldingItMakesItBusy() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let holder = try #require(RawHolder(scratch, content: "4242 1700000000\n"))
         defer { holder.release() }
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func busyWithUnreadableHolderLineHasNoPid() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let holder = try #require(RawHolder(scratch, content: "garbage"))
         defer { holder.release() }
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func waitingTimesOutAfterTheGivenTime() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let holder = try #require(RawHolder(scratch, content: "4242 1700000000\n"))
         defer { holder.release() }
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func waitingProceedsWhenTheHolderLetsGo() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let holder = try #require(RawHolder(scratch, content: "4242 1700000000\n"))
         let fd = holder.fd
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func waitingLogsWhoHoldsTheLockAndForHowLong() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let since = Int64(wallClockNow()) - 30
         let holder = try #require(RawHolder(scratch, content: "4242 \(since)\n"))
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test func secondAcquireInTheSameProcessIsNested() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
         let start = monotonicNow()
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func inheritedLockedDirsMakeItNestedAtOnce() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let status = try scratch.handle().status()
         let inherited = "1:2:\(status.device):\(status.inode)"
@@ -126,7 +127,7 @@ import Testing
     }
 
     @Test func heldEnvironmentNamesHeldAndInheritedDirectories() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         let status = try scratch.handle().status()
         let lock = try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil)
@@ -148,7 +149,7 @@ import Testing
     }
 
     @Test func symbolicLinkIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("target", "x")
         symlink(scratch.child("target"), scratch.child(DirectoryLock.fileName))
@@ -159,7 +160,7 @@ import Testing
     }
 
     @Test func danglingSymbolicLinkIsRefusedAndNothingCreated() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         symlink(scratch.child("nowhere"), scratch.child(DirectoryLock.fileName))
         #expect(throws: LockError.self) { try DirectoryLock.acquire(try scratch.handle(), wait: 0, logger: nil) }
@@ -167,7 +168,7 @@ import Testing
     }
 
     @Test func fifoIsRefusedWithoutBlocking() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         mkfifo(scratch.child(DirectoryLock.fileName), 0o600)
         #expect(throws: LockError.hostile(path: scratch.child(DirectoryLock.fileName), reason: "it is a FIFO")) {
@@ -176,7 +177,7 @@ import Testing
     }
 
     @Test func directoryIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         mkdir(scratch.child(DirectoryLock.fileName), 0o700)
         #expect(throws: LockError.hostile(path: scratch.child(DirectoryLock.fileName), reason: "it is a directory")) {
@@ -185,7 +186,7 @@ import Testing
     }
 
     @Test func hardLinkIsRefusedAndLeftUnwritten() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("precious", "keep me")
         link(scratch.child("precious"), scratch.child(DirectoryLock.fileName))
@@ -196,7 +197,7 @@ import Testing
     }
 
     @Test func fileOfAnotherOwnerIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write(DirectoryLock.fileName, "")
         let other: uid_t = geteuid() == 4321 ? 4322 : 4321
@@ -208,7 +209,7 @@ import Testing
     }
 
     @Test func acquireAllLocksEachDirectoryOnceInGlobalOrder() throws {
-        let a = ScratchDirectory(), b = ScratchDirectory()
+        let a = TempDirectory(), b = TempDirectory()
         defer { a.remove(); b.remove() }
         let locks = try DirectoryLock.acquireAll([try b.handle(), try a.handle(), try b.handle()], wait: 0, logger: nil)
         #expect(locks.count == 2)
@@ -217,7 +218,7 @@ import Testing
     }
 
     @Test func acquireAllReleasesWhatItTookWhenOneIsBusy() throws {
-        let a = ScratchDirectory(), b = ScratchDirectory()
+        let a = TempDirectory(), b = TempDirectory()
         defer { a.remove(); b.remove() }
         let holder = try #require(RawHolder(b, content: "4242 1700000000\n"))
         defer { holder.release() }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct PidFileTests {
     /// Sets the modification time of `path` to `epoch` seconds with `futimens`.
@@ -16,14 +17,14 @@ import Testing
     }
 
     @Test func ownPidWrittenNowIsLive() {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", "\(getpid())\n")
         #expect(PidFile.read(scratch.child("app.pid")) == .live(getpid()))
     }
 
     @Test func relativeToADirectory() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", "  \(getpid())  \nsecond line\n")
         #expect(PidFile.read("app.pid", relativeTo: try scratch.handle()) == .live(getpid()))
@@ -35,7 +36,7 @@ import Testing
 
     @Test(arguments: ["", "\n", "  \n\n "])
     func emptyFile(text: String) {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", text)
         #expect(PidFile.read(scratch.child("app.pid")) == .empty)
@@ -43,7 +44,7 @@ import Testing
 
     @Test(arguments: ["abc", "12abc", "0", "1", "-5", "+7", "99999999999", "1 2"])
     func garbledOrRefusedPid(text: String) {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", text + "\n")
         guard case .garbled = PidFile.read(scratch.child("app.pid")) else {
@@ -53,29 +54,29 @@ import Testing
     }
 
     @Test func exitedProcessIsStale() throws {
-        let child = try #require(SpawnedChild.start(["/bin/true"]))
+        let child = try #require(SpawnedProcess.start(["/bin/true"]))
         child.wait()
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", "\(child.pid)\n")
         #expect(PidFile.read(scratch.child("app.pid")) == .stale(child.pid, reason: "no such process"))
     }
 
     @Test func zombieIsStale() throws {
-        let child = try #require(SpawnedChild.start(["/bin/true"]))
+        let child = try #require(SpawnedProcess.start(["/bin/true"]))
         defer { child.wait() }
         #expect(eventually { ProcFS.state(child.pid) == "Z" })
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", "\(child.pid)\n")
         #expect(PidFile.read(scratch.child("app.pid")) == .stale(child.pid, reason: "the process has exited"))
     }
 
     @Test func pidFileOlderThanTheProcessMeansReusedPid() throws {
-        let child = try #require(SpawnedChild.start(["/bin/sleep", "5"]))
+        let child = try #require(SpawnedProcess.start(["/bin/sleep", "5"]))
         defer { child.kill(); child.wait() }
         let started = try #require(ProcFS.startTime(child.pid))
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", "\(child.pid)\n")
         #expect(PidFile.read(scratch.child("app.pid")) == .live(child.pid))
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func startTimeOfAFreshChildIsNow() throws {
-        let child = try #require(SpawnedChild.start(["/bin/sleep", "5"]))
+        let child = try #require(SpawnedProcess.start(["/bin/sleep", "5"]))
         defer { child.kill(); child.wait() }
         let started = try #require(ProcFS.startTime(child.pid))
         #expect(abs(started - wallClockNow()) < 3)
@@ -97,9 +98,9 @@ import Testing
 
     @Test func pidFileOthersCouldWriteIsUntrustedForRoot() throws {
         try #require(geteuid() == 0, "these checks apply to root")
-        let child = try #require(SpawnedChild.start(["/bin/sleep", "5"]))   // runs as root
+        let child = try #require(SpawnedProcess.start(["/bin/sleep", "5"]))   // runs as root
         defer { child.kill(); child.wait() }
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("app.pid", "\(child.pid)\n")
         #expect(PidFile.read(scratch.child("app.pid")) == .live(child.pid))
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func fifoIsUnreadableWithoutBlocking() {
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         mkfifo(scratch.child("app.pid"), 0o600)
         guard case .unreadable = PidFile.read(scratch.child("app.pid")) else {

@@ -3,11 +3,12 @@ import Glibc
 #endif
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct WriterNotifierTests {
     @Test func eachLivePidIsSignalledOnceAndTheRestSkipped() throws {
-        let child = try #require(SpawnedChild.start(["/bin/sleep", "30"]))
-        let scratch = ScratchDirectory()
+        let child = try #require(SpawnedProcess.start(["/bin/sleep", "30"]))
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("a.pid", "\(child.pid)\n")
         scratch.write("b.pid", "\(child.pid)\n")
@@ -20,9 +21,9 @@ import Testing
     }
 
     @Test func stalePidIsNotSignalled() throws {
-        let child = try #require(SpawnedChild.start(["/bin/true"]))
+        let child = try #require(SpawnedProcess.start(["/bin/true"]))
         child.wait()
-        let scratch = ScratchDirectory()
+        let scratch = TempDirectory()
         defer { scratch.remove() }
         scratch.write("a.pid", "\(child.pid)\n")
         let outcomes = WriterNotifier.notify(pidFiles: [scratch.child("a.pid")], signal: SIGTERM, logger: nil)

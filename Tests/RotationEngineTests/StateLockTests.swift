@@ -2,10 +2,11 @@ import Dispatch
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct StateLockTests {
     @Test func concurrentUpdatesFromTwoThreadsLoseNoEntries() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let path = dir.child("state")
         let failures = Failures()
@@ -24,12 +25,12 @@ import Testing
         let loaded = StateStore.load(path: path)
         #expect(loaded.warnings == [])
         #expect(loaded.entries.count == 200)
-        #expect(dir.names() == ["state", "state.lock"])
+        #expect(dir.names(recursive: false) == ["state", "state.lock"])
     }
 
     @Test func concurrentUpdatesFromTwoProcessesLoseNoEntries() throws {
         // The other process is python3 taking the same OFD lock on STATE.lock, as a second rotatectl would.
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let path = dir.child("state")
         // The child takes an OFD write lock on state.lock, writes a marker, holds it briefly and exits.
@@ -45,26 +46,20 @@ import Testing
         os.close(fd)
         """
         try StateStore.save(["/from/parent/before": 1], path: path)
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        child.arguments = ["-c", script, path]
-        try child.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path + ".held") && Date() < deadline { usleep(5_000) }
-        #expect(FileManager.default.fileExists(atPath: path + ".held"))
+        let child = try #require(SpawnedProcess.start(["/usr/bin/python3", "-c", script, path]))
+        #expect(eventually { FileManager.default.fileExists(atPath: path + ".held") })
         // While the child holds the lock, a short wait times out...
         #expect(throws: StateError.lockTimeout(path: path + ".lock", seconds: 0.05)) {
             try StateStore.update(path: path, timeout: 0.05) { $0["/never"] = 1 }
         }
         // ...and a patient update waits for it and sees the child's entry.
         try StateStore.update(path: path, timeout: 10) { $0["/from/parent/after"] = 2 }
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0)
+        #expect(child.wait() == 0)
         #expect(StateStore.load(path: path).entries == ["/from/parent/before": 1, "/from/child": 7, "/from/parent/after": 2])
     }
 
     @Test func aHeldLockTimesOutAndIsFreeAfterRelease() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let path = dir.child("state")
         let held = try StateLock.acquire(statePath: path)
@@ -79,16 +74,16 @@ import Testing
     }
 
     @Test func lockCreatesAMissingPrivateDirectory() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let lock = try StateLock.acquire(statePath: dir.child("var/lib/rotatectl/state"))
         lock.release()
         #expect(dir.mode("var/lib/rotatectl") == 0o700)
-        #expect(dir.names() == ["var"])
+        #expect(dir.names(recursive: false) == ["var"])
     }
 
     @Test func asRootADirectoryWritableByOthersIsRefused() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         try FileManager.default.createDirectory(atPath: dir.child("open"), withIntermediateDirectories: false)
         #expect(chmod(dir.child("open"), 0o777) == 0)
@@ -108,9 +103,9 @@ import Testing
     }
 
     @Test func aLockFileThatIsASymlinkIsRefused() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
-        try dir.write("elsewhere", [])
+        dir.write("elsewhere", [])
         try FileManager.default.createSymbolicLink(atPath: dir.child("state.lock"), withDestinationPath: dir.child("elsewhere"))
         #expect(throws: SystemError.self) { _ = try StateLock.acquire(statePath: dir.child("state")) }
     }

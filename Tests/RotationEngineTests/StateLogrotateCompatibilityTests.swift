@@ -1,38 +1,31 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 /// The state file against the real logrotate 3.21 at /usr/sbin/logrotate, both directions.
 @Suite struct StateLogrotateCompatibilityTests {
     static let logrotate = "/usr/sbin/logrotate"
 
     /// Runs logrotate and returns its exit status and its combined output.
-    func runLogrotate(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.logrotate)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func runLogrotate(_ arguments: [String]) -> (status: Int32, output: String) {
+        let ran = SpawnedProcess.capture([Self.logrotate] + arguments, mergingErrors: true)
+        return (ran.status, ran.stdout)
     }
 
     /// A log named with a blank and an apostrophe and a daily configuration for it.
-    func makeLog(in dir: StateTempDir) throws -> (log: String, config: String) {
+    func makeLog(in dir: TempDirectory) throws -> (log: String, config: String) {
         let log = dir.child("it's a log.log")
-        try dir.write("it's a log.log", Array("hello\n".utf8))
-        try dir.write("logrotate.conf", Array("\"\(log)\" {\n    daily\n    rotate 2\n}\n".utf8))
+        dir.write("it's a log.log", Array("hello\n".utf8))
+        dir.write("logrotate.conf", Array("\"\(log)\" {\n    daily\n    rotate 2\n}\n".utf8))
         return (log, dir.child("logrotate.conf"))
     }
 
     @Test func readsAStatusFileWrittenByLogrotate() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let (log, config) = try makeLog(in: dir)
-        let run = try runLogrotate(["--state", dir.child("status"), config])
+        let run = runLogrotate(["--state", dir.child("status"), config])
         #expect(run.status == 0, "\(run.output)")
         let doc = try StateStore.loadDocument(path: dir.child("status"))
         #expect(doc.warnings == [])
@@ -44,7 +37,7 @@ import Testing
     }
 
     @Test func logrotateReadsAndKeepsWhatWeWriteInItsLayout() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let (log, config) = try makeLog(in: dir)
         let now = Int64(Date().timeIntervalSince1970)
@@ -55,13 +48,13 @@ import Testing
         try StateStore.save(entries, path: dir.child("status"), format: .logrotate)
 
         // logrotate parses every line and sees that the log was rotated three days ago.
-        let dry = try runLogrotate(["-d", "--state", dir.child("status"), config])
+        let dry = runLogrotate(["-d", "--state", dir.child("status"), config])
         #expect(dry.status == 0, "\(dry.output)")
         #expect(dry.output.contains("log needs rotating"))
         #expect(!dry.output.contains("bad"))
 
         // A real run rotates it and rewrites the state; every hostile name survives logrotate's rewrite.
-        let real = try runLogrotate(["--state", dir.child("status"), config])
+        let real = runLogrotate(["--state", dir.child("status"), config])
         #expect(real.status == 0, "\(real.output)")
         #expect(FileManager.default.fileExists(atPath: log + ".1"))
         let reloaded = StateStore.load(path: dir.child("status"))
@@ -75,17 +68,17 @@ import Testing
     }
 
     @Test func logrotateRejectsOurOwnLayoutSoUpdateNeverConvertsItsFile() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let (log, config) = try makeLog(in: dir)
         try StateStore.save([log: 1_700_000_000], path: dir.child("ours"))
-        let dry = try runLogrotate(["-d", "--state", dir.child("ours"), config])
+        let dry = runLogrotate(["-d", "--state", dir.child("ours"), config])
         #expect(dry.output.contains("bad top line"))
         // Which is why update keeps a logrotate file in logrotate's layout.
-        let status = try runLogrotate(["--state", dir.child("status"), config])
+        let status = runLogrotate(["--state", dir.child("status"), config])
         #expect(status.status == 0)
         try StateStore.update(path: dir.child("status")) { $0["/var/log/other.log"] = 1_700_000_000 }
-        let again = try runLogrotate(["-d", "--state", dir.child("status"), config])
+        let again = runLogrotate(["-d", "--state", dir.child("status"), config])
         #expect(!again.output.contains("bad"))
         #expect(again.output.contains("log does not need rotating"))
     }

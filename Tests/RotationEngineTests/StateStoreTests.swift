@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import RotationEngine
+import TestSupport
 
 @Suite struct StateStoreTests {
     @Test func missingFileIsEmptyWithoutWarning() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let loaded = StateStore.load(path: dir.child("nope/state"))
         #expect(loaded.entries.isEmpty)
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func saveAndLoadRoundTripHostileNames() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         var entries: [String: Int64] = [:]
         for (i, name) in HostileNames.all.enumerated() { entries[name] = 1_700_000_000 + Int64(i) }
@@ -23,19 +24,19 @@ import Testing
     }
 
     @Test func savedFileIsPrivateAndNoTemporaryIsLeft() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let old = umask(0)
         defer { umask(old) }
         try StateStore.save(["/a": 1], path: dir.child("state"))
         try StateStore.save(["/a": 2, "/b": 3], path: dir.child("state"))
         #expect(dir.mode("state") == 0o600)
-        #expect(dir.names() == ["state"])
+        #expect(dir.names(recursive: false) == ["state"])
         #expect(StateStore.load(path: dir.child("state")).entries == ["/a": 2, "/b": 3])
     }
 
     @Test func saveReplacesAPreviousFileAtomically() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         try StateStore.save(["/a": 1], path: dir.child("state"))
         let before = dir.inode("state")
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func saveCreatesMissingPrivateDirectory() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         try StateStore.save(["/a": 1], path: dir.child("lib/rotatectl/state"))
         #expect(dir.mode("lib/rotatectl") == 0o700)
@@ -53,11 +54,11 @@ import Testing
     }
 
     @Test func saveIntoAnUnwritableDirectoryThrowsAndLeavesNothing() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
-        try dir.write("notadir", [])
+        dir.write("notadir", [])
         #expect(throws: SystemError.self) { try StateStore.save(["/a": 1], path: dir.child("notadir/state")) }
-        #expect(dir.names() == ["notadir"])
+        #expect(dir.names(recursive: false) == ["notadir"])
     }
 
     @Test func devNullKeepsNoState() throws {
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func aDirectoryAsStateIsAWarningOnLoadAndAnErrorOnUpdate() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         try FileManager.default.createDirectory(atPath: dir.child("state"), withIntermediateDirectories: false)
         let loaded = StateStore.load(path: dir.child("state"))
@@ -81,30 +82,30 @@ import Testing
     }
 
     @Test func aSymlinkedStateFileIsNotFollowed() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
-        try dir.write("target", Array("rotatectl state -- version 1\n\"/a\" 1-1-1 @1\n".utf8))
+        dir.write("target", Array("rotatectl state -- version 1\n\"/a\" 1-1-1 @1\n".utf8))
         try FileManager.default.createSymbolicLink(atPath: dir.child("state"), withDestinationPath: dir.child("target"))
         let loaded = StateStore.load(path: dir.child("state"))
         #expect(loaded.entries.isEmpty)
         #expect(loaded.warnings.count == 1)
         #expect(throws: SystemError.self) { try StateStore.update(path: dir.child("state")) { $0["/b"] = 2 } }
-        #expect(dir.read("target") == Array("rotatectl state -- version 1\n\"/a\" 1-1-1 @1\n".utf8))
+        #expect(dir.bytes("target") == Array("rotatectl state -- version 1\n\"/a\" 1-1-1 @1\n".utf8))
     }
 
     @Test func updateMergesWithWhatIsOnDisk() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let path = dir.child("state")
         try StateStore.update(path: path) { $0["/var/log/a/x.log"] = 10 }
         try StateStore.update(path: path) { $0["/var/log/b/y.log"] = 20 }
         #expect(StateStore.load(path: path).entries == ["/var/log/a/x.log": 10, "/var/log/b/y.log": 20])
-        #expect(dir.names() == ["state", "state.lock"])
+        #expect(dir.names(recursive: false) == ["state", "state.lock"])
         #expect(dir.mode("state.lock") == 0o600)
     }
 
     @Test func updateWithoutChangesDoesNotRewrite() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let path = dir.child("state")
         try StateStore.update(path: path) { $0["/a"] = 1 }
@@ -116,11 +117,11 @@ import Testing
     }
 
     @Test func updateKeepsALogrotateFileInLogrotateLayout() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
-        try dir.write("status", Array("logrotate state -- version 2\n\"/var/log/syslog\" 2024-1-1-0:0:0\n".utf8))
+        dir.write("status", Array("logrotate state -- version 2\n\"/var/log/syslog\" 2024-1-1-0:0:0\n".utf8))
         try StateStore.update(path: dir.child("status")) { $0["/var/log/new \"one\""] = 1_700_000_000 }
-        let bytes = dir.read("status")
+        let bytes = dir.bytes("status") ?? []
         #expect(bytes.starts(with: Array("logrotate state -- version 2\n".utf8)))
         #expect(!bytes.contains(UInt8(ascii: "@")))
         let loaded = StateStore.load(path: dir.child("status"))
@@ -130,20 +131,20 @@ import Testing
     }
 
     @Test func updateKeepsAFileWithADamagedHeaderAside() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let original = Array("#!/bin/sh\necho not a state file\n\"/a\" 2024-1-1\n".utf8)
-        try dir.write("state", original)
+        dir.write("state", original)
         let warnings = try StateStore.update(path: dir.child("state")) { $0["/b"] = 5 }
         #expect(warnings.contains { $0.hasPrefix("\(dir.child("state")):1: damaged state header") })
         #expect(warnings.contains("\(dir.child("state")):2: damaged state entry skipped: expected a quoted path and a date, found 5 words"))
         #expect(warnings.last == "\(dir.child("state")): damaged state file kept as \(dir.child("state.damaged"))")
-        #expect(dir.read("state.damaged") == original)
+        #expect(dir.bytes("state.damaged") == original)
         #expect(StateStore.load(path: dir.child("state")).entries == ["/a": LocalTimeZone().epoch(CivilTime(year: 2024, month: 1, day: 1)), "/b": 5])
     }
 
     @Test func updateOfAHundredThousandEntriesIsOneReadAndOneWrite() throws {
-        let dir = try StateTempDir()
+        let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let path = dir.child("state")
         var entries: [String: Int64] = [:]
