@@ -243,11 +243,18 @@ extension Runner {
             external: ExternalCompressor(command: command, options: compressOptions),
             syncEach: !groupSync, anonymous: groupSync, euid: euid, groups: groups)
         let work = tasks
+        var linked: [(CompressTask, CompressTask.Output)] = []
         BatchPipeline<CompressTask.Outcome>.run(count: tasks.count, workers: width, chunk: Self.compressChunk(tasks.count),
                                                 work: { i, scratch in work[i].run(settings, scratch: &scratch) }) { range, outcomes in
-            commitCompressed(Array(tasks[range]), outcomes, set, config, groupSync: groupSync, started: started, results: &results)
+            commitCompressed(Array(tasks[range]), outcomes, set, config, groupSync: groupSync, started: started,
+                             linked: &linked, results: &results)
         }
         meter?.finish()
+        if !linked.isEmpty {
+            // The last chunk's links, made durable by one more syncfs before their sources go.
+            removeSources(dropUnsynced(linked, syncFileSystems(linked), set, &results), set, config, started: started, results: &results)
+            FaultInjection.point("compressed sources removed")
+        }
         syncChanged(set)
         return results
     }
@@ -267,9 +274,14 @@ extension Runner {
     }
 
     /// Commits one chunk of a compression batch, in order: reports what the workers could not do, syncs
-    /// the outputs, names them, makes the names durable, and removes the sources.
+    /// the outputs (one `syncfs` per file system, or the workers' fsyncs), names them, and removes the
+    /// sources whose outputs' names are durable. A renamed temporary file is durable once its directory is
+    /// synced; a linked anonymous file's new link count lives in its inode, which a directory fsync does
+    /// not write everywhere (ext4 without a journal), so its source waits in `linked` for the next chunk's
+    /// syncfs (or the batch's last one), which covers both.
     func commitCompressed(_ tasks: [CompressTask], _ outcomes: [CompressTask.Outcome], _ set: String, _ config: LogSetConfig?,
-                          groupSync: Bool, started: Double, results: inout [Bool]) {
+                          groupSync: Bool, started: Double, linked: inout [(CompressTask, CompressTask.Output)],
+                          results: inout [Bool]) {
         var written: [(CompressTask, CompressTask.Output)] = []
         for (task, outcome) in zip(tasks, outcomes) {
             let i = task.index
@@ -305,58 +317,77 @@ extension Runner {
                 written.append((task, output))
             }
         }
-        /// Drops an output that cannot be committed and reports why.
-        func drop(_ task: CompressTask, _ output: CompressTask.Output, _ error: SystemError, kept: Bool) {
-            task.discard(output)
-            emit(RunEvent(.error, set: set, "\(task.step.summary): \(error)\(kept ? "; source kept, retried next run" : "")",
-                          action: "compress", path: task.source))
-            setFailed = true
-            results[task.index] = false
-        }
-        /// One syncfs per file system of `outputs`; those on a file system that failed are dropped.
-        func syncGroup(_ outputs: [(CompressTask, CompressTask.Output)]) -> [(CompressTask, CompressTask.Output)] {
-            var synced: [UInt64: SystemError?] = [:]
-            for (task, output) in outputs where synced[output.status.device] == nil {
-                do { try task.dir.syncFileSystem(); synced[output.status.device] = .some(nil) } catch { synced[output.status.device] = .some(error) }
+        if groupSync {
+            let failed = syncFileSystems(written + linked)
+            written = dropUnsynced(written, failed, set, &results)
+            let durable = dropUnsynced(linked, failed, set, &results)
+            linked = []
+            FaultInjection.point("compressed outputs synced")
+            if !durable.isEmpty {
+                removeSources(durable, set, config, started: started, results: &results)
+                FaultInjection.point("compressed sources removed")
             }
-            return outputs.filter { task, output in
-                guard case .some(.some(let error)) = synced[output.status.device] else { return true }
-                drop(task, output, error, kept: true)
-                return false
-            }
+        } else {
+            FaultInjection.point("compressed outputs synced")
         }
-        if groupSync { written = syncGroup(written) }
-        FaultInjection.point("compressed outputs synced")
-        var named: [(CompressTask, CompressTask.Output)] = []
-        var linked = false
+        var renamed: [(CompressTask, CompressTask.Output)] = []
         for (task, output) in written {
             do {
                 if let file = output.file {
                     try task.dir.link(file, as: task.destName)
                     _ = try? file.close()
-                    linked = true
+                    linked.append((task, CompressTask.Output(file: nil, temp: nil, status: output.status, stats: output.stats)))
                 } else if let temp = output.temp {
                     try task.dir.rename(temp, to: task.dir, as: task.destName)
+                    steps.markDirty(task.dir.path)
+                    renamed.append((task, output))
                 }
-                steps.markDirty(task.dir.path)
-                named.append((task, output))
             } catch {
-                drop(task, output, error, kept: false)
+                task.discard(output)
+                emit(RunEvent(.error, set: set, "\(task.step.summary): \(error)", action: "compress", path: task.source))
+                setFailed = true
+                results[task.index] = false
             }
         }
-        if linked {
-            // A linked anonymous file's new link count is in its inode, which a directory fsync does not
-            // write everywhere (ext4 without a journal): a second syncfs makes names and inodes durable.
-            named = syncGroup(named.map { task, output in
-                var o = output
-                o.file = nil
-                o.temp = nil
-                return (task, o)
-            })
-        }
-        syncChanged(set)
+        if !renamed.isEmpty { syncChanged(set) }
         FaultInjection.point("compressed outputs renamed")
-        for (task, output) in named where results[task.index] {
+        if !renamed.isEmpty {
+            removeSources(renamed, set, config, started: started, results: &results)
+            FaultInjection.point("compressed sources removed")
+        }
+    }
+
+    /// One syncfs per file system of `outputs`; the errors of those that failed, by device.
+    func syncFileSystems(_ outputs: [(CompressTask, CompressTask.Output)]) -> [UInt64: SystemError] {
+        var done = Set<UInt64>()
+        var failed: [UInt64: SystemError] = [:]
+        for (task, output) in outputs where done.insert(output.status.device).inserted {
+            do { try task.dir.syncFileSystem() } catch { failed[output.status.device] = error }
+        }
+        return failed
+    }
+
+    /// `outputs` without those on a file system whose sync failed: these are dropped (an unnamed or
+    /// temporary output discarded, a named one left next to its source) and reported.
+    func dropUnsynced(_ outputs: [(CompressTask, CompressTask.Output)], _ failed: [UInt64: SystemError], _ set: String,
+                      _ results: inout [Bool]) -> [(CompressTask, CompressTask.Output)] {
+        guard !failed.isEmpty else { return outputs }
+        return outputs.filter { task, output in
+            guard let error = failed[output.status.device] else { return true }
+            task.discard(output)
+            emit(RunEvent(.error, set: set, "\(task.step.summary): \(error); source kept, retried next run",
+                          action: "compress", path: task.source))
+            setFailed = true
+            results[task.index] = false
+            return false
+        }
+    }
+
+    /// Removes the sources of outputs whose names are durable (shredding them first when configured)
+    /// and reports each compression.
+    func removeSources(_ outputs: [(CompressTask, CompressTask.Output)], _ set: String, _ config: LogSetConfig?,
+                       started: Double, results: inout [Bool]) {
+        for (task, output) in outputs where results[task.index] {
             do {
                 if let failure = shredBeforeRemoval(task.source, config) {
                     emit(RunEvent(.error, set: set, "\(task.source): \(failure); kept next to its compressed copy",
@@ -375,6 +406,5 @@ extension Runner {
                 setFailed = true
             }
         }
-        FaultInjection.point("compressed sources removed")
     }
 }
