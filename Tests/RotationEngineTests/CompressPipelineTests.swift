@@ -218,3 +218,23 @@ import Testing
         #expect(probe.lock.withLock { $0.committed } == 6)
     }
 }
+
+/// Many unlinks side by side, each result in its slot.
+@Suite struct ParallelRemovalTests {
+    @Test(arguments: [1, 4])
+    func removesEveryNameAndReportsEachFailure(threads: Int) throws {
+        let tmp = try CompressTempDir()
+        defer { tmp.remove() }
+        for n in 0..<300 { try CompressTestIO.write(Array("x\(n)".utf8), to: tmp.file("f\(n)")) }
+        mkdir(tmp.file("sub"), 0o755)
+        let dir = try DirectoryHandle.open(tmp.path)
+        var names = (0..<300).map { (dir, "f\($0)") }
+        names.insert((dir, "sub"), at: 150)            // unlinkat of a directory fails (EISDIR)
+        names.insert((dir, "never-existed"), at: 7)    // already gone: not an error
+        let errors = DirectoryHandle.removeAll(names, threads: threads)
+        #expect(errors.count == names.count)
+        #expect(errors.enumerated().filter { $0.element != nil }.map(\.offset) == [151])
+        #expect(errors[151]?.description.contains("sub") == true)
+        #expect(try dir.entries() == ["sub"])
+    }
+}

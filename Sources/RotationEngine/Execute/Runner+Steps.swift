@@ -383,28 +383,32 @@ extension Runner {
         }
     }
 
-    /// Removes the sources of outputs whose names are durable (shredding them first when configured)
-    /// and reports each compression.
+    /// Removes the sources of outputs whose names are durable (shredding them first when configured;
+    /// the unlinks side by side, see `DirectoryHandle.removeAll`) and reports each compression.
     func removeSources(_ outputs: [(CompressTask, CompressTask.Output)], _ set: String, _ config: LogSetConfig?,
                        started: Double, results: inout [Bool]) {
+        var removing: [(CompressTask, CompressTask.Output)] = []
         for (task, output) in outputs where results[task.index] {
-            do {
-                if let failure = shredBeforeRemoval(task.source, config) {
-                    emit(RunEvent(.error, set: set, "\(task.source): \(failure); kept next to its compressed copy",
-                                  action: "compress", path: task.source))
-                    setFailed = true
-                    continue
-                }
-                try task.srcDir.remove(task.srcName)
-                steps.markDirty(task.srcDir.path)
-                let stats = output.stats
-                emit(RunEvent(.action, set: set, "\(task.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
-                              action: "compress", path: task.source, target: task.dest, bytesBefore: stats.bytesIn,
-                              bytesAfter: stats.bytesOut, seconds: monotonicNow() - started))
-            } catch {
+            if let failure = shredBeforeRemoval(task.source, config) {
+                emit(RunEvent(.error, set: set, "\(task.source): \(failure); kept next to its compressed copy",
+                              action: "compress", path: task.source))
+                setFailed = true
+                continue
+            }
+            removing.append((task, output))
+        }
+        let errors = DirectoryHandle.removeAll(removing.map { ($0.0.srcDir, $0.0.srcName) })
+        for ((task, output), error) in zip(removing, errors) {
+            steps.markDirty(task.srcDir.path)
+            if let error {
                 emit(RunEvent(.error, set: set, "\(error)", action: "compress", path: task.source))
                 setFailed = true
+                continue
             }
+            let stats = output.stats
+            emit(RunEvent(.action, set: set, "\(task.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
+                          action: "compress", path: task.source, target: task.dest, bytesBefore: stats.bytesIn,
+                          bytesAfter: stats.bytesOut, seconds: monotonicNow() - started))
         }
     }
 }
