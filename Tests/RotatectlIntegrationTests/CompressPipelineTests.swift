@@ -107,4 +107,51 @@ import Testing
         #expect(r.status == 0, "\(r.stderr.prefix(2000))")
         Self.checkDone(t, logs: logs, original: original, "ulimit -n 128")
     }
+
+    /// Retention on many logs at once (each drops its oldest generation; the unlinks run side by side),
+    /// killed at every crash point: the kept generations are exactly the expected ones.
+    @Test func retentionRemovalsOfManyLogsKilledAtEveryPoint() {
+        let logs = 5
+        func setUp() -> (TempTree, String) {
+            let t = TempTree("retention")
+            for n in 0..<logs {
+                t.write("logs/r\(n).log", Harness.lines("r\(n) current", 1...40))
+                for g in 1...2 {
+                    let plain = t.write("logs/r\(n).log.\(g)", Harness.lines("r\(n) gen\(g)", 1...40))
+                    _ = Harness.run(["/bin/gzip", "-n", plain])
+                }
+            }
+            return (t, t.config("""
+                @DIR@/logs/*.log {
+                    size 1
+                    rotate 2
+                    compress
+                    missingok
+                }
+                """))
+        }
+        func checkDone(_ t: TempTree, _ context: String) {
+            let expected = (0..<logs).flatMap { ["logs/r\($0).log.1.gz", "logs/r\($0).log.2.gz"] }.sorted()
+            #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == expected, "\(context)")
+            #expect(Self.temporaries(t).isEmpty, "\(context)")
+            for n in 0..<logs {
+                #expect(Harness.contents(t.url("logs/r\(n).log.1.gz")) == Harness.lines("r\(n) current", 1...40), "\(context) r\(n) .1")
+                #expect(Harness.contents(t.url("logs/r\(n).log.2.gz")) == Harness.lines("r\(n) gen1", 1...40), "\(context) r\(n) .2")
+            }
+        }
+        let (b, bconf) = setUp()
+        let r = Harness.rotatectl(["run", "-s", b.url("state"), bconf], environment: ["ROTATECTL_CRASH_COUNT": b.url("points")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("remove ") }.count == logs, "\(r.stdout)")
+        checkDone(b, "uninterrupted")
+        let points = Int((b.read("points") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        for k in 1...max(1, points) {
+            let (t, conf) = setUp()
+            let crashed = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: ["ROTATECTL_CRASH_AT": String(k)])
+            #expect(crashed.status == 137, "at \(k): \(crashed.stderr)")
+            let again = Harness.rotatectl(["run", "-s", t.url("state"), conf])
+            #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
+            checkDone(t, "after crash at \(k)")
+        }
+    }
 }

@@ -89,8 +89,65 @@ extension Runner {
             }
         }
         if !compress.isEmpty { _ = compressBatch(compress, plan.name, config) }
-        for step in rest { perform(step, plan.name, config) }
+        var removals: [Action] = []
+        for step in rest {
+            if case .remove = step, !config.shred {
+                removals.append(step)
+                continue
+            }
+            removeAll(removals, plan.name, config)
+            removals = []
+            perform(step, plan.name, config)
+        }
+        removeAll(removals, plan.name, config)
         syncChanged(plan.name)
+    }
+
+    /// Consecutive `.remove` steps (generations that retention drops), each checked as
+    /// `StepExecutor.apply` does (gone: done; another inode: kept), then unlinked side by side
+    /// (`DirectoryHandle.removeAll`), and reported in order.
+    func removeAll(_ batch: [Action], _ set: String, _ config: LogSetConfig) {
+        guard batch.count > 1 else {
+            for step in batch { perform(step, set, config) }
+            return
+        }
+        let started = monotonicNow()
+        var removing: [(Action, DirectoryHandle, String)] = []
+        for step in batch {
+            guard case .remove(let path, let inode, _) = step else { continue }
+            do {
+                let (dir, name) = try directories.locate(path)
+                guard let st = try dir.status(name) else {
+                    if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): already done")) }
+                    continue
+                }
+                if inode != 0 && st.inode != inode {
+                    let why = "\(path) was replaced by another file; kept"
+                    if recovering {
+                        if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): not replayed: \(why)")) }
+                    } else {
+                        emit(RunEvent(.warning, set: set, "\(step.summary): skipped: \(why)", action: step.kindName, path: step.primaryPath))
+                    }
+                    continue
+                }
+                removing.append((step, dir, name))
+            } catch {
+                emit(RunEvent(.error, set: set, error.description, action: step.kindName, path: step.primaryPath))
+                setFailed = true
+            }
+        }
+        let errors = DirectoryHandle.removeAll(removing.map { ($0.1, $0.2) })
+        for ((step, dir, _), error) in zip(removing, errors) {
+            steps.markDirty(dir.path)
+            if let error {
+                emit(RunEvent(.error, set: set, error.description, action: step.kindName, path: step.primaryPath))
+                setFailed = true
+                continue
+            }
+            emit(RunEvent(.action, set: set, step.summary, action: step.kindName, path: step.primaryPath,
+                          target: step.targetPath, seconds: monotonicNow() - started))
+            FaultInjection.point(step.summary)
+        }
     }
 
     /// `shred`: overwrites a file with `shred [-n N] -` on its descriptor (as standard output) before it is unlinked, as
