@@ -9,10 +9,16 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
     private var next = 0
     /// Jobs below this index may be claimed.
     private var limit: Int
+    private let chunk: Int
+    /// Jobs of each chunk still running or not started: the committing thread is woken only when one
+    /// reaches zero, not for every job.
+    private var unfinished: [Int]
 
-    private init(count: Int, limit: Int) {
+    private init(count: Int, chunk: Int) {
         results = Array(repeating: nil, count: count)
-        self.limit = limit
+        self.chunk = chunk
+        limit = min(count, 2 * chunk)
+        unfinished = stride(from: 0, to: count, by: chunk).map { min(chunk, count - $0) }
     }
 
     /// Runs `work(index, scratch)` for every index below `count` on `workers` threads (each with its own
@@ -24,7 +30,7 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
                     commit: (Range<Int>, [Output]) -> Void) {
         guard count > 0 else { return }
         let chunk = max(1, chunk)
-        let pipeline = BatchPipeline(count: count, limit: min(count, 2 * chunk))
+        let pipeline = BatchPipeline(count: count, chunk: chunk)
         var threads: [WorkerThread] = []
         if workers > 1 && count > 1 {
             for _ in 0..<min(workers, count) {
@@ -42,7 +48,7 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
         }
         for start in stride(from: 0, to: count, by: chunk) {
             let range = start..<min(count, start + chunk)
-            commit(range, pipeline.take(range, count: count, chunk: chunk))
+            commit(range, pipeline.take(range))
         }
         for thread in threads { thread.join() }
     }
@@ -53,7 +59,8 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
             let output = work(index, &scratch)
             lock.withLock {
                 results[index] = output
-                lock.broadcast()
+                unfinished[index / chunk] -= 1
+                if unfinished[index / chunk] == 0 { lock.broadcast() }
             }
         }
     }
@@ -69,16 +76,16 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for every result in `range`, hands them over and widens the window past it.
-    private func take(_ range: Range<Int>, count: Int, chunk: Int) -> [Output] {
+    private func take(_ range: Range<Int>) -> [Output] {
         lock.withLock {
-            while range.contains(where: { results[$0] == nil }) { lock.wait() }
+            while unfinished[range.lowerBound / chunk] > 0 { lock.wait() }
             var outputs: [Output] = []
             outputs.reserveCapacity(range.count)
             for i in range {
                 if let output = results[i] { outputs.append(output) }
                 results[i] = nil
             }
-            limit = min(count, range.upperBound + 2 * chunk)
+            limit = min(results.count, range.upperBound + 2 * chunk)
             lock.broadcast()
             return outputs
         }
