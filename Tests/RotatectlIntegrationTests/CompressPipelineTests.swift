@@ -154,4 +154,26 @@ import Testing
             checkDone(t, "after crash at \(k)")
         }
     }
+
+    /// A `compresscmd` batch (run one file at a time, writing into the same anonymous outputs).
+    @Test(arguments: [true, false])
+    func externalCompressorBatch(tmpfile: Bool) {
+        let t = TempTree("pipeline-ext")
+        for n in 0..<20 { t.write("logs/x\(n).log", Harness.lines("x\(n)", 1...30)) }
+        let conf = t.config("""
+            @DIR@/logs/*.log {
+                size 1
+                rotate 2
+                compress
+                compresscmd /bin/cat
+                compressext .cat
+            }
+            """)
+        let r = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 8))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == (0..<20).map { "logs/x\($0).log.1.cat" }.sorted())
+        #expect(Self.temporaries(t).isEmpty)
+        for n in 0..<20 { #expect(t.read("logs/x\(n).log.1.cat") == Harness.lines("x\(n)", 1...30)) }
+    }
 }
+
