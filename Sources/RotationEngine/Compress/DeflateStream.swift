@@ -5,7 +5,8 @@ import CZlib
 /// address from `deflateInit2` to the `deflateEnd` in `deinit`, as zlib requires.
 final class DeflateStream {
     let stream: UnsafeMutablePointer<z_stream>
-    let path: String
+    /// The file being compressed, for messages (a stream reused for many files is told each one).
+    var path: String
 
     /// `deflateInit2(level, Z_DEFLATED, -15, memLevel 8, Z_DEFAULT_STRATEGY)`.
     init(level: Int32, path: String) throws(CompressError) {
@@ -56,6 +57,31 @@ final class DeflateStream {
             if rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR { throw error("deflate", rc) }
             let produced = output.count - Int(stream.pointee.avail_out)
             if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
+            if flush == Z_FINISH {
+                if rc == Z_STREAM_END { return }
+            } else if stream.pointee.avail_out != 0 {
+                return
+            }
+        }
+    }
+
+    /// The same, writing into `buffer` after its first `pending` bytes and handing the whole buffer to
+    /// `drain` only when it is full (then `pending` starts again at 0): the output of many calls is
+    /// gathered into few writes.
+    func deflate(_ input: UnsafeRawBufferPointer, flush: Int32, buffer: UnsafeMutableRawBufferPointer, pending: inout Int,
+                 drain: (UnsafeRawBufferPointer) throws(CompressError) -> Void) throws(CompressError) {
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+        while true {
+            if pending == buffer.count {
+                try drain(UnsafeRawBufferPointer(buffer))
+                pending = 0
+            }
+            stream.pointee.next_out = buffer.baseAddress.map { $0.advanced(by: pending).assumingMemoryBound(to: Bytef.self) }
+            stream.pointee.avail_out = uInt(buffer.count - pending)
+            let rc = CZlib.deflate(stream, flush)
+            if rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR { throw error("deflate", rc) }
+            pending = buffer.count - Int(stream.pointee.avail_out)
             if flush == Z_FINISH {
                 if rc == Z_STREAM_END { return }
             } else if stream.pointee.avail_out != 0 {

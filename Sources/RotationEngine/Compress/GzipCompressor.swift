@@ -65,35 +65,66 @@ public struct GzipCompressor: Sendable {
     /// into the header.
     public func compress(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                          destinationPath: String, modificationTime: Int64) throws(CompressError) -> CompressStats {
-        let name = storesName ? sourcePath.split(separator: "/").last.map(String.init) : nil
-        let header = GzipHeader(modificationTime: modificationTime, name: name, level: level).encoded()
         var size: Int64 = 0
         do { size = try source.status(path: sourcePath).size } catch { throw .system(error) }
+        return try compress(source: source, sourcePath: sourcePath, size: size, destination: destination,
+                            destinationPath: destinationPath, modificationTime: modificationTime, scratch: nil)
+    }
+
+    /// The same for a caller that already knows the source's size (from its `fstat`) and compresses many
+    /// files on one thread: `scratch` (made by `makeScratch()` on that thread) keeps the deflate stream and
+    /// buffers from one file to the next.
+    func compress(source: FileDescriptor, sourcePath: String, size: Int64, destination: FileDescriptor,
+                  destinationPath: String, modificationTime: Int64, scratch: CompressScratch?) throws(CompressError) -> CompressStats {
+        let name = storesName ? sourcePath.split(separator: "/").last.map(String.init) : nil
+        let header = GzipHeader(modificationTime: modificationTime, name: name, level: level).encoded()
         if jobs > 1 && size > Int64(blockSize) {
             return try compressParallel(source: source, sourcePath: sourcePath, destination: destination,
                                         destinationPath: destinationPath, header: header)
         }
+        let own = scratch == nil ? try makeScratch(path: sourcePath) : nil
+        guard let work = scratch ?? own else { throw .system(SystemError("compress", path: sourcePath, errno: .invalidArgument)) }
         return try compressSerial(source: source, sourcePath: sourcePath, destination: destination,
-                                  destinationPath: destinationPath, header: header)
+                                  destinationPath: destinationPath, header: header, scratch: work)
+    }
+
+    /// A deflate stream at this compressor's level with its read and write buffers, for one thread.
+    func makeScratch(path: String) throws(CompressError) -> CompressScratch {
+        try CompressScratch(level: level, bufferSize: Self.bufferSize, path: path)
     }
 
     /// One thread, one deflate stream over the whole file: byte for byte what `gzip -N` would produce.
+    /// Header, compressed data and trailer are gathered in the write buffer, so a small file costs one
+    /// `write`.
     func compressSerial(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
-                        destinationPath: String, header: [UInt8]) throws(CompressError) -> CompressStats {
-        let stream = try DeflateStream(level: level, path: sourcePath)
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 64)
-        defer { input.deallocate(); output.deallocate() }
+                        destinationPath: String, header: [UInt8], scratch: CompressScratch) throws(CompressError) -> CompressStats {
+        let stream = scratch.stream
+        if scratch.used {
+            try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        scratch.used = true
+        stream.path = sourcePath
+        let input = scratch.input
+        let output = scratch.output
 
         var bytesIn: Int64 = 0
         var bytesOut: Int64 = 0
         var crc: uLong = crc32(0, nil, 0)
+        var pending = 0
         func write(_ bytes: UnsafeRawBufferPointer) throws(CompressError) {
             do { try destination.writeFully(bytes, path: destinationPath) } catch { throw .system(error) }
             bytesOut += Int64(bytes.count)
         }
-        do { try destination.writeBytes(header, path: destinationPath) } catch { throw .system(error) }
-        bytesOut += Int64(header.count)
+        func drain() throws(CompressError) {
+            if pending > 0 { try write(UnsafeRawBufferPointer(rebasing: output[0..<pending])) }
+            pending = 0
+        }
+        func put(_ bytes: [UInt8]) throws(CompressError) {
+            if pending + bytes.count > output.count { try drain() }
+            bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[pending...]).copyMemory(from: $0) }
+            pending += bytes.count
+        }
+        try put(header)
         while true {
             let n: Int
             do { n = try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
@@ -101,12 +132,11 @@ public struct GzipCompressor: Sendable {
             if n > 0 { crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
             bytesIn += Int64(n)
             let last = n < input.count
-            try stream.deflate(chunk, flush: last ? Z_FINISH : Z_NO_FLUSH, output: output, sink: write)
+            try stream.deflate(chunk, flush: last ? Z_FINISH : Z_NO_FLUSH, buffer: output, pending: &pending, drain: write)
             if last { break }
         }
-        let trailer = GzipHeader.trailer(crc: UInt32(truncatingIfNeeded: crc), size: bytesIn)
-        do { try destination.writeBytes(trailer, path: destinationPath) } catch { throw .system(error) }
-        bytesOut += Int64(trailer.count)
+        try put(GzipHeader.trailer(crc: UInt32(truncatingIfNeeded: crc), size: bytesIn))
+        try drain()
         return CompressStats(bytesIn: bytesIn, bytesOut: bytesOut)
     }
 }

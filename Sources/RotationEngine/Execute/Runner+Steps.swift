@@ -89,8 +89,65 @@ extension Runner {
             }
         }
         if !compress.isEmpty { _ = compressBatch(compress, plan.name, config) }
-        for step in rest { perform(step, plan.name, config) }
+        var removals: [Action] = []
+        for step in rest {
+            if case .remove = step, !config.shred {
+                removals.append(step)
+                continue
+            }
+            removeAll(removals, plan.name, config)
+            removals = []
+            perform(step, plan.name, config)
+        }
+        removeAll(removals, plan.name, config)
         syncChanged(plan.name)
+    }
+
+    /// Consecutive `.remove` steps (generations that retention drops), each checked as
+    /// `StepExecutor.apply` does (gone: done; another inode: kept), then unlinked side by side
+    /// (`DirectoryHandle.removeAll`), and reported in order.
+    func removeAll(_ batch: [Action], _ set: String, _ config: LogSetConfig) {
+        guard batch.count > 1 else {
+            for step in batch { perform(step, set, config) }
+            return
+        }
+        let started = monotonicNow()
+        var removing: [(Action, DirectoryHandle, String)] = []
+        for step in batch {
+            guard case .remove(let path, let inode, _) = step else { continue }
+            do {
+                let (dir, name) = try directories.locate(path)
+                guard let st = try dir.status(name) else {
+                    if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): already done")) }
+                    continue
+                }
+                if inode != 0 && st.inode != inode {
+                    let why = "\(path) was replaced by another file; kept"
+                    if recovering {
+                        if options.verbose { emit(RunEvent(.decision, set: set, "\(step.summary): not replayed: \(why)")) }
+                    } else {
+                        emit(RunEvent(.warning, set: set, "\(step.summary): skipped: \(why)", action: step.kindName, path: step.primaryPath))
+                    }
+                    continue
+                }
+                removing.append((step, dir, name))
+            } catch {
+                emit(RunEvent(.error, set: set, error.description, action: step.kindName, path: step.primaryPath))
+                setFailed = true
+            }
+        }
+        let errors = DirectoryHandle.removeAll(removing.map { ($0.1, $0.2) })
+        for ((step, dir, _), error) in zip(removing, errors) {
+            steps.markDirty(dir.path)
+            if let error {
+                emit(RunEvent(.error, set: set, error.description, action: step.kindName, path: step.primaryPath))
+                setFailed = true
+                continue
+            }
+            emit(RunEvent(.action, set: set, step.summary, action: step.kindName, path: step.primaryPath,
+                          target: step.targetPath, seconds: monotonicNow() - started))
+            FaultInjection.point(step.summary)
+        }
     }
 
     /// `shred`: overwrites a file with `shred [-n N] -` on its descriptor (as standard output) before it is unlinked, as
@@ -193,156 +250,222 @@ extension Runner {
         }
     }
 
-    /// Compresses files in parallel (gzip in-process, or `compresscmd`), each to a temporary name; then
-    /// syncs them in one pass, renames them into place, syncs each directory once, and removes the sources.
-    /// A failure (ENOSPC, EIO) keeps that source and removes its partial output. Returns success per step.
+    /// Compresses files in parallel (gzip in-process, or `compresscmd`) and commits them chunk by chunk
+    /// while later chunks are being compressed: the worker threads open each source and create, write and
+    /// close its output (see `CompressTask`); this thread then syncs the chunk's outputs in one pass
+    /// (`syncfs` for 16 files or more, else an fsync each, done by the workers), names them (linking an
+    /// `O_TMPFILE` output, renaming a temporary one), makes the names durable, and removes the sources.
+    /// A failure (ENOSPC, EIO) keeps that source and drops its partial output. Returns success per step.
     func compressBatch(_ batch: [Action], _ set: String, _ config: LogSetConfig?) -> [Bool] {
-        struct Item { var step: Action; var source: String; var dest: String; var src: FileDescriptor; var st: FileStatus
-            var out: FileDescriptor; var dir: DirectoryHandle; var temp: String; var destName: String
-            var srcDir: DirectoryHandle; var srcName: String }
         var results = [Bool](repeating: true, count: batch.count)
-        var items: [(Int, Item)] = []
         let started = monotonicNow()
+        var tasks: [CompressTask] = []
         for (i, step) in batch.enumerated() {
             guard case .compress(let source, let dest) = step else { continue }
             do {
                 let (srcDir, srcName) = try directories.locate(source)
                 let (dir, destName) = try directories.locate(dest)
-                if let existing = try dir.status(destName) {
-                    guard try srcDir.status(srcName) != nil else { continue }   // done
-                    // Both exist: after a crash between renaming the output in and removing the source,
-                    // the output is complete. Anything else there (a planted file, a link, a stranger's
-                    // copy) is never trusted: the source is removed only if the output's gzip trailer
-                    // carries the source's CRC-32 and size.
-                    if recovering, existing.kind == .regular,
-                       try GzipTrailerCheck.matches(dir, destName, source: srcDir, srcName) {
-                        try srcDir.remove(srcName)
-                        steps.markDirty(srcDir.path)
-                        continue
-                    }
-                    emit(RunEvent(.error, set: set, "\(step.summary): \(dest) already exists and is not this file compressed; both kept",
-                                  action: "compress", path: source))
-                    setFailed = true
-                    results[i] = false
-                    continue
-                }
-                let opened = Result(catching: { () throws(SystemError) -> FileDescriptor in try srcDir.openFile(srcName, O_RDONLY) })
-                if case .failure(let e) = opened, e.errno == .noSuchFileOrDirectory {
-                    emit(RunEvent(.warning, set: set, "\(source): gone before it could be compressed", path: source))
-                    continue
-                }
-                let src = try opened.get()
-                let st = try src.status(path: source)
-                let temp = StepExecutor.temporaryName(for: destName)
-                let out: FileDescriptor
-                do {
-                    out = try StepExecutor.createFresh(dir, temp)
-                } catch {
-                    _ = try? src.close()
-                    throw error
-                }
-                items.append((i, Item(step: step, source: source, dest: dest, src: src, st: st, out: out, dir: dir,
-                                      temp: temp, destName: destName, srcDir: srcDir, srcName: srcName)))
+                tasks.append(CompressTask(index: i, step: step, source: source, dest: dest, srcDir: srcDir,
+                                          srcName: srcName, dir: dir, destName: destName))
             } catch {
                 emit(RunEvent(.error, set: set, "\(step.summary): \(error)", action: "compress", path: source))
                 setFailed = true
                 results[i] = false
             }
         }
-        let total = items.reduce(Int64(0)) { $0 + $1.1.st.size }
-        let meter = ProgressMeter.start(label: "compressing \(items.count == 1 ? items[0].1.source : "\(items.count) files")",
-                                        total: total, enabled: !self.options.json)
+        guard !tasks.isEmpty else { return results }
+        var meter: ProgressMeter? = nil
+        if !options.json && isatty(2) == 1 {
+            // Only for a terminal: the sizes cost a stat each.
+            let total = tasks.reduce(Int64(0)) { sum, t in sum + ((try? t.srcDir.status(t.srcName))??.size ?? 0) }
+            meter = ProgressMeter.start(label: "compressing \(tasks.count == 1 ? tasks[0].source : "\(tasks.count) files")",
+                                        total: total, enabled: true)
+        }
         let command = config?.compressCommand ?? "gzip"
-        let options = config?.compressOptions ?? []
-        var outcomes: [Result<CompressStats, CompressError>]
-        if let gzip = GzipCompressor.replacing(command: command, options: options, jobs: self.options.jobs) {
-            outcomes = gzip.compressAll(items.map { CompressJob(source: $0.1.src, sourcePath: $0.1.source,
-                destination: $0.1.out, destinationPath: $0.1.dir.child($0.1.temp), modificationTime: $0.1.st.modified.seconds) },
-                parallelism: self.options.jobs)
-        } else {
-            let external = ExternalCompressor(command: command, options: options)
-            outcomes = items.map { item in
-                Result { () throws(CompressError) -> CompressStats in
-                    try external.compress(source: item.1.src, sourcePath: item.1.source, destination: item.1.out,
-                                          destinationPath: item.1.dir.child(item.1.temp))
-                }
+        let compressOptions = config?.compressOptions ?? []
+        let gzip = GzipCompressor.replacing(command: command, options: compressOptions, jobs: options.jobs)
+        let width = gzip == nil ? 1 : max(1, min(options.jobs, tasks.count))
+        // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
+        let groupSync = tasks.count >= 16
+        let euid = geteuid()
+        var groups: [String: UInt32] = [:]
+        if euid == 0 {
+            for t in tasks where groups[t.dir.path] == nil {
+                guard let st = try? t.dir.status() else { continue }
+                groups[t.dir.path] = st.mode & UInt32(S_ISGID) != 0 ? st.gid : getegid()
             }
         }
+        let settings = CompressTask.Settings(
+            gzip: gzip.map { GzipCompressor(level: $0.level, jobs: max(1, $0.jobs / width), blockSize: $0.blockSize, storesName: $0.storesName) },
+            external: ExternalCompressor(command: command, options: compressOptions),
+            syncEach: !groupSync, anonymous: groupSync, euid: euid, groups: groups)
+        let work = tasks
+        var linked: [(CompressTask, CompressTask.Output)] = []
+        BatchPipeline<CompressTask.Outcome>.run(count: tasks.count, workers: width, chunk: Self.compressChunk(tasks.count),
+                                                work: { i, scratch in work[i].run(settings, scratch: &scratch) }) { range, outcomes in
+            commitCompressed(Array(tasks[range]), outcomes, set, config, groupSync: groupSync, started: started,
+                             linked: &linked, results: &results)
+        }
         meter?.finish()
-        var renamed: [(Int, Item, CompressStats)] = []
-        // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
-        let groupSync = items.count >= 16
-        for ((i, item), outcome) in zip(items, outcomes) {
-            let tempPath = item.dir.child(item.temp)
-            do {
-                let stats = try outcome.get()
-                try steps.applyMetadata(item.out, from: item.st, path: tempPath)
-                if !groupSync { try item.out.sync(path: tempPath) }
-                try item.out.close(path: tempPath)
-                _ = try? item.src.close()
-                renamed.append((i, item, stats))
-            } catch {
-                _ = try? item.out.close()
-                _ = try? item.src.close()
-                try? item.dir.remove(item.temp)
-                emit(RunEvent(.error, set: set, "\(item.step.summary): \(error); source kept, retried next run",
-                              action: "compress", path: item.source))
+        if !linked.isEmpty {
+            // The last chunk's links, made durable by one more syncfs before their sources go.
+            removeSources(dropUnsynced(linked, syncFileSystems(linked), set, &results), set, config, started: started, results: &results)
+            FaultInjection.point("compressed sources removed")
+        }
+        syncChanged(set)
+        return results
+    }
+
+    /// Files per commit of a compression batch: at most 128, and few enough that three chunks of open
+    /// outputs stay well within the descriptor limit (`RLIMIT_NOFILE`) whatever else is open. Debug builds
+    /// take `ROTATECTL_COMPRESS_CHUNK`, so tests commit small batches in several chunks.
+    static func compressChunk(_ count: Int) -> Int {
+        #if ROTATECTL_FAULT_INJECTION
+        if let v = getenv("ROTATECTL_COMPRESS_CHUNK"), let n = Int(String(cString: v)), n > 0 { return n }
+        #endif
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 16 }
+        let open = ProcFS.numericEntries("/proc/self/fd").count
+        let spare = Int(clamping: limit.rlim_cur) - open - 64
+        return max(1, min(128, spare / 3))
+    }
+
+    /// Commits one chunk of a compression batch, in order: reports what the workers could not do, syncs
+    /// the outputs (one `syncfs` per file system, or the workers' fsyncs), names them, and removes the
+    /// sources whose outputs' names are durable. A renamed temporary file is durable once its directory is
+    /// synced; a linked anonymous file's new link count lives in its inode, which a directory fsync does
+    /// not write everywhere (ext4 without a journal), so its source waits in `linked` for the next chunk's
+    /// syncfs (or the batch's last one), which covers both.
+    func commitCompressed(_ tasks: [CompressTask], _ outcomes: [CompressTask.Outcome], _ set: String, _ config: LogSetConfig?,
+                          groupSync: Bool, started: Double, linked: inout [(CompressTask, CompressTask.Output)],
+                          results: inout [Bool]) {
+        var written: [(CompressTask, CompressTask.Output)] = []
+        for (task, outcome) in zip(tasks, outcomes) {
+            let i = task.index
+            switch outcome {
+            case .alreadyDone:
+                continue
+            case .destinationExists(let existing):
+                // Both exist: after a crash between naming the output and removing the source, the output
+                // is complete. Anything else there (a planted file, a link, a stranger's copy) is never
+                // trusted: the source is removed only if the output's gzip trailer carries the source's
+                // CRC-32 and size.
+                do {
+                    if recovering, existing.kind == .regular,
+                       try GzipTrailerCheck.matches(task.dir, task.destName, source: task.srcDir, task.srcName) {
+                        try task.srcDir.remove(task.srcName)
+                        steps.markDirty(task.srcDir.path)
+                        continue
+                    }
+                    emit(RunEvent(.error, set: set, "\(task.step.summary): \(task.dest) already exists and is not this file compressed; both kept",
+                                  action: "compress", path: task.source))
+                } catch {
+                    emit(RunEvent(.error, set: set, "\(task.step.summary): \(error)", action: "compress", path: task.source))
+                }
                 setFailed = true
                 results[i] = false
+            case .sourceGone:
+                emit(RunEvent(.warning, set: set, "\(task.source): gone before it could be compressed", path: task.source))
+            case .failed(let message):
+                emit(RunEvent(.error, set: set, message, action: "compress", path: task.source))
+                setFailed = true
+                results[i] = false
+            case .written(let output):
+                written.append((task, output))
             }
         }
         if groupSync {
-            var synced: [UInt64: SystemError?] = [:]
-            for (_, item, _) in renamed {
-                let device = item.st.device
-                if synced[device] == nil {
-                    do { try item.dir.syncFileSystem(); synced[device] = .some(nil) } catch { synced[device] = .some(error) }
-                }
+            let failed = syncFileSystems(written + linked)
+            written = dropUnsynced(written, failed, set, &results)
+            let durable = dropUnsynced(linked, failed, set, &results)
+            linked = []
+            FaultInjection.point("compressed outputs synced")
+            if !durable.isEmpty {
+                removeSources(durable, set, config, started: started, results: &results)
+                FaultInjection.point("compressed sources removed")
             }
-            renamed = renamed.filter { i, item, _ in
-                guard case .some(.some(let error)) = synced[item.st.device] else { return true }
-                try? item.dir.remove(item.temp)
-                emit(RunEvent(.error, set: set, "\(item.step.summary): \(error); source kept, retried next run",
-                              action: "compress", path: item.source))
-                setFailed = true
-                results[i] = false
-                return false
-            }
+        } else {
+            FaultInjection.point("compressed outputs synced")
         }
-        FaultInjection.point("compressed outputs synced")
-        for (i, item, _) in renamed {
+        var renamed: [(CompressTask, CompressTask.Output)] = []
+        for (task, output) in written {
             do {
-                try item.dir.rename(item.temp, to: item.dir, as: item.destName)
-                steps.markDirty(item.dir.path)
+                if let file = output.file {
+                    try task.dir.link(file, as: task.destName)
+                    _ = try? file.close()
+                    linked.append((task, CompressTask.Output(file: nil, temp: nil, status: output.status, stats: output.stats)))
+                } else if let temp = output.temp {
+                    try task.dir.rename(temp, to: task.dir, as: task.destName)
+                    steps.markDirty(task.dir.path)
+                    renamed.append((task, output))
+                }
             } catch {
-                try? item.dir.remove(item.temp)
-                emit(RunEvent(.error, set: set, "\(item.step.summary): \(error)", action: "compress", path: item.source))
+                task.discard(output)
+                emit(RunEvent(.error, set: set, "\(task.step.summary): \(error)", action: "compress", path: task.source))
                 setFailed = true
-                results[i] = false
+                results[task.index] = false
             }
         }
-        syncChanged(set)
+        if !renamed.isEmpty { syncChanged(set) }
         FaultInjection.point("compressed outputs renamed")
-        for (i, item, stats) in renamed where results[i] {
-            do {
-                if let failure = shredBeforeRemoval(item.source, config) {
-                    emit(RunEvent(.error, set: set, "\(item.source): \(failure); kept next to its compressed copy",
-                                  action: "compress", path: item.source))
-                    setFailed = true
-                    continue
-                }
-                try item.srcDir.remove(item.srcName)
-                steps.markDirty(item.srcDir.path)
-                emit(RunEvent(.action, set: set, "\(item.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
-                              action: "compress", path: item.source, target: item.dest, bytesBefore: stats.bytesIn,
-                              bytesAfter: stats.bytesOut, seconds: monotonicNow() - started))
-            } catch {
-                emit(RunEvent(.error, set: set, "\(error)", action: "compress", path: item.source))
-                setFailed = true
-            }
+        if !renamed.isEmpty {
+            removeSources(renamed, set, config, started: started, results: &results)
+            FaultInjection.point("compressed sources removed")
         }
-        syncChanged(set)
-        FaultInjection.point("compressed sources removed")
-        return results
+    }
+
+    /// One syncfs per file system of `outputs`; the errors of those that failed, by device.
+    func syncFileSystems(_ outputs: [(CompressTask, CompressTask.Output)]) -> [UInt64: SystemError] {
+        var done = Set<UInt64>()
+        var failed: [UInt64: SystemError] = [:]
+        for (task, output) in outputs where done.insert(output.status.device).inserted {
+            do { try task.dir.syncFileSystem() } catch { failed[output.status.device] = error }
+        }
+        return failed
+    }
+
+    /// `outputs` without those on a file system whose sync failed: these are dropped (an unnamed or
+    /// temporary output discarded, a named one left next to its source) and reported.
+    func dropUnsynced(_ outputs: [(CompressTask, CompressTask.Output)], _ failed: [UInt64: SystemError], _ set: String,
+                      _ results: inout [Bool]) -> [(CompressTask, CompressTask.Output)] {
+        guard !failed.isEmpty else { return outputs }
+        return outputs.filter { task, output in
+            guard let error = failed[output.status.device] else { return true }
+            task.discard(output)
+            emit(RunEvent(.error, set: set, "\(task.step.summary): \(error); source kept, retried next run",
+                          action: "compress", path: task.source))
+            setFailed = true
+            results[task.index] = false
+            return false
+        }
+    }
+
+    /// Removes the sources of outputs whose names are durable (shredding them first when configured;
+    /// the unlinks side by side, see `DirectoryHandle.removeAll`) and reports each compression.
+    func removeSources(_ outputs: [(CompressTask, CompressTask.Output)], _ set: String, _ config: LogSetConfig?,
+                       started: Double, results: inout [Bool]) {
+        var removing: [(CompressTask, CompressTask.Output)] = []
+        for (task, output) in outputs where results[task.index] {
+            if let failure = shredBeforeRemoval(task.source, config) {
+                emit(RunEvent(.error, set: set, "\(task.source): \(failure); kept next to its compressed copy",
+                              action: "compress", path: task.source))
+                setFailed = true
+                continue
+            }
+            removing.append((task, output))
+        }
+        let errors = DirectoryHandle.removeAll(removing.map { ($0.0.srcDir, $0.0.srcName) })
+        for ((task, output), error) in zip(removing, errors) {
+            steps.markDirty(task.srcDir.path)
+            if let error {
+                emit(RunEvent(.error, set: set, "\(error)", action: "compress", path: task.source))
+                setFailed = true
+                continue
+            }
+            let stats = output.stats
+            emit(RunEvent(.action, set: set, "\(task.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
+                          action: "compress", path: task.source, target: task.dest, bytesBefore: stats.bytesIn,
+                          bytesAfter: stats.bytesOut, seconds: monotonicNow() - started))
+        }
     }
 }

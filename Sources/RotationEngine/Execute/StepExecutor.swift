@@ -150,7 +150,13 @@ final class StepExecutor {
 
     /// Owner (as root), mode and times of `st` on an open descriptor.
     func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String) throws(SystemError) {
-        if geteuid() == 0 { try fd.setOwner(uid: st.uid, gid: st.gid, path: path) }
+        try Self.applyMetadata(fd, from: st, path: path, changeOwner: geteuid() == 0)
+    }
+
+    /// The same, with `fchown` only when `changeOwner` (the caller knows whether the new file already
+    /// has the owner and group of `st`); `fchmod` after it, since `fchown` clears set-ID bits.
+    static func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String, changeOwner: Bool) throws(SystemError) {
+        if changeOwner { try fd.setOwner(uid: st.uid, gid: st.gid, path: path) }
         try fd.setMode(st.mode & 0o7777, path: path)
         try fd.setTimes(accessed: st.accessed, modified: st.modified, path: path)
     }
