@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The compression batch of the real binary, committed chunk by chunk (`ROTATECTL_COMPRESS_CHUNK`), with
 /// `O_TMPFILE` outputs and with the named-temporary fallback (`ROTATECTL_NO_TMPFILE=1`): complete
@@ -14,8 +15,8 @@ import Testing
         }
         """
 
-    static func setUp(_ logs: Int, lines: Int = 200) -> (TempTree, String, [String]) {
-        let t = TempTree("pipeline")
+    static func setUp(_ logs: Int, lines: Int = 200) -> (TempDirectory, String, [String]) {
+        let t = TempDirectory("pipeline")
         var all: [String] = []
         for n in 0..<logs {
             let text = Harness.lines("log\(n) line", 1...lines)
@@ -31,23 +32,23 @@ import Testing
         return env
     }
 
-    static func allLines(_ t: TempTree) -> [String] {
+    static func allLines(_ t: TempDirectory) -> [String] {
         t.names(includingHidden: false).filter { $0.hasPrefix("logs/") && !$0.hasSuffix("/") }
-            .flatMap { Harness.contents(t.url($0)).split(separator: "\n") }.map(String.init).sorted()
+            .flatMap { Harness.contents(t.child($0)).split(separator: "\n") }.map(String.init).sorted()
     }
 
-    static func temporaries(_ t: TempTree) -> [String] {
+    static func temporaries(_ t: TempDirectory) -> [String] {
         t.names().filter { $0.contains(".rotatectl-tmp") }
     }
 
     /// Exit 0, every log compressed once into a valid .gz, nothing else left.
-    static func checkDone(_ t: TempTree, logs: Int, original: [String], _ context: String) {
+    static func checkDone(_ t: TempDirectory, logs: Int, original: [String], _ context: String) {
         let visible = t.names(includingHidden: false).filter { $0.hasPrefix("logs/") }
         let expected = (0..<logs).flatMap { ["logs/l\($0).log", "logs/l\($0).log.1.gz"] }.sorted()
         #expect(visible == expected, "\(context)")
         #expect(temporaries(t).isEmpty, "\(context): left \(temporaries(t))")
         #expect(!t.exists("logs/.rotatectl.journal"), "\(context)")
-        let gz = visible.filter { $0.hasSuffix(".gz") }.map { t.url($0) }
+        let gz = visible.filter { $0.hasSuffix(".gz") }.map { t.child($0) }
         #expect(Harness.run(["/bin/gzip", "-t"] + gz).status == 0, "\(context): gzip -t")
         #expect(allLines(t) == original, "\(context): lines lost or duplicated")
     }
@@ -55,7 +56,7 @@ import Testing
     @Test(arguments: [true, false])
     func manyLogsCommittedInSeveralChunks(tmpfile: Bool) {
         let (t, conf, original) = Self.setUp(40)
-        let r = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 7))
+        let r = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 7))
         #expect(r.status == 0, "\(r.stderr)")
         let compressed = r.stdout.split(separator: "\n").filter { $0.hasPrefix("compress ") }
         #expect(compressed.count == 40, "one compress line per log: \(r.stdout)")
@@ -70,8 +71,8 @@ import Testing
         let logs = 17   // a group commit (16 or more) in three chunks of 6, 6 and 5
         let env = Self.environment(tmpfile: tmpfile, chunk: 6)
         let (b, bconf, original) = Self.setUp(logs, lines: 50)
-        let counted = Harness.rotatectl(["run", "-s", b.url("state"), bconf],
-                                        environment: env.merging(["ROTATECTL_CRASH_COUNT": b.url("points")]) { $1 })
+        let counted = Harness.rotatectl(["run", "-s", b.child("state"), bconf],
+                                        environment: env.merging(["ROTATECTL_CRASH_COUNT": b.child("points")]) { $1 })
         #expect(counted.status == 0, "\(counted.stderr)")
         let points = Int((b.read("points") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(points > 3 * 3, "crash points: \(points)")
@@ -79,14 +80,14 @@ import Testing
         var temporariesSeen = 0
         for k in 1...max(1, points) {
             let (t, conf, _) = Self.setUp(logs, lines: 50)
-            let crashed = Harness.rotatectl(["run", "-s", t.url("state"), conf],
+            let crashed = Harness.rotatectl(["run", "-s", t.child("state"), conf],
                                             environment: env.merging(["ROTATECTL_CRASH_AT": String(k)]) { $1 })
             #expect(crashed.status == 137, "at \(k): \(crashed.status) \(crashed.stderr)")
             if crashed.stderr.contains("(compressed outputs synced)") {
                 syncedPoints += 1
                 temporariesSeen += Self.temporaries(t).count
             }
-            let again = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: env)
+            let again = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: env)
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
             Self.checkDone(t, logs: logs, original: original, "\(tmpfile ? "O_TMPFILE" : "named") after crash at \(k)")
         }
@@ -103,7 +104,7 @@ import Testing
     @Test func aLowDescriptorLimitStillCompressesEveryLog() {
         let logs = 600
         let (t, conf, original) = Self.setUp(logs, lines: 3)
-        let r = Harness.run(["/bin/sh", "-c", "ulimit -n 128 && exec \"$0\" run -s \"$1\" \"$2\"", Harness.binary, t.url("state"), conf])
+        let r = Harness.run(["/bin/sh", "-c", "ulimit -n 128 && exec \"$0\" run -s \"$1\" \"$2\"", PackagePaths.rotatectl, t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr.prefix(2000))")
         Self.checkDone(t, logs: logs, original: original, "ulimit -n 128")
     }
@@ -112,8 +113,8 @@ import Testing
     /// killed at every crash point: the kept generations are exactly the expected ones.
     @Test func retentionRemovalsOfManyLogsKilledAtEveryPoint() {
         let logs = 5
-        func setUp() -> (TempTree, String) {
-            let t = TempTree("retention")
+        func setUp() -> (TempDirectory, String) {
+            let t = TempDirectory("retention")
             for n in 0..<logs {
                 t.write("logs/r\(n).log", Harness.lines("r\(n) current", 1...40))
                 for g in 1...2 {
@@ -130,26 +131,26 @@ import Testing
                 }
                 """))
         }
-        func checkDone(_ t: TempTree, _ context: String) {
+        func checkDone(_ t: TempDirectory, _ context: String) {
             let expected = (0..<logs).flatMap { ["logs/r\($0).log.1.gz", "logs/r\($0).log.2.gz"] }.sorted()
             #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == expected, "\(context)")
             #expect(Self.temporaries(t).isEmpty, "\(context)")
             for n in 0..<logs {
-                #expect(Harness.contents(t.url("logs/r\(n).log.1.gz")) == Harness.lines("r\(n) current", 1...40), "\(context) r\(n) .1")
-                #expect(Harness.contents(t.url("logs/r\(n).log.2.gz")) == Harness.lines("r\(n) gen1", 1...40), "\(context) r\(n) .2")
+                #expect(Harness.contents(t.child("logs/r\(n).log.1.gz")) == Harness.lines("r\(n) current", 1...40), "\(context) r\(n) .1")
+                #expect(Harness.contents(t.child("logs/r\(n).log.2.gz")) == Harness.lines("r\(n) gen1", 1...40), "\(context) r\(n) .2")
             }
         }
         let (b, bconf) = setUp()
-        let r = Harness.rotatectl(["run", "-s", b.url("state"), bconf], environment: ["ROTATECTL_CRASH_COUNT": b.url("points")])
+        let r = Harness.rotatectl(["run", "-s", b.child("state"), bconf], environment: ["ROTATECTL_CRASH_COUNT": b.child("points")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("remove ") }.count == logs, "\(r.stdout)")
         checkDone(b, "uninterrupted")
         let points = Int((b.read("points") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         for k in 1...max(1, points) {
             let (t, conf) = setUp()
-            let crashed = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: ["ROTATECTL_CRASH_AT": String(k)])
+            let crashed = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: ["ROTATECTL_CRASH_AT": String(k)])
             #expect(crashed.status == 137, "at \(k): \(crashed.stderr)")
-            let again = Harness.rotatectl(["run", "-s", t.url("state"), conf])
+            let again = Harness.rotatectl(["run", "-s", t.child("state"), conf])
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
             checkDone(t, "after crash at \(k)")
         }
@@ -158,7 +159,7 @@ import Testing
     /// A `compresscmd` batch (run one file at a time, writing into the same anonymous outputs).
     @Test(arguments: [true, false])
     func externalCompressorBatch(tmpfile: Bool) {
-        let t = TempTree("pipeline-ext")
+        let t = TempDirectory("pipeline-ext")
         for n in 0..<20 { t.write("logs/x\(n).log", Harness.lines("x\(n)", 1...30)) }
         let conf = t.config("""
             @DIR@/logs/*.log {
@@ -169,7 +170,7 @@ import Testing
                 compressext .cat
             }
             """)
-        let r = Harness.rotatectl(["run", "-s", t.url("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 8))
+        let r = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 8))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == (0..<20).map { "logs/x\($0).log.1.cat" }.sorted())
         #expect(Self.temporaries(t).isEmpty)

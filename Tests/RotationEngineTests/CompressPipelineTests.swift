@@ -2,12 +2,13 @@ import Foundation
 import Synchronization
 import SystemPackage
 import Testing
+import TestSupport
 @testable import RotationEngine
 
 /// `O_TMPFILE` outputs and their `linkat`: nameless until complete, never replacing a name.
 @Suite struct AnonymousFileTests {
     @Test func anonymousFileHasNoNameUntilLinked() throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
         let dir = try DirectoryHandle.open(tmp.path)
         let before = try dir.entries()
@@ -17,25 +18,25 @@ import Testing
         try dir.link(fd, as: "named.gz")
         try fd.close()
         #expect(try dir.entries().sorted() == (before + ["named.gz"]).sorted())
-        #expect(try CompressTestIO.read(tmp.file("named.gz")) == Array("complete\n".utf8))
+        #expect(TestFile.bytes(tmp.child("named.gz")) == Array("complete\n".utf8))
         #expect(try dir.status("named.gz")?.linkCount == 1)
     }
 
     @Test func linkNeverReplacesAnExistingName() throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
-        try CompressTestIO.write(Array("theirs".utf8), to: tmp.file("taken.gz"))
+        _ = TestFile.write(Array("theirs".utf8), to: tmp.child("taken.gz"))
         let dir = try DirectoryHandle.open(tmp.path)
         let fd = try #require(try dir.createAnonymous())
         defer { _ = try? fd.close() }
         try fd.writeAll(Array("ours".utf8), path: "anonymous")
         #expect(throws: SystemError.self) { try dir.link(fd, as: "taken.gz") }
         do { try dir.link(fd, as: "taken.gz") } catch { #expect(error.errno == .fileExists) }
-        #expect(try CompressTestIO.read(tmp.file("taken.gz")) == Array("theirs".utf8))
+        #expect(TestFile.bytes(tmp.child("taken.gz")) == Array("theirs".utf8))
     }
 
     @Test func anonymousFileClosedUnlinkedLeavesNothing() throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
         let dir = try DirectoryHandle.open(tmp.path)
         let fd = try #require(try dir.createAnonymous())
@@ -60,11 +61,11 @@ import Testing
 
     @Test(arguments: [true, false])
     func writesACompleteOutputThatOnlyTheCommitNames(anonymous: Bool) throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
         let data = CompressFixtures.logLines(size: 50_000)
-        try CompressTestIO.write(data, to: tmp.file("app.log.1"), modified: 1_650_000_000)
-        chmod(tmp.file("app.log.1"), 0o640)
+        _ = TestFile.write(data, to: tmp.child("app.log.1")); _ = TestFile.setModified(tmp.child("app.log.1"), 1_650_000_000)
+        chmod(tmp.child("app.log.1"), 0o640)
         let dir = try DirectoryHandle.open(tmp.path)
         let t = Self.task(dir, "app.log.1")
         var scratch: CompressScratch? = nil
@@ -86,9 +87,9 @@ import Testing
             #expect(try dir.entries().sorted() == [temp, "app.log.1"].sorted())
             try dir.rename(temp, to: dir, as: "app.log.1.gz")
         }
-        let gz = tmp.file("app.log.1.gz")
-        #expect(try CompressTestIO.gzipTestPasses(gz))
-        #expect(same(try CompressTestIO.zcat(gz), data))
+        let gz = tmp.child("app.log.1.gz")
+        #expect(CompressedFile.passesGzipTest(gz))
+        #expect(same(CompressedFile.decompressed(gz), data))
         let st = try #require(try dir.status("app.log.1.gz"))
         #expect(st.mode == 0o640)
         #expect(st.modified.seconds == 1_650_000_000)
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func reportsWhatIsAlreadyThere() throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
         let dir = try DirectoryHandle.open(tmp.path)
         var scratch: CompressScratch? = nil
@@ -104,12 +105,12 @@ import Testing
             Issue.record("a missing source is .sourceGone")
             return
         }
-        try CompressTestIO.write(Array("x\n".utf8), to: tmp.file("done.log.gz"))
+        _ = TestFile.write(Array("x\n".utf8), to: tmp.child("done.log.gz"))
         guard case .alreadyDone = Self.task(dir, "done.log").run(Self.settings(anonymous: true), scratch: &scratch) else {
             Issue.record("output present, source gone: .alreadyDone")
             return
         }
-        try CompressTestIO.write(Array("y\n".utf8), to: tmp.file("done.log"))
+        _ = TestFile.write(Array("y\n".utf8), to: tmp.child("done.log"))
         guard case .destinationExists(let st) = Self.task(dir, "done.log").run(Self.settings(anonymous: true), scratch: &scratch) else {
             Issue.record("both present: .destinationExists")
             return
@@ -121,16 +122,16 @@ import Testing
     @Test func oneScratchCompressesManyFilesOfEverySize() throws {
         // The stream is reset between files and output is gathered in the write buffer: sizes around
         // the 256 KiB buffer, incompressible data that fills it several times, and empty files.
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
         let dir = try DirectoryHandle.open(tmp.path)
         let buffer = GzipCompressor.bufferSize
-        let inputs: [[UInt8]] = [CompressFixtures.logLines(size: 20_000), [], CompressFixtures.noise(size: 3 * buffer + 5),
+        let inputs: [[UInt8]] = [CompressFixtures.logLines(size: 20_000), [], SeededRandom.bytes(3 * buffer + 5, seed: 7),
                                  CompressFixtures.logLines(size: buffer - 1, seed: 3), CompressFixtures.logLines(size: buffer, seed: 4),
-                                 CompressFixtures.logLines(size: buffer + 1, seed: 5), CompressFixtures.noise(size: buffer - 10, seed: 9)]
+                                 CompressFixtures.logLines(size: buffer + 1, seed: 5), SeededRandom.bytes(buffer - 10, seed: 9)]
         var scratch: CompressScratch? = nil
         for (n, data) in inputs.enumerated() {
-            try CompressTestIO.write(data, to: tmp.file("f\(n)"))
+            _ = TestFile.write(data, to: tmp.child("f\(n)"))
             guard case .written(let output) = Self.task(dir, "f\(n)").run(Self.settings(anonymous: true), scratch: &scratch),
                   let file = output.file else {
                 Issue.record("file \(n) not written")
@@ -138,16 +139,16 @@ import Testing
             }
             try dir.link(file, as: "f\(n).gz")
             try file.close()
-            #expect(output.stats.bytesOut == Int64(try CompressTestIO.read(tmp.file("f\(n).gz")).count))
-            #expect(try CompressTestIO.gzipTestPasses(tmp.file("f\(n).gz")), "file \(n)")
-            #expect(same(try CompressTestIO.zcat(tmp.file("f\(n).gz")), data), "file \(n) (\(data.count) bytes)")
+            #expect(output.stats.bytesOut == Int64(TestFile.bytes(tmp.child("f\(n).gz"))?.count ?? -1))
+            #expect(CompressedFile.passesGzipTest(tmp.child("f\(n).gz")), "file \(n)")
+            #expect(same(CompressedFile.decompressed(tmp.child("f\(n).gz")), data), "file \(n) (\(data.count) bytes)")
         }
     }
 
     @Test func aFailedCompressionLeavesNoOutput() throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
-        try CompressTestIO.write(CompressFixtures.logLines(size: 10_000), to: tmp.file("a.log"))
+        _ = TestFile.write(CompressFixtures.logLines(size: 10_000), to: tmp.child("a.log"))
         let dir = try DirectoryHandle.open(tmp.path)
         var settings = Self.settings(anonymous: false)
         settings.gzip = GzipCompressor(level: 42, jobs: 1)   // deflateInit2 refuses
@@ -223,10 +224,10 @@ import Testing
 @Suite struct ParallelRemovalTests {
     @Test(arguments: [1, 4])
     func removesEveryNameAndReportsEachFailure(threads: Int) throws {
-        let tmp = try CompressTempDir()
+        let tmp = TempDirectory("rotatectl-pipeline")
         defer { tmp.remove() }
-        for n in 0..<300 { try CompressTestIO.write(Array("x\(n)".utf8), to: tmp.file("f\(n)")) }
-        mkdir(tmp.file("sub"), 0o755)
+        for n in 0..<300 { _ = TestFile.write(Array("x\(n)".utf8), to: tmp.child("f\(n)")) }
+        mkdir(tmp.child("sub"), 0o755)
         let dir = try DirectoryHandle.open(tmp.path)
         var names = (0..<300).map { (dir, "f\($0)") }
         names.insert((dir, "sub"), at: 150)            // unlinkat of a directory fails (EISDIR)
