@@ -59,6 +59,11 @@ int rotatectl_errno(void) { return errno; }
 void rotatectl_set_errno(int value) { errno = value; }
 int rotatectl_o_path(void) { return O_PATH; }
 int rotatectl_o_nofollow(void) { return O_NOFOLLOW; }
+#ifdef O_TMPFILE
+int rotatectl_o_tmpfile(void) { return O_TMPFILE; }
+#else
+int rotatectl_o_tmpfile(void) { return 0; }
+#endif
 int rotatectl_o_directory(void) { return O_DIRECTORY; }
 int rotatectl_o_cloexec(void) { return O_CLOEXEC; }
 int rotatectl_at_symlink_nofollow(void) { return AT_SYMLINK_NOFOLLOW; }

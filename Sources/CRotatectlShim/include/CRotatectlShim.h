@@ -21,6 +21,8 @@ int rotatectl_errno(void);
 void rotatectl_set_errno(int value);
 int rotatectl_o_path(void);
 int rotatectl_o_nofollow(void);
+/* O_TMPFILE as this C library defines it (with O_DIRECTORY), or 0 where it has none. */
+int rotatectl_o_tmpfile(void);
 int rotatectl_o_directory(void);
 int rotatectl_o_cloexec(void);
 int rotatectl_at_symlink_nofollow(void);

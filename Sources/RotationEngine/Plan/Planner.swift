@@ -4,9 +4,16 @@ public struct Planner: Sendable {
     public let input: PlannerInput
     /// `input.now` in local time, converted once rather than once per log.
     let nowCivil: CivilTime
+    /// The start of the current hour, what a log without a state entry counts as last rotated, and its
+    /// epoch: one `mktime` for the run rather than one per log (glibc's re-reads the zone file each call).
+    let nowHour: CivilTime
+    let nowHourEpoch: Int64
     public init(_ input: PlannerInput) {
         self.input = input
-        self.nowCivil = input.timeZone.civil(input.now)
+        let now = input.timeZone.civil(input.now)
+        self.nowCivil = now
+        self.nowHour = CivilTime(year: now.year, month: now.month, day: now.day, hour: now.hour)
+        self.nowHourEpoch = input.timeZone.epoch(nowHour)
     }
 
     /// The reason of a decision about a log an earlier pattern or set already named.
@@ -210,9 +217,9 @@ public struct Planner: Sendable {
     func trigger(_ path: String, _ st: FileStatus, _ c: LogSetConfig) -> (Bool, String) {
         let tz = input.timeZone
         let now = nowCivil
-        let last = input.state[path].map { tz.civil($0) }
-            ?? CivilTime(year: now.year, month: now.month, day: now.day, hour: now.hour)
-        let lastEpoch = input.state[path] ?? tz.epoch(last)
+        let recorded = input.state[path]
+        let last = recorded.map { tz.civil($0) } ?? nowHour
+        let lastEpoch = recorded ?? nowHourEpoch
         var rotate = false
         var reason = ""
         var vetoable = false
@@ -247,7 +254,7 @@ public struct Planner: Sendable {
                 rotate = last.year != now.year
                 reason = rotate ? "yearly: last rotated in an earlier year" : "yearly: already rotated this year"
             }
-        } else if input.state[path] == nil {
+        } else if recorded == nil {
             reason = "first seen: recorded as rotated now, as logrotate does; due at the next period"
         } else {
             reason = "already rotated this hour"

@@ -9,14 +9,11 @@ import SystemPackage
 /// link leaves nothing behind, and creating one takes no lock on the directory, so several threads
 /// create their outputs in one directory at once.
 extension DirectoryHandle {
-    /// `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`); the Glibc module does not export it. Nil on
-    /// architectures whose value differs (alpha, hppa, sparc): those use named temporary files.
+    /// `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`) from the C library's headers (the Glibc module does
+    /// not export it); nil where the headers have none, and named temporary files are used instead.
     static var tmpfileFlag: Int32? {
-        #if os(Linux) && (arch(x86_64) || arch(arm64) || arch(i386) || arch(arm) || arch(riscv64) || arch(powerpc64le) || arch(s390x))
-        return 0o20000000 | rotatectl_o_directory()
-        #else
-        return nil
-        #endif
+        let flag = rotatectl_o_tmpfile()
+        return flag == 0 ? nil : flag
     }
 
     /// Whether anonymous files may be tried at all: only with `/proc/self/fd` at hand, the way to link
