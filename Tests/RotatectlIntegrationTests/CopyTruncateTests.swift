@@ -14,16 +14,31 @@ import TestSupport
         var results: [CopyTruncateResult] = []
         #expect(eventually { (scratch.status("app.log")?.size ?? 0) > 0 })
         let dir = try scratch.handle()
+        let total = Int64(expectedLines(lines).count)
+        var copied: Int64 = 0
         for round in 1...rounds {
             sleepSeconds(0.05)
             // On a loaded machine the writer may lag: wait for at least two blocks, so every round collapses.
-            _ = eventually { (scratch.status("app.log")?.size ?? 0) >= 8192 }
-            results.append(try CopyTruncate.perform(source: dir, name: "app.log", destination: dir,
-                                                    as: "app.log.\(round)", logger: nil))
+            // If it has already written everything (the rounds lagged instead), stop: what is left is the end.
+            let size = { scratch.status("app.log")?.size ?? 0 }
+            // The writer is done when everything is accounted for, or (lines lost by truncation) it exited.
+            let done = { copied + size() == total || Self.exited(writer.pid) }
+            _ = eventually { size() >= 8192 || done() }
+            if size() < 8192 && done() { break }
+            let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir,
+                                                  as: "app.log.\(round)", logger: nil)
+            copied += result.bytesCopied
+            results.append(result)
         }
         #expect(writer.wait() == 0)
-        let copies = (1...rounds).map { scratch.bytes("app.log.\($0)") ?? [] }
+        let copies = (0..<results.count).map { scratch.bytes("app.log.\($0 + 1)") ?? [] }
         return (results, copies, scratch.bytes("app.log") ?? [])
+    }
+
+    /// Whether the child has exited (a zombie, not yet reaped, or gone), from `/proc/PID/stat`.
+    static func exited(_ pid: pid_t) -> Bool {
+        guard let stat = TestFile.text("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].dropFirst().first == "Z"
     }
 
     @Test func collapseUnderAFastWriterLosesAndDoublesNothing() throws {
