@@ -69,7 +69,41 @@ import TestSupport
                 || r.stderr.contains("\(small)/logs/.rotatectl.journal: write: No space left on device"), "\(r.stderr)")
         #expect(FileManager.default.contents(atPath: small + "/logs/app.log") == Self.payload)
         #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.1"))
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/.rotatectl.journal"), "no empty journal left")
         #expect(t.read("other/b.log.1") == "b\n")
+    }
+
+    /// A 100% full disk where an earlier run rotated: that run left `.rotatectl.reserve` (256 KiB), which
+    /// this run gives back to write its journal; it rotates, compresses into the freed space, drops the
+    /// generation beyond `rotate`, and reserves again. Without the reserve the journal has nowhere to go
+    /// and nothing can rotate (the test above).
+    @Test func aFullDiskRotatesWithTheReserveAnEarlierRunLeft() throws {
+        let t = TempDirectory("rotatectl-enospc-reserve")
+        let small = try #require(Hostile.tmpfs("2m", in: t), "mount tmpfs")
+        defer { Hostile.unmount(small) }
+        mkdir(small + "/logs", 0o755)
+        let text = { (tag: String) in (1...2_000).map { "\(tag) line \($0) of the application log\n" }.joined() }
+        t.write("small/logs/app.log", text("first"))
+        let conf = t.config("\(small)/logs/app.log {\n rotate 1\n compress\n create\n}\n")
+        let first = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(Hostile.lstatus(small + "/logs/.rotatectl.reserve")?.st_size == 256 << 10)
+        #expect(Hostile.lstatus(small + "/logs/.rotatectl.reserve").map { $0.st_mode & 0o170777 } == 0o100600)
+        // A second generation of logs, then not a block left.
+        t.write("small/logs/app.log", text("second"))
+        _ = Harness.sh("head -c 4194304 /dev/zero > '\(small)/filler' 2>/dev/null")
+        #expect(Hostile.freeBytes(small) == 0)
+        let full = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(full.stderr.contains("file system full: using the space reserved for the journal"), "\(full.stderr)")
+        #expect(Harness.contents(small + "/logs/app.log.1.gz") == text("second"))
+        #expect(CompressedFile.passesGzipTest(small + "/logs/app.log.1.gz"))
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.2.gz"), "rotate 1 drops the first generation")
+        #expect(!FileManager.default.fileExists(atPath: small + "/logs/.rotatectl.journal"))
+        #expect(Self.leftovers(small + "/logs").isEmpty)
+        #expect(FileManager.default.contents(atPath: small + "/logs/app.log")?.isEmpty == true)
+        // The dropped generation's space let the run reserve again for the next time.
+        #expect(Hostile.lstatus(small + "/logs/.rotatectl.reserve")?.st_size == 256 << 10)
     }
 
     /// copytruncate on a full disk: the copy fails, so nothing is cut from the live log.

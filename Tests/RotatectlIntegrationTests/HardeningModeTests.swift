@@ -94,7 +94,7 @@ import TestSupport
                     // Becomes the destination once its metadata is applied, before the rename.
                     intended = Self.finalModes[dir + "/" + base.dropFirst(".rotatectl-tmp.".count)] ?? 0o600
                     seenTemporary = true
-                } else if base == ".rotatectl.journal" || base.hasPrefix(".rotatectl-state.") || base.hasSuffix(".lock") {
+                } else if base == ".rotatectl.journal" || base == ".rotatectl.reserve" || base.hasPrefix(".rotatectl-state.") || base.hasSuffix(".lock") {
                     intended = 0o600
                     if base == ".rotatectl.journal" { seenJournal = true }
                 } else if let m = Self.finalModes[name] {

@@ -77,9 +77,15 @@ extension Runner {
                               state: unit.logs.map { StateMark(path: $0.path, time: now) })
         }
         let user = config.su.map { Privileges(uid: $0.uid, gid: $0.gid) }
+        let reserve = JournalReserve(home)
         do {
             try user?.assume()
-            try journal.append(blocks)
+            do {
+                try journal.append(blocks)
+            } catch where (error.errno == .noSpace || error.errno == .diskQuotaExceeded) && reserve.release() {
+                emit(RunEvent(.warning, set: first.name, "\(home.path): file system full: using the space reserved for the journal (\(reserve.path))"))
+                try journal.append(blocks)
+            }
         } catch {
             user?.restore()
             emit(RunEvent(.error, set: first.name, "\(error); log set not rotated"))
@@ -139,6 +145,7 @@ extension Runner {
         do {
             try journal.remove()
             FaultInjection.point("journal removed")
+            reserve.ensure()
         } catch {
             emit(RunEvent(.error, set: first.name, "\(error)"))
             setFailed = true

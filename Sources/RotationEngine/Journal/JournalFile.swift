@@ -30,6 +30,8 @@ public struct JournalFile {
             try fd.close(path: path)
         } catch {
             _ = try? fd.close()
+            // A journal this call created and could not fill (a full disk) is not left behind empty.
+            if isNew { try? directory.remove(Self.name) }
             throw error
         }
         if isNew { try directory.sync() }

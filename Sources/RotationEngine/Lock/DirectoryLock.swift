@@ -62,6 +62,10 @@ public final class DirectoryLock: Sendable {
         let lock = DirectoryLock(path: path, key: key, descriptor: fd)
         do {
             try lock.writeHolder()
+        } catch where error.errno == .noSpace || error.errno == .diskQuotaExceeded {
+            // The holder line only informs whoever finds the lock busy; the lock itself is the OFD lock.
+            // On a full file system (when rotating matters most) the lock is taken without it.
+            logger?.debug("\(path): holder line not written: \(error)")
         } catch {
             lock.release()
             throw .system(error)
