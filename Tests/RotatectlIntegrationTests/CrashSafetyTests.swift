@@ -209,22 +209,36 @@ import TestSupport
     /// Real SIGKILLs at random instants of a run that compresses ten 2 MiB logs.
     @Test func randomKills() throws {
         let trials = Int(ProcessInfo.processInfo.environment["ROTATECTL_SOAK_TRIALS"] ?? "") ?? 6
+        try soak(logs: 10, lines: 110_000, trials: trials, killWithin: 5_000...600_000)
+    }
+
+    /// The same for a batch of 24 logs, which is committed through unnamed (`O_TMPFILE`) outputs in
+    /// chunks of 5 (`ROTATECTL_COMPRESS_CHUNK`): killed between a link and its `syncfs`, or between a
+    /// chunk and the removal of its sources, the next run still ends with each line once.
+    @Test func randomKillsOfAChunkedBatch() throws {
+        let trials = Int(ProcessInfo.processInfo.environment["ROTATECTL_SOAK_TRIALS"] ?? "").map { max(1, $0 / 2) } ?? 3
+        try soak(logs: 24, lines: 80_000, trials: trials, killWithin: 5_000...450_000,   // the run takes about 0.5 s
+                 environment: ["ROTATECTL_COMPRESS_CHUNK": "5"])
+    }
+
+    func soak(logs: Int, lines: Int, trials: Int, killWithin: ClosedRange<UInt32>,
+              environment: [String: String] = [:]) throws {
         var generator = SystemRandomNumberGenerator()
-        let content = Harness.lines("x", 1...110_000)
+        let content = Harness.lines("x", 1...lines)
         for trial in 0..<trials {
             let t = TempDirectory("soak")
-            for i in 0..<10 { t.write("logs/l\(i).log", content.replacingOccurrences(of: "x ", with: "l\(i) ")) }
+            for i in 0..<logs { t.write("logs/l\(i).log", content.replacingOccurrences(of: "x ", with: "l\(i) ")) }
             let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 2\n compress\n create\n}\n")
             let original = Self.allLines(t)
             let p = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-j", "1", "-s", t.child("state"), conf],
-                                                      output: "/dev/null"))
-            usleep(UInt32.random(in: 5_000...600_000, using: &generator))
+                                                      output: "/dev/null", environment: environment))
+            usleep(UInt32.random(in: killWithin, using: &generator))
             p.kill(SIGKILL)
             p.wait()
             let again = Self.run(t, conf)
             #expect(again.status == 0, "trial \(trial): \(again.stderr)")
             let names = Self.visibleNames(t)
-            #expect(names == (0..<10).map { "logs/l\($0).log" }.flatMap { [$0, $0 + ".1.gz"] }.sorted(), "trial \(trial): \(names)")
+            #expect(names == (0..<logs).map { "logs/l\($0).log" }.flatMap { [$0, $0 + ".1.gz"] }.sorted(), "trial \(trial): \(names)")
             let same = Self.allLines(t) == original
             #expect(same, "trial \(trial): lines differ")
             for n in names where n.hasSuffix(".gz") { #expect(CompressedFile.passesGzipTest(t.child(n))) }
