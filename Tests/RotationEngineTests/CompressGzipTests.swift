@@ -128,58 +128,6 @@ import TestSupport
         #expect(GzipCompressor.replacing(command: "gzip", options: ["--rsyncable"]) == nil)
     }
 
-    @Test func batchCompressesEveryFileInOrder() throws {
-        let dir = TempDirectory("rotatectl-compress")
-        defer { dir.remove() }
-        var jobs: [CompressJob] = []
-        var inputs: [[UInt8]] = []
-        var fds: [FileDescriptor] = []
-        for i in 0..<23 {
-            let data = CompressFixtures.logLines(size: 1000 * i * i, seed: UInt64(i))
-            inputs.append(data)
-            let source = dir.child("f\(i).log")
-            try #require(TestFile.write(data, to: source))
-            let input = try FileDescriptor.open(source, .readOnly)
-            let output = try FileDescriptor.open(source + ".gz", .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
-            fds += [input, output]
-            jobs.append(CompressJob(source: input, sourcePath: source, destination: output,
-                                    destinationPath: source + ".gz", modificationTime: Int64(1_000_000 + i)))
-        }
-        let results = GzipCompressor(jobs: 4).compressAll(jobs, parallelism: 3)
-        for fd in fds { try fd.close() }
-        #expect(results.count == 23)
-        for (i, result) in results.enumerated() {
-            let stats = try result.get()
-            #expect(stats.bytesIn == Int64(inputs[i].count))
-            let gz = try #require(TestFile.bytes(dir.child("f\(i).log.gz")))
-            #expect(stats.bytesOut == Int64(gz.count))
-            #expect(GzipHeader.decode(gz)?.header.modificationTime == UInt32(1_000_000 + i))
-            #expect(same(CompressedFile.decompressed(dir.child("f\(i).log.gz")), inputs[i]))
-        }
-    }
-
-    @Test func batchReportsEachFailureSeparately() throws {
-        let dir = TempDirectory("rotatectl-compress")
-        defer { dir.remove() }
-        let source = dir.child("ok.log")
-        try #require(TestFile.write(CompressFixtures.logLines(size: 10_000), to: source))
-        let input = try FileDescriptor.open(source, .readOnly)
-        let output = try FileDescriptor.open(source + ".gz", .writeOnly, options: [.create], permissions: [.ownerReadWrite])
-        let readOnly = try FileDescriptor.open(source, .readOnly)
-        defer { try? input.close(); try? output.close(); try? readOnly.close() }
-        let results = GzipCompressor().compressAll([
-            CompressJob(source: input, sourcePath: source, destination: readOnly, destinationPath: "/bad/dest.gz", modificationTime: 0),
-            CompressJob(source: input, sourcePath: source, destination: output, destinationPath: source + ".gz", modificationTime: 0),
-        ], parallelism: 2)
-        guard case .failure(let error) = results[0] else {
-            Issue.record("writing to a read-only descriptor succeeded")
-            return
-        }
-        #expect(error.systemError?.errno == .badFileDescriptor)
-        #expect(error.description.hasPrefix("/bad/dest.gz: write: "))
-        #expect(try results[1].get().bytesIn == 10_000)
-    }
-
     @Test func invalidLevelIsAZlibErrorNamingThePath() throws {
         let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }

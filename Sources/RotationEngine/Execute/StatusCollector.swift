@@ -32,26 +32,10 @@ public struct StatusCollector {
         for config in sets {
             let name = config.patterns.joined(separator: " ")
             let (groups, unmatched, _) = planner.matches(of: config)
-            // Paths made one at a time from the glob's matches, not all at once.
-            var next = (group: 0, k: 0, missing: 0)
-            func nextPath() -> (String, String, FileStatus?)? {
-                while next.group < groups.count {
-                    let g = groups[next.group]
-                    if next.k < g.count {
-                        defer { next.k += 1 }
-                        return (g.path(g.name(next.k)), g.directory, g.status(next.k))
-                    }
-                    next = (next.group + 1, 0, 0)
-                }
-                guard !config.missingOK, next.missing < unmatched.count else { return nil }
-                defer { next.missing += 1 }
-                let path = unmatched[next.missing]
-                return (path, PathName.split(path).0, nil)
-            }
-            while let (path, directory, status) = nextPath() {
-                let (decision, st) = planner.decide(path, in: directory, status: status, config)
+            /// One log's status, handed to `each`; paths are made one at a time from the glob's matches.
+            func describe(_ path: String, in dir: String, status: FileStatus?) {
+                let (decision, st) = planner.decide(path, in: dir, status: status, config)
                 let gens = planner.generations(of: path, config)
-                let dir = PathName.split(path).0
                 if locks[dir] == nil { locks[dir] = lockState(dir) }
                 let last = state[path]
                 each(LogStatus(
@@ -63,6 +47,10 @@ public struct StatusCollector {
                     journalPending: snapshot.directories[dir]?[JournalFile.name] != nil,
                     lockHolder: locks[dir]?.1, lockHeld: locks[dir]?.0 ?? false, error: decision.error))
             }
+            for g in groups {
+                for k in 0..<g.count { describe(g.path(g.name(k)), in: g.directory, status: g.status(k)) }
+            }
+            for path in config.missingOK ? [] : unmatched { describe(path, in: PathName.split(path).0, status: nil) }
         }
         return report
     }

@@ -15,20 +15,19 @@ struct Claims {
     /// Records that entry `index` of `dir`'s listing (of `count` entries) is named with `flag`;
     /// an entry already claimed keeps its first flag.
     mutating func claim(_ dir: String, _ index: UInt32, count: Int, flag: Bool) {
-        var m = marks[dir] ?? []
-        marks[dir] = nil
-        if m.count < count { m.append(contentsOf: repeatElement(0, count: count - m.count)) }
-        if Int(index) < m.count, m[Int(index)] == 0 { m[Int(index)] = flag ? 2 : 1 }
-        marks[dir] = m
+        claim(dir, [index], count: count, flag: flag)
     }
 
-    /// Records a whole match at once (cheaper than one `claim` per entry).
+    /// Records a whole match at once.
     mutating func claim(_ match: GlobMatch, flag: Bool) {
-        var m = marks[match.directory] ?? []
-        marks[match.directory] = nil
-        let count = match.listing.count
+        claim(match.directory, match.indices, count: match.listing.count, flag: flag)
+    }
+
+    private mutating func claim(_ dir: String, _ indices: [UInt32], count: Int, flag: Bool) {
+        // Taken out of the dictionary while changed, so the array is not copied.
+        var m = marks.removeValue(forKey: dir) ?? []
         if m.count < count { m.append(contentsOf: repeatElement(0, count: count - m.count)) }
-        for i in match.indices where Int(i) < m.count && m[Int(i)] == 0 { m[Int(i)] = flag ? 2 : 1 }
-        marks[match.directory] = m
+        for i in indices where Int(i) < m.count && m[Int(i)] == 0 { m[Int(i)] = flag ? 2 : 1 }
+        marks[dir] = m
     }
 }

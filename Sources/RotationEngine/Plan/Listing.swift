@@ -90,13 +90,6 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     /// The status of entry `i`.
     public func status(at i: Int) -> FileStatus { statuses[i].status }
 
-    /// Calls `body` with entry `i`'s NUL-terminated name, valid only during the call.
-    func withName<R>(at i: Int, _ body: (UnsafePointer<CChar>) -> R) -> R {
-        arena.withUnsafeBufferPointer { a in
-            body(Listing.cName(a, Int(starts[i])))
-        }
-    }
-
     /// Every name, in order (made as `String`s: for small listings and tests).
     public var names: [String] { (0..<count).map(name(at:)) }
     /// `names`, as a dictionary's `keys` reads.

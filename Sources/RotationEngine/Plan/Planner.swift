@@ -42,7 +42,8 @@ public struct Planner: Sendable {
         var unmatched: [String] = []
         var repeated: [String] = []
         // Only a set of several patterns can name a log twice; one pattern's matches are unique.
-        var seen: Claims? = config.patterns.count > 1 ? Claims() : nil
+        let several = config.patterns.count > 1
+        var seen = Claims()
         for pattern in config.patterns {
             let matched = Glob.expandByDirectory(pattern) { input.snapshot.directories[$0] }
             // A directory among the matches is skipped silently, as logrotate does; only a pattern
@@ -53,18 +54,16 @@ public struct Planner: Sendable {
                 if (0..<g.count).contains(where: { g.status($0)?.kind == .directory }) {
                     group.filter { g.status($0)?.kind != .directory }
                 }
-                if var s = seen {
+                if several {
                     let g = group
-                    seen = nil
                     group.filter { k in
-                        if s.flag(g.directory, g.indices[k]) == nil {
-                            s.claim(g.directory, g.indices[k], count: g.listing.count, flag: false)
+                        if seen.flag(g.directory, g.indices[k]) == nil {
+                            seen.claim(g.directory, g.indices[k], count: g.listing.count, flag: false)
                             return true
                         }
                         repeated.append(g.path(g.name(k)))
                         return false
                     }
-                    seen = s
                 }
                 if group.count > 0 { groups.append(group) }
             }
