@@ -16,11 +16,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .target(name: "CRotatectlShim"),
         .target(
             name: "RotationEngine",
             dependencies: [
-                "CZlib", "CRotatectlShim",
+                "CZlib", "CDeflate", "CRotatectlShim",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],

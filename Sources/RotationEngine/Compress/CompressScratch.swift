@@ -1,16 +1,28 @@
 /// What one thread needs to compress file after file without allocating: a deflate stream (reset, not
-/// re-created, between files) and the read and write buffers of the single-threaded path.
+/// re-created, between files), the read and write buffers of the single-threaded path, and the
+/// whole-buffer deflater for files that fit in one read (made on first use).
 final class CompressScratch {
     let stream: DeflateStream
     let input: UnsafeMutableRawBufferPointer
     let output: UnsafeMutableRawBufferPointer
     /// The stream has compressed a file since it was made and needs `deflateReset` before the next.
     var used = false
+    private let level: Int32
+    private var wholeBuffer: WholeBufferDeflater?? = .none
 
     init(level: Int32, bufferSize: Int, path: String) throws(CompressError) {
         stream = try DeflateStream(level: level, path: path)
         input = .allocate(byteCount: bufferSize, alignment: 64)
         output = .allocate(byteCount: bufferSize, alignment: 64)
+        self.level = level
+    }
+
+    /// The whole-buffer deflater for inputs of up to `input.count` bytes, or nil if libdeflate has none.
+    var deflater: WholeBufferDeflater? {
+        if case .some(let made) = wholeBuffer { return made }
+        let made = WholeBufferDeflater(level: level, inputCapacity: input.count)
+        wholeBuffer = .some(made)
+        return made
     }
 
     deinit {

@@ -124,11 +124,20 @@ public struct GzipCompressor: Sendable {
             bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[pending...]).copyMemory(from: $0) }
             pending += bytes.count
         }
-        try put(header)
+        var first = true
         while true {
             let n: Int
             do { n = try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
             let chunk = UnsafeRawBufferPointer(rebasing: input[0..<n])
+            if first {
+                // The whole file in one read: deflated at once, one write.
+                if n < input.count, let deflater = scratch.deflater, let length = deflater.member(chunk, header: header) {
+                    try write(UnsafeRawBufferPointer(rebasing: deflater.output[0..<length]))
+                    return CompressStats(bytesIn: Int64(n), bytesOut: bytesOut)
+                }
+                first = false
+                try put(header)
+            }
             if n > 0 { crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
             bytesIn += Int64(n)
             let last = n < input.count

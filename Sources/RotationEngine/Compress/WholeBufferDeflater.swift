@@ -1,0 +1,42 @@
+import CDeflate
+
+/// Compresses a file that fits in one read buffer with libdeflate, which deflates a whole buffer at
+/// once about a third faster than zlib's streaming `deflate` at the same level and a little smaller.
+/// It cannot stream or be primed with a dictionary, so files larger than the read buffer, and the
+/// blocks of the parallel path, stay on zlib. One per thread, kept from file to file.
+final class WholeBufferDeflater {
+    private let compressor: OpaquePointer
+    /// Header, deflate data and trailer of one member, written with one `write`.
+    let output: UnsafeMutableRawBufferPointer
+
+    /// Room left in `output` for a header (its name included) and the trailer.
+    static let framing = 1024
+
+    /// A compressor at zlib's `level` (-1, zlib's default, is 6) for inputs of up to `inputCapacity`
+    /// bytes; nil when libdeflate has no such level or cannot allocate (the caller stays on zlib).
+    init?(level: Int32, inputCapacity: Int) {
+        guard (-1...9).contains(level), let c = libdeflate_alloc_compressor(level < 0 ? 6 : level) else { return nil }
+        compressor = c
+        output = .allocate(byteCount: libdeflate_deflate_compress_bound(c, inputCapacity) + Self.framing, alignment: 64)
+    }
+
+    deinit {
+        libdeflate_free_compressor(compressor)
+        output.deallocate()
+    }
+
+    /// One gzip member of `input` behind `header`, in `output`: its length, or nil when it does not fit
+    /// (a header with a very long name); the CRC-32 and size go into the trailer.
+    func member(_ input: UnsafeRawBufferPointer, header: [UInt8]) -> Int? {
+        guard header.count + 8 <= Self.framing, let out = output.baseAddress else { return nil }
+        header.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[0..<header.count]).copyMemory(from: $0) }
+        let room = output.count - header.count - 8
+        let produced = libdeflate_deflate_compress(compressor, input.baseAddress, input.count, out + header.count, room)
+        guard produced > 0 || input.isEmpty else { return nil }
+        let crc = libdeflate_crc32(0, input.baseAddress, input.count)
+        let trailer = GzipHeader.trailer(crc: crc, size: Int64(input.count))
+        let end = header.count + produced
+        trailer.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[end..<end + trailer.count]).copyMemory(from: $0) }
+        return end + trailer.count
+    }
+}
