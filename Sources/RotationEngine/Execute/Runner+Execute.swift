@@ -50,9 +50,15 @@ extension Runner {
             release(&locks)
             return
         }
-        let fresh = Planner(input([config], snapshot, state)).plan()
         var current: [String: LogRotation] = [:]
-        for unit in fresh.first?.units ?? [] { for log in unit.logs { current[log.path] = log } }
+        if let planned = plannedInputs[first.index], planned.fingerprint == snapshot.fingerprint(of: config),
+           planned.states == first.rotatedPaths.map({ state[$0] }) {
+            // Nothing the plan was made on has changed: it stands as it is.
+            for unit in first.units { for log in unit.logs { current[log.path] = log } }
+        } else {
+            let fresh = Planner(input([config], snapshot, state)).plan()
+            for unit in fresh.first?.units ?? [] { for log in unit.logs { current[log.path] = log } }
+        }
         var units: [RotationUnit] = []
         for unit in first.units {
             var u = unit

@@ -19,6 +19,15 @@ public final class Runner {
     var now: Int64 = 0
     /// Replaying a journal: steps the file system shows as moot are expected, not warnings.
     var recovering = false
+    /// What each set with work was planned on, by set index: the fingerprint of its part of the
+    /// snapshot and the state entries of its due logs. Under the lock, the same inputs mean the same
+    /// plan (the planner is pure), so the set is not planned a second time.
+    var plannedInputs: [Int: PlannedInputs] = [:]
+
+    struct PlannedInputs {
+        var fingerprint: Int
+        var states: [Int64?]
+    }
 
     public init(options: RunOptions, logger: Logger? = nil, observer: @escaping (RunEvent) -> Void = { _ in }) {
         self.options = options
@@ -65,7 +74,12 @@ public final class Runner {
         var snapshot = SnapshotReader().read(sets)
         for w in snapshot.warnings { emit(RunEvent(.warning, w)) }
         if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
-        return Planner(input(sets, snapshot, state)).plan()
+        let plans = Planner(input(sets, snapshot, state)).plan()
+        for plan in plans where plan.hasWork && !options.dryRun {
+            plannedInputs[plan.index] = PlannedInputs(fingerprint: snapshot.fingerprint(of: sets[plan.index]),
+                                                      states: plan.rotatedPaths.map { state[$0] })
+        }
+        return plans
     }
 
     func input(_ sets: [LogSetConfig], _ snapshot: Snapshot, _ state: StateTable) -> PlannerInput {

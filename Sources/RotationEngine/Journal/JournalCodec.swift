@@ -7,18 +7,35 @@ public enum JournalCodec {
     public static let header = "rotatectl journal 1"
 
     public static func encode(_ block: JournalBlock) -> String {
-        var lines: [[String]] = []
+        var bytes: [UInt8] = []
+        encode(block, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the block's lines and its `end` line to `out`, escaping byte by byte: a journal of
+    /// thousands of steps is built without a string per field.
+    static func encode(_ block: JournalBlock, into out: inout [UInt8]) {
+        let start = out.count
+        func line(_ fields: [String]) {
+            for (i, field) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: "\t")) }
+                append(escaping: field, to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
         switch block {
         case .unit(let id, let directories, let steps, let state):
-            lines.append(["unit", String(id)])
-            lines.append(["dirs"] + directories)
-            for step in steps { lines.append(["step"] + fields(step)) }
-            for mark in state { lines.append(["state", mark.path, String(mark.time)]) }
+            line(["unit", String(id)])
+            line(["dirs"] + directories)
+            for step in steps { line(["step"] + fields(step)) }
+            for mark in state { line(["state", mark.path, String(mark.time)]) }
         case .cancel(let id):
-            lines.append(["cancel", String(id)])
+            line(["cancel", String(id)])
         }
-        let body = lines.map { $0.map(escape).joined(separator: "\t") + "\n" }.joined()
-        return body + "end\t" + String(checksum(body)) + "\n"
+        let crc = out.withUnsafeBufferPointer { p in
+            UInt(crc32(0, p.baseAddress.map { $0 + start }, uInt(p.count - start)))
+        }
+        out += Array("end\t\(crc)\n".utf8)
     }
 
     /// Decodes a whole journal. Blocks after the first damaged one are ignored, and reported.
@@ -117,14 +134,19 @@ public enum JournalCodec {
     /// Percent-escapes `%`, control bytes, DEL, tab and newline, so any file name survives.
     public static func escape(_ s: String) -> String {
         var bytes: [UInt8] = []
+        append(escaping: s, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func append(escaping s: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
         for byte in s.utf8 {
             if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "%") {
-                bytes += Array(("%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)).utf8)
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
             } else {
-                bytes.append(byte)
+                out.append(byte)
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func unescape<S: StringProtocol>(_ s: S) -> String {

@@ -18,14 +18,14 @@ public struct JournalFile {
     public func append(_ blocks: [JournalBlock]) throws(SystemError) {
         let isNew = try directory.status(Self.name) == nil
         let fd = try directory.openFile(Self.name, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600)
-        var text = isNew ? JournalCodec.header + "\n" : ""
-        for block in blocks { text += JournalCodec.encode(block) }
+        var bytes = isNew ? Array((JournalCodec.header + "\n").utf8) : []
+        for block in blocks { JournalCodec.encode(block, into: &bytes) }
         do throws(SystemError) {
             let st = try fd.status(path: path)
             guard st.kind == .regular, st.uid == geteuid(), st.linkCount == 1 else {
                 throw SystemError("open", path: path, errno: .notPermitted)
             }
-            try fd.writeAll(Array(text.utf8), path: path)
+            try fd.writeAll(bytes, path: path)
             try fd.sync(path: path)
             try fd.close(path: path)
         } catch {

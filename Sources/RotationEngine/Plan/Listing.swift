@@ -136,6 +136,20 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
         }
     }
 
+    /// Feeds every name and status, in order, to `hasher`, leaving out the entries named in
+    /// `excluded`: equal listings feed it equal values.
+    func fingerprint(into hasher: inout Hasher, excluding excluded: [String] = []) {
+        let skip = excluded.map { Array($0.utf8CString) }
+        arena.withUnsafeBufferPointer { a in
+            for (start, status) in zip(starts, statuses) {
+                let name = Listing.cName(a, Int(start))
+                if skip.contains(where: { strcmp($0, name) == 0 }) { continue }
+                hasher.combine(bytes: UnsafeRawBufferPointer(start: name, count: strlen(name) + 1))
+                hasher.combine(status)
+            }
+        }
+    }
+
     /// The entries whose names start with `prefix`, found by binary search.
     public func entries(prefix: String) -> [String: FileStatus] {
         var out: [String: FileStatus] = [:]
@@ -182,7 +196,7 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
 
 /// A `FileStatus` in 64 bytes instead of 88: nanoseconds, link count, mode and kind in the widths
 /// the kernel actually fills.
-struct PackedStatus: Sendable, Equatable {
+struct PackedStatus: Sendable, Equatable, Hashable {
     var size: Int64
     var inode: UInt64
     var device: UInt64

@@ -107,7 +107,14 @@ extension Planner {
                 }
             }
         } else {
-            func gen(_ i: Int) -> String { "\(base).\(i)\(fileext)" }
+            // Every name of the chain is built once: a set of thousands of logs plans in milliseconds.
+            var chain: [Int: String] = [:]
+            func gen(_ i: Int) -> String {
+                if let name = chain[i] { return name }
+                let name = base + "." + String(i) + fileext
+                chain[i] = name
+                return name
+            }
             func index(of name: String) -> Int? {
                 guard name.hasPrefix(base + ".") else { return nil }
                 var rest = name.dropFirst(base.count + 1)

@@ -37,6 +37,9 @@ public struct Planner: Sendable {
 
     /// The set's matches by directory (each log once, in config order), the patterns that matched
     /// nothing, and the logs named again by a later pattern of the same set.
+    /// The files rotatectl keeps in a log directory: its lock, journal and journal reserve.
+    static let ownFiles: Set<String> = [DirectoryLock.fileName, JournalFile.name, JournalReserve.name]
+
     func matches(of config: LogSetConfig) -> (groups: [GlobMatch], unmatched: [String], repeated: [String]) {
         var groups: [GlobMatch] = []
         var unmatched: [String] = []
@@ -46,6 +49,10 @@ public struct Planner: Sendable {
         var seen = Claims()
         for pattern in config.patterns {
             let matched = Glob.expandByDirectory(pattern) { input.snapshot.directories[$0] }
+            // rotatectl's own files in a log directory are never logs. Only a pattern whose last part
+            // starts with a period can name them (globs match a leading period only literally).
+            let last = pattern.split(separator: "/").last ?? ""
+            let mayNameOwnFiles = last.hasPrefix(".") || last.hasPrefix("\\")
             // A directory among the matches is skipped silently, as logrotate does; only a pattern
             // that matches nothing at all is missing.
             if matched.isEmpty { unmatched.append(pattern) }
@@ -53,6 +60,10 @@ public struct Planner: Sendable {
                 let g = group
                 if (0..<g.count).contains(where: { g.status($0)?.kind == .directory }) {
                     group.filter { g.status($0)?.kind != .directory }
+                }
+                if mayNameOwnFiles {
+                    let g = group
+                    group.filter { !Self.ownFiles.contains(g.name($0)) }
                 }
                 if several {
                     let g = group
