@@ -166,7 +166,9 @@ def run_scenario(s, reps, rotatectl, jobs, work, sync=True):
                 size = os.path.getsize(out)
                 os.unlink(out)
             else:
-                secs, rss, rc, err = timed(tool_argv(tool, s, states[tool], rotatectl, jobs))
+                # What a tool prints goes to /dev/null, not to this script's terminal or pipe: rotatectl
+                # prints a line per action, logrotate nothing, and the reader must not be measured.
+                secs, rss, rc, err = timed(tool_argv(tool, s, states[tool], rotatectl, jobs), stdout=subprocess.DEVNULL)
                 size = s.compressed_bytes()
                 if s.key == "d":
                     s.restore_missing()

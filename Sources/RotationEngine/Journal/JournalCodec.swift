@@ -16,21 +16,22 @@ public enum JournalCodec {
     /// thousands of steps is built without a string per field.
     static func encode(_ block: JournalBlock, into out: inout [UInt8]) {
         let start = out.count
-        func line(_ fields: [String]) {
-            for (i, field) in fields.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: "\t")) }
+        func line(_ kind: String, _ fields: [String]) {
+            out.append(contentsOf: kind.utf8)
+            for field in fields {
+                out.append(UInt8(ascii: "\t"))
                 append(escaping: field, to: &out)
             }
             out.append(UInt8(ascii: "\n"))
         }
         switch block {
         case .unit(let id, let directories, let steps, let state):
-            line(["unit", String(id)])
-            line(["dirs"] + directories)
-            for step in steps { line(["step"] + fields(step)) }
-            for mark in state { line(["state", mark.path, String(mark.time)]) }
+            line("unit", [String(id)])
+            line("dirs", directories)
+            for step in steps { line("step", fields(step)) }
+            for mark in state { line("state", [mark.path, String(mark.time)]) }
         case .cancel(let id):
-            line(["cancel", String(id)])
+            line("cancel", [String(id)])
         }
         let crc = out.withUnsafeBufferPointer { p in
             UInt(crc32(0, p.baseAddress.map { $0 + start }, uInt(p.count - start)))
@@ -139,10 +140,17 @@ public enum JournalCodec {
     }
 
     static func append(escaping s: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
+        func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "%") }
+        func hex(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "A") + v - 10 }
+        if !s.utf8.contains(where: needsEscape) {
+            out.append(contentsOf: s.utf8)
+            return
+        }
         for byte in s.utf8 {
-            if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "%") {
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            if needsEscape(byte) {
+                out.append(UInt8(ascii: "%"))
+                out.append(hex(byte >> 4))
+                out.append(hex(byte & 15))
             } else {
                 out.append(byte)
             }
