@@ -222,6 +222,9 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-sync", action="store_true",
                    help="do not sync(2) after copying the logs into place before each timed run")
+    p.add_argument("--ext4-image", metavar="GIB", type=int, default=None,
+                   help="run on a fresh ext4 file system with a journal (mkfs.ext4 defaults) of GIB GiB, "
+                        "made in a sparse image under --tmp and loop-mounted for the run (root only)")
     a = p.parse_args()
 
     keys = [k.strip() for k in a.only.split(",") if k.strip()]
@@ -241,9 +244,15 @@ def main():
             p.error("no rotatectl binary at %s" % rotatectl)
 
     work = tempfile.mkdtemp(prefix="rotatectl-bench-", dir=a.tmp)
+    mounted = None
+    if a.ext4_image:
+        mounted = mount_ext4_image(work, a.ext4_image)
+        work = os.path.join(mounted, "work")
+        os.mkdir(work)
     try:
-        print("# rotatectl benchmark%s: %d repetitions, %d CPUs, %s" % (
-            " (quick)" if a.quick else "", reps, os.cpu_count() or 0, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+        print("# rotatectl benchmark%s: %d repetitions, %d CPUs, %s, on %s" % (
+            " (quick)" if a.quick else "", reps, os.cpu_count() or 0, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "a fresh %d GiB ext4 with a journal (loop image)" % a.ext4_image if mounted else describe_fs(work)))
         for i, k in enumerate(keys):
             count, size = sizes[k]
             s = Scenario(k, count, size, work, a.seed + i)
@@ -254,8 +263,39 @@ def main():
     finally:
         if a.keep:
             log("work directory kept: %s" % work)
+        elif mounted:
+            subprocess.run(["umount", mounted], check=False)
+            shutil.rmtree(os.path.dirname(mounted), ignore_errors=True)
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def mount_ext4_image(parent, gib):
+    """A sparse image of `gib` GiB in `parent`, made ext4 with mkfs.ext4's defaults (a journal, as Debian
+    installs /var/log) and loop-mounted on parent/mnt; returns the mount point."""
+    image = os.path.join(parent, "ext4.img")
+    point = os.path.join(parent, "mnt")
+    with open(image, "wb") as f:
+        f.truncate(gib << 30)
+    subprocess.run(["mkfs.ext4", "-q", "-F", image], check=True)
+    os.mkdir(point)
+    subprocess.run(["mount", "-o", "loop", image, point], check=True)
+    return point
+
+
+def describe_fs(path):
+    """The file system type and mount options of `path`, from /proc/self/mountinfo's longest matching prefix."""
+    best = ("", "?", "")
+    real = os.path.realpath(path)
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            point = fields[4]
+            fstype = fields[fields.index("-") + 1]
+            options = fields[5] + "," + fields[-1]
+            if (real == point or real.startswith(point.rstrip("/") + "/")) and len(point) > len(best[0]):
+                best = (point, fstype, options)
+    return "%s (%s, %s)" % (best[0], best[1], best[2])
 
 
 if __name__ == "__main__":
