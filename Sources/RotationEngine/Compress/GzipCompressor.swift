@@ -4,9 +4,9 @@ import Glibc
 import CZlib
 import SystemPackage
 
-/// Streaming gzip compression through zlib, in the manner of `gzip -N`: one gzip member whose header
-/// carries the source's modification time and, only when `storesName` is set, its base name (by default
-/// the name is left out, as `gzip -n` and `gzip < file` do). A file larger than one block is compressed
+/// Streaming gzip compression through zlib (libdeflate for a file that fits in one read), in the manner
+/// of `gzip -N`: one gzip member whose header carries the source's modification time and, only when
+/// `storesName` is set, its base name (by default the name is left out, as `gzip < file` does). A file larger than one block is compressed
 /// on `jobs` threads the way pigz does it (see `GzipCompressor+Parallel.swift`); memory stays bounded by
 /// a fixed number of blocks, whatever the file's size.
 public struct GzipCompressor: Sendable {
@@ -93,17 +93,12 @@ public struct GzipCompressor: Sendable {
         try CompressScratch(level: level, bufferSize: Self.bufferSize, path: path)
     }
 
-    /// One thread, one deflate stream over the whole file: byte for byte what `gzip -N` would produce.
-    /// Header, compressed data and trailer are gathered in the write buffer, so a small file costs one
-    /// `write`.
+    /// One thread, one gzip member over the whole file: a file that fits in the first read is deflated
+    /// whole by libdeflate (`WholeBufferDeflater`), a larger one streams through zlib. Header,
+    /// compressed data and trailer are gathered in one buffer, so a small file costs one `write`.
     func compressSerial(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                         destinationPath: String, header: [UInt8], scratch: CompressScratch) throws(CompressError) -> CompressStats {
         let stream = scratch.stream
-        if scratch.used {
-            try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
-        }
-        scratch.used = true
-        stream.path = sourcePath
         let input = scratch.input
         let output = scratch.output
 
@@ -136,6 +131,12 @@ public struct GzipCompressor: Sendable {
                     return CompressStats(bytesIn: Int64(n), bytesOut: bytesOut)
                 }
                 first = false
+                // zlib from here: its stream is reset only when another file used it.
+                if scratch.used {
+                    try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
+                }
+                scratch.used = true
+                stream.path = sourcePath
                 try put(header)
             }
             if n > 0 { crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
