@@ -35,6 +35,15 @@ import TestSupport
         return (results, copies, scratch.bytes("app.log") ?? [])
     }
 
+    /// Writes `text` to `name` and waits until no process has it open. The tests of this process run in
+    /// parallel, and a child another test is spawning holds a copy of every descriptor (close-on-exec
+    /// ones too) until it calls exec: copytruncate would rightly see that child as a writer.
+    static func writeUnheld(_ scratch: TempDirectory, _ name: String, _ text: String) {
+        scratch.write(name, text)
+        guard let st = scratch.status(name) else { return }
+        #expect(OpenWriters.waitUntilClosed(device: st.device, inode: st.inode, timeout: 10))
+    }
+
     /// Whether the child has exited (a zombie, not yet reaped, or gone), from `/proc/PID/stat`.
     static func exited(_ pid: pid_t) -> Bool {
         guard let stat = TestFile.text("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return true }
@@ -77,7 +86,7 @@ import TestSupport
         let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
         defer { cleanup() }
         let line = String(repeating: "x", count: 99) + "\n"
-        scratch.write("app.log", String(repeating: line, count: 100))   // 10,000 bytes
+        Self.writeUnheld(scratch, "app.log", String(repeating: line, count: 100))   // 10,000 bytes
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.method == .collapse)
@@ -91,7 +100,7 @@ import TestSupport
         let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
         defer { cleanup() }
         let text = String(repeating: String(repeating: "y", count: 63) + "\n", count: 128)   // 8,192 bytes
-        scratch.write("app.log", text)
+        Self.writeUnheld(scratch, "app.log", text)
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.method == .collapse)
@@ -104,7 +113,7 @@ import TestSupport
     @Test func aFileSmallerThanABlockIsCopiedAndTruncated() throws {
         let scratch = TempDirectory()
         defer { scratch.remove() }
-        scratch.write("app.log", "one\ntwo\n")
+        Self.writeUnheld(scratch, "app.log", "one\ntwo\n")
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.method == .truncate)
@@ -118,7 +127,7 @@ import TestSupport
     @Test func anEmptyFileGivesAnEmptyCopy() throws {
         let scratch = TempDirectory()
         defer { scratch.remove() }
-        scratch.write("app.log", "")
+        Self.writeUnheld(scratch, "app.log", "")
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.bytesCopied == 0)
@@ -129,7 +138,7 @@ import TestSupport
     @Test func theCopyGetsModeAndOwnerOfTheLog() throws {
         let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
         defer { cleanup() }
-        scratch.write("app.log", String(repeating: "z", count: 5000))
+        Self.writeUnheld(scratch, "app.log", String(repeating: "z", count: 5000))
         try #require(chmod(scratch.child("app.log"), 0o640) == 0)
         try #require(chown(scratch.child("app.log"), 1234, 2345) == 0)
         let dir = try scratch.handle()
@@ -144,7 +153,7 @@ import TestSupport
     @Test func anExistingDestinationIsNeverOverwritten() throws {
         let scratch = TempDirectory()
         defer { scratch.remove() }
-        scratch.write("app.log", "new\n")
+        Self.writeUnheld(scratch, "app.log", "new\n")
         scratch.write("app.log.1", "old\n")
         let dir = try scratch.handle()
         #expect(throws: SystemError.self) {
