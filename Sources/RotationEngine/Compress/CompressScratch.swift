@@ -8,21 +8,14 @@ final class CompressScratch {
     /// The stream has compressed a file since it was made and needs `deflateReset` before the next.
     var used = false
     private let level: Int32
-    private var wholeBuffer: WholeBufferDeflater?? = .none
+    /// The whole-buffer deflater for inputs of up to `input.count` bytes, or nil if libdeflate has none.
+    lazy var deflater: WholeBufferDeflater? = WholeBufferDeflater(level: level, inputCapacity: input.count)
 
     init(level: Int32, bufferSize: Int, path: String) throws(CompressError) {
         stream = try DeflateStream(level: level, path: path)
         input = .allocate(byteCount: bufferSize, alignment: 64)
         output = .allocate(byteCount: bufferSize, alignment: 64)
         self.level = level
-    }
-
-    /// The whole-buffer deflater for inputs of up to `input.count` bytes, or nil if libdeflate has none.
-    var deflater: WholeBufferDeflater? {
-        if case .some(let made) = wholeBuffer { return made }
-        let made = WholeBufferDeflater(level: level, inputCapacity: input.count)
-        wholeBuffer = .some(made)
-        return made
     }
 
     deinit {

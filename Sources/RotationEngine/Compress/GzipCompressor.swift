@@ -119,31 +119,31 @@ public struct GzipCompressor: Sendable {
             bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[pending...]).copyMemory(from: $0) }
             pending += bytes.count
         }
-        var first = true
+        func read() throws(CompressError) -> Int {
+            do { return try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
+        }
+        var n = try read()
+        // The whole file in one read: deflated at once, one write.
+        if n < input.count, let deflater = scratch.deflater,
+           let length = deflater.member(UnsafeRawBufferPointer(rebasing: input[0..<n]), header: header) {
+            try write(UnsafeRawBufferPointer(rebasing: deflater.output[0..<length]))
+            return CompressStats(bytesIn: Int64(n), bytesOut: bytesOut)
+        }
+        // zlib from here: its stream is reset only when another file used it.
+        if scratch.used {
+            try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        scratch.used = true
+        stream.path = sourcePath
+        try put(header)
         while true {
-            let n: Int
-            do { n = try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
             let chunk = UnsafeRawBufferPointer(rebasing: input[0..<n])
-            if first {
-                // The whole file in one read: deflated at once, one write.
-                if n < input.count, let deflater = scratch.deflater, let length = deflater.member(chunk, header: header) {
-                    try write(UnsafeRawBufferPointer(rebasing: deflater.output[0..<length]))
-                    return CompressStats(bytesIn: Int64(n), bytesOut: bytesOut)
-                }
-                first = false
-                // zlib from here: its stream is reset only when another file used it.
-                if scratch.used {
-                    try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
-                }
-                scratch.used = true
-                stream.path = sourcePath
-                try put(header)
-            }
             if n > 0 { crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
             bytesIn += Int64(n)
             let last = n < input.count
             try stream.deflate(chunk, flush: last ? Z_FINISH : Z_NO_FLUSH, buffer: output, pending: &pending, drain: write)
             if last { break }
+            n = try read()
         }
         try put(GzipHeader.trailer(crc: UInt32(truncatingIfNeeded: crc), size: bytesIn))
         try drain()

@@ -36,13 +36,8 @@ public struct SnapshotReader {
             }
         }
         for set in sets {
-            for pattern in set.patterns {
-                for match in Glob.expandByDirectory(pattern, list: list) {
-                    guard let old = set.oldDir else { continue }
-                    _ = list(PathName.normalize(old.hasPrefix("/") ? old : PathName.join(match.directory, old)))
-                }
-                warnAboutInvalidNames(matching: pattern, invalid, list, &snapshot)
-            }
+            Snapshot.walk(set, list: list)
+            for pattern in set.patterns { warnAboutInvalidNames(matching: pattern, invalid, list, &snapshot) }
         }
         return snapshot
     }

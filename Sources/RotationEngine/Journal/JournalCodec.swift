@@ -33,9 +33,7 @@ public enum JournalCodec {
         case .cancel(let id):
             line("cancel", [String(id)])
         }
-        let crc = out.withUnsafeBufferPointer { p in
-            UInt(crc32(0, p.baseAddress.map { $0 + start }, uInt(p.count - start)))
-        }
+        let crc = out.withUnsafeBufferPointer { checksum(UnsafeBufferPointer(rebasing: $0[start...])) }
         out += Array("end\t\(crc)\n".utf8)
     }
 
@@ -174,9 +172,10 @@ public enum JournalCodec {
     }
 
     static func checksum(_ s: String) -> UInt {
-        var bytes = Array(s.utf8)
-        return bytes.withUnsafeMutableBufferPointer { p in
-            UInt(crc32(0, p.baseAddress, uInt(p.count)))
-        }
+        Array(s.utf8).withUnsafeBufferPointer(checksum)
+    }
+
+    static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
+        UInt(crc32(0, bytes.baseAddress, uInt(bytes.count)))
     }
 }

@@ -1,12 +1,12 @@
 extension Snapshot {
-    /// A digest of all that the planner can see of one set in this snapshot: each directory its
-    /// patterns and `olddir` walk through (in the order `SnapshotReader` lists them), with its entries,
-    /// their statuses, its identity, owner and mode, or why it could not be read. The planner is a pure function, so
-    /// two snapshots with the same fingerprint for a set, with the same state, clock and options, give
-    /// the same plan for it: the executor then need not plan a set again under its lock. The hash is
-    /// keyed per process (`Hasher`), so nobody can make a changed directory collide on purpose.
-    /// rotatectl's lock and journal reserve are left out: each run rewrites them, and the planner
-    /// never plans them (`Planner.ownFiles`).
+    /// A digest of all that the planner can see of one set in this snapshot: each directory of
+    /// `Snapshot.walk` (the order `SnapshotReader` lists them in), with its entries, their statuses, its
+    /// identity, owner and mode, or why it could not be read. The planner is a pure function, so two
+    /// snapshots with the same fingerprint for a set, with the same state, clock and options, give the
+    /// same plan for it: the executor then need not plan a set again under its lock. The hash is keyed
+    /// per process (`Hasher`), so nobody can make a changed directory collide on purpose. rotatectl's
+    /// lock and journal reserve are left out: each run rewrites them, and the planner never plans them
+    /// (`Planner.ownFiles`).
     public func fingerprint(of set: LogSetConfig) -> Int {
         var hasher = Hasher()
         var seen = Set<String>()
@@ -34,12 +34,7 @@ extension Snapshot {
             }
             return listing
         }
-        for pattern in set.patterns {
-            for match in Glob.expandByDirectory(pattern, list: list) {
-                guard let old = set.oldDir else { continue }
-                _ = list(PathName.normalize(old.hasPrefix("/") ? old : PathName.join(match.directory, old)))
-            }
-        }
+        Snapshot.walk(set, list: list)
         return hasher.finalize()
     }
 }

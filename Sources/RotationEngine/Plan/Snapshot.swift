@@ -26,6 +26,18 @@ public struct Snapshot: Sendable {
         return directories[dir]?[name]
     }
 
+    /// Asks `list` for every directory the planner reads for `set`, in order: each directory its patterns
+    /// walk through, and each match's `olddir`. `SnapshotReader` lists them from disk this way, and
+    /// `fingerprint(of:)` walks a snapshot the same way.
+    public static func walk(_ set: LogSetConfig, list: (String) -> Listing?) {
+        for pattern in set.patterns {
+            for match in Glob.expandByDirectory(pattern, list: list) {
+                guard let old = set.oldDir else { continue }
+                _ = list(PathName.normalize(old.hasPrefix("/") ? old : PathName.join(match.directory, old)))
+            }
+        }
+    }
+
     /// Adds a file to a listing (tests).
     public mutating func add(_ path: String, _ status: FileStatus) {
         let (dir, name) = PathName.split(path)
