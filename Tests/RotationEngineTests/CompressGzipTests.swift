@@ -35,10 +35,41 @@ import TestSupport
         return compressed
     }
 
+    static func compressor(level: Int32 = 6, jobs: Int, blockSize: Int = 256 * 1024,
+                           engine: GzipCompressor.Engine) -> GzipCompressor {
+        var compressor = GzipCompressor(level: level, jobs: jobs, blockSize: blockSize)
+        compressor.engine = engine
+        return compressor
+    }
+
+    static let engines: [GzipCompressor.Engine] = [.libdeflate, .zlib, .alternating]
+
     @Test(arguments: sizes, [1, 2, 3])
     func roundTripAroundBlockBoundaries(size: Int, jobs: Int) throws {
-        try roundTrip(CompressFixtures.logLines(size: size, seed: UInt64(size)),
-                      compressor: GzipCompressor(level: 6, jobs: jobs, blockSize: Self.block))
+        for engine in Self.engines {
+            try roundTrip(CompressFixtures.logLines(size: size, seed: UInt64(size)),
+                          compressor: Self.compressor(jobs: jobs, blockSize: Self.block, engine: engine))
+        }
+    }
+
+    /// One thread reads 256 KiB at a time; each read is one piece of the stream.
+    static let read = GzipCompressor.bufferSize
+    @Test(arguments: [read - 1, read, read + 1, 2 * read - 1, 2 * read, 2 * read + 1, 3 * read + 17], engines)
+    func roundTripAroundReadBoundariesOnOneThread(size: Int, engine: GzipCompressor.Engine) throws {
+        try roundTrip(CompressFixtures.logLines(size: size, seed: UInt64(size)), compressor: Self.compressor(jobs: 1, engine: engine))
+    }
+
+    @Test(arguments: [1, 2])
+    func libdeflateDeflatesLargeFilesAndZlibTakesWhatItCannot(jobs: Int) throws {
+        // Bytes that differ show which library did each piece: libdeflate's are smaller than zlib's,
+        // and a stream mixing the two lies between.
+        let data = CompressFixtures.logLines(size: 1_500_000, seed: 11)
+        let sizes = try Self.engines.map { engine in
+            try roundTrip(data, compressor: Self.compressor(jobs: jobs, blockSize: 128 * 1024, engine: engine)).count
+        }
+        let (libdeflate, zlib, mixed) = (sizes[0], sizes[1], sizes[2])
+        #expect(libdeflate < zlib)
+        #expect(libdeflate < mixed && mixed < zlib)
     }
 
     @Test(arguments: [32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 64 * 1024 + 1, 96 * 1024])

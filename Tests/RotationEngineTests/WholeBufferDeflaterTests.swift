@@ -3,14 +3,15 @@ import Testing
 import CZlib
 import TestSupport
 
-/// Files that fit in one read are deflated whole by libdeflate; the rest stream through zlib.
+/// Files that fit in one read are deflated whole by libdeflate, as one gzip member; larger ones read by
+/// read, as joined pieces (`DeflateJoinerTests`, `GzipCompressorTests`).
 @Suite struct WholeBufferDeflaterTests {
     let buffer = GzipCompressor.bufferSize
     let compression = GzipCompressorTests()
 
     @Test(arguments: [1, 20_000, 256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1])
     func bothSidesOfTheOneReadLimitRoundTrip(size: Int) throws {
-        // Below the read buffer's size: libdeflate; at it and above: zlib (one thread, so no blocks).
+        // Below the read buffer's size: one member at once; at it and above: one piece per read.
         try compression.roundTrip(CompressFixtures.logLines(size: size, seed: UInt64(size)),
                                   compressor: GzipCompressor(level: 6, jobs: 1))
     }

@@ -1,6 +1,6 @@
 /// What one thread needs to compress file after file without allocating: a deflate stream (reset, not
 /// re-created, between files), the read and write buffers of the single-threaded path, and the
-/// whole-buffer deflater for files that fit in one read (made on first use).
+/// libdeflate deflater with its joiner (made on first use).
 final class CompressScratch {
     let stream: DeflateStream
     let input: UnsafeMutableRawBufferPointer
@@ -10,6 +10,8 @@ final class CompressScratch {
     private let level: Int32
     /// The whole-buffer deflater for inputs of up to `input.count` bytes, or nil if libdeflate has none.
     lazy var deflater: WholeBufferDeflater? = WholeBufferDeflater(level: level, inputCapacity: input.count)
+    /// What makes the deflater's pieces of a larger file joinable, or nil if zlib cannot set one up.
+    lazy var joiner: DeflateJoiner? = try? DeflateJoiner(path: "")
 
     init(level: Int32, bufferSize: Int, path: String) throws(CompressError) {
         stream = try DeflateStream(level: level, path: path)

@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CDeflate
 import CZlib
 import SystemPackage
 
-/// One block of the parallel pipeline: its input (after up to 32 KiB of preceding data, the dictionary)
-/// and its compressed output. Owned by exactly one thread at a time, handed over under the lock.
+/// One block of the parallel pipeline: its input (after up to 32 KiB of preceding data, the dictionary
+/// zlib is primed with if it deflates the block) and its compressed output. Owned by exactly one thread at a time, handed over under the lock.
 final class CompressBlock: @unchecked Sendable {
     let input: UnsafeMutableRawBufferPointer
     var output: UnsafeMutableRawBufferPointer
@@ -140,14 +141,15 @@ final class CompressPipeline: @unchecked Sendable {
 
 extension GzipCompressor {
     /// pigz's scheme: the file is cut into `blockSize` blocks; each is deflated on one of `jobs` worker
-    /// threads with the 32 KiB before it as preset dictionary and ended with Z_SYNC_FLUSH (the last with
-    /// Z_FINISH), so the raw deflate outputs concatenate into one stream. A writer thread emits them in
+    /// threads into a piece that ends as Z_SYNC_FLUSH ends (the last as Z_FINISH does), so the raw
+    /// deflate outputs concatenate into one stream: by libdeflate, whole and joined by `DeflateJoiner`,
+    /// or, if libdeflate could not, by zlib with the 32 KiB before the block as preset dictionary. A writer thread emits them in
     /// order and combines their CRCs with `crc32_combine`. The calling thread reads. At most
     /// `jobs + min(jobs, 4) + 2` blocks exist at once (6 for two jobs: about 3.5 MiB with 256 KiB blocks).
     func compressParallel(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                           destinationPath: String, header: [UInt8]) throws(CompressError) -> CompressStats {
         let pipeline = CompressPipeline(maxBlocks: jobs + min(jobs, 4) + 2, blockSize: blockSize)
-        let level = self.level
+        let compressor = self
         var threads: [WorkerThread] = []
         defer { for thread in threads { thread.join() } }
 
@@ -157,7 +159,7 @@ extension GzipCompressor {
             })
             for _ in 0..<jobs {
                 threads.append(try WorkerThread.start {
-                    Self.compressBlocks(pipeline, level: level, path: sourcePath)
+                    compressor.compressBlocks(pipeline, path: sourcePath)
                 })
             }
         } catch {
@@ -218,21 +220,28 @@ extension GzipCompressor {
     }
 
     /// A worker thread: deflates blocks until none are left.
-    static func compressBlocks(_ pipeline: CompressPipeline, level: Int32, path: String) {
+    func compressBlocks(_ pipeline: CompressPipeline, path: String) {
         let stream: DeflateStream
         do { stream = try DeflateStream(level: level, path: path) } catch {
             pipeline.fail(error)
             return
         }
+        let deflater = engine == .zlib ? nil : WholeBufferDeflater(level: level, inputCapacity: blockSize)
+        let joiner = deflater == nil ? nil : try? DeflateJoiner(path: path)
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
         defer { scratch.deallocate() }
         while let block = pipeline.takeWork() {
             do {
-                try stream.restart(dictionary: UnsafeRawBufferPointer(rebasing: block.input[0..<block.dictionaryLength]))
                 let data = block.data
-                block.crc = crc32(0, data.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(data.count))
-                try stream.deflate(data, flush: block.isLast ? Z_FINISH : Z_SYNC_FLUSH, output: scratch) { bytes in
-                    block.append(bytes)
+                block.crc = data.isEmpty ? 0 : uLong(libdeflate_crc32(0, data.baseAddress, data.count))
+                if let deflater, let joiner, libdeflateTakes(piece: block.sequence),
+                   let length = deflater.piece(data, isLast: block.isLast, joiner: joiner) {
+                    block.append(UnsafeRawBufferPointer(rebasing: deflater.output[0..<length]))
+                } else {
+                    try stream.restart(dictionary: UnsafeRawBufferPointer(rebasing: block.input[0..<block.dictionaryLength]))
+                    try stream.deflate(data, flush: block.isLast ? Z_FINISH : Z_SYNC_FLUSH, output: scratch) { bytes in
+                        block.append(bytes)
+                    }
                 }
             } catch {
                 pipeline.fail(error)

@@ -1,19 +1,38 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CDeflate
 import CZlib
 import SystemPackage
 
-/// Streaming gzip compression through zlib (libdeflate for a file that fits in one read), in the manner
-/// of `gzip -N`: one gzip member whose header carries the source's modification time and, only when
-/// `storesName` is set, its base name (by default the name is left out, as `gzip < file` does). A file larger than one block is compressed
-/// on `jobs` threads the way pigz does it (see `GzipCompressor+Parallel.swift`); memory stays bounded by
-/// a fixed number of blocks, whatever the file's size.
+/// Streaming gzip compression, in the manner of `gzip -N`: one gzip member whose header carries the
+/// source's modification time and, only when `storesName` is set, its base name (by default the name
+/// is left out, as `gzip < file` does). libdeflate deflates a file that fits in one read whole, and a
+/// larger one read by read, each read a piece that `DeflateJoiner` joins to the next; zlib deflates any
+/// piece libdeflate could not. A file larger than one block is compressed on `jobs` threads the way
+/// pigz does it (see `GzipCompressor+Parallel.swift`). Memory stays bounded by a fixed number of
+/// buffers, whatever the file's size.
 public struct GzipCompressor: Sendable {
     public var level: Int32
     public var jobs: Int
     public var blockSize: Int
     public var storesName: Bool
+    /// Which library deflates (outside tests, always `.libdeflate`).
+    var engine: Engine = .libdeflate
+
+    /// `.libdeflate`: libdeflate, and zlib for a piece it could not do. `.zlib`: zlib alone, streaming
+    /// (what happens when libdeflate cannot be set up). `.alternating`: the two in turn, piece by piece,
+    /// as a zlib fallback in mid-file mixes them.
+    enum Engine: Sendable { case libdeflate, zlib, alternating }
+
+    /// Whether piece `index` of a file goes to libdeflate.
+    func libdeflateTakes(piece index: Int) -> Bool {
+        switch engine {
+        case .libdeflate: true
+        case .zlib: false
+        case .alternating: index % 2 == 0
+        }
+    }
 
     /// Bytes of history each parallel block is primed with: deflate's whole window.
     static let dictionarySize = 32 * 1024
@@ -94,8 +113,9 @@ public struct GzipCompressor: Sendable {
     }
 
     /// One thread, one gzip member over the whole file: a file that fits in the first read is deflated
-    /// whole by libdeflate (`WholeBufferDeflater`), a larger one streams through zlib. Header,
-    /// compressed data and trailer are gathered in one buffer, so a small file costs one `write`.
+    /// whole by libdeflate (`WholeBufferDeflater.member`), a larger one read by read, each read one
+    /// joined piece (`WholeBufferDeflater.piece`), or, without libdeflate, streaming through zlib.
+    /// Output is gathered into writes of the buffer's size, so a small file costs one `write`.
     func compressSerial(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                         destinationPath: String, header: [UInt8], scratch: CompressScratch) throws(CompressError) -> CompressStats {
         let stream = scratch.stream
@@ -104,7 +124,7 @@ public struct GzipCompressor: Sendable {
 
         var bytesIn: Int64 = 0
         var bytesOut: Int64 = 0
-        var crc: uLong = crc32(0, nil, 0)
+        var crc: UInt32 = 0
         var pending = 0
         func write(_ bytes: UnsafeRawBufferPointer) throws(CompressError) {
             do { try destination.writeFully(bytes, path: destinationPath) } catch { throw .system(error) }
@@ -113,6 +133,12 @@ public struct GzipCompressor: Sendable {
         func drain() throws(CompressError) {
             if pending > 0 { try write(UnsafeRawBufferPointer(rebasing: output[0..<pending])) }
             pending = 0
+        }
+        func put(_ bytes: UnsafeRawBufferPointer) throws(CompressError) {
+            if pending + bytes.count > output.count { try drain() }
+            if bytes.count > output.count { return try write(bytes) }
+            UnsafeMutableRawBufferPointer(rebasing: output[pending...]).copyMemory(from: bytes)
+            pending += bytes.count
         }
         func put(_ bytes: [UInt8]) throws(CompressError) {
             if pending + bytes.count > output.count { try drain() }
@@ -123,29 +149,46 @@ public struct GzipCompressor: Sendable {
             do { return try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
         }
         var n = try read()
+        let deflater = engine == .zlib ? nil : scratch.deflater
         // The whole file in one read: deflated at once, one write.
-        if n < input.count, let deflater = scratch.deflater,
+        if n < input.count, let deflater,
            let length = deflater.member(UnsafeRawBufferPointer(rebasing: input[0..<n]), header: header) {
             try write(UnsafeRawBufferPointer(rebasing: deflater.output[0..<length]))
             return CompressStats(bytesIn: Int64(n), bytesOut: bytesOut)
         }
-        // zlib from here: its stream is reset only when another file used it.
-        if scratch.used {
-            try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
-        }
-        scratch.used = true
+        // Read by read. With libdeflate each read is a piece deflated whole and joined to the next, and
+        // zlib takes any piece libdeflate could not, without history; without libdeflate zlib streams.
         stream.path = sourcePath
+        let joiner = deflater == nil ? nil : scratch.joiner
+        let inPieces = joiner != nil
+        if !inPieces {
+            // Reset only when another file used the stream.
+            if scratch.used { try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0)) }
+            scratch.used = true
+        }
         try put(header)
+        var index = 0
         while true {
             let chunk = UnsafeRawBufferPointer(rebasing: input[0..<n])
-            if n > 0 { crc = crc32(crc, chunk.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
+            if n > 0 { crc = libdeflate_crc32(crc, chunk.baseAddress, n) }
             bytesIn += Int64(n)
             let last = n < input.count
-            try stream.deflate(chunk, flush: last ? Z_FINISH : Z_NO_FLUSH, buffer: output, pending: &pending, drain: write)
+            if let deflater, let joiner, libdeflateTakes(piece: index),
+               let length = deflater.piece(chunk, isLast: last, joiner: joiner) {
+                try put(UnsafeRawBufferPointer(rebasing: deflater.output[0..<length]))
+            } else {
+                if inPieces {
+                    try stream.restart(dictionary: UnsafeRawBufferPointer(start: nil, count: 0))
+                    scratch.used = true
+                }
+                let flush = last ? Z_FINISH : inPieces ? Z_SYNC_FLUSH : Z_NO_FLUSH
+                try stream.deflate(chunk, flush: flush, buffer: output, pending: &pending, drain: write)
+            }
             if last { break }
             n = try read()
+            index += 1
         }
-        try put(GzipHeader.trailer(crc: UInt32(truncatingIfNeeded: crc), size: bytesIn))
+        try put(GzipHeader.trailer(crc: crc, size: bytesIn))
         try drain()
         return CompressStats(bytesIn: bytesIn, bytesOut: bytesOut)
     }

@@ -70,15 +70,16 @@ public struct GzipDecompressor: Sendable {
     }
 }
 
-/// An inflate `z_stream` for gzip input (windowBits 15 + 16), at a fixed heap address until `inflateEnd`.
+/// An inflate `z_stream`, for gzip input (windowBits 15 + 16) unless told otherwise (-15: raw deflate),
+/// at a fixed heap address until `inflateEnd`.
 final class InflateStream {
     let stream: UnsafeMutablePointer<z_stream>
     let path: String
 
-    init(path: String) throws(CompressError) {
+    init(path: String, windowBits: Int32 = 15 + 16) throws(CompressError) {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let rc = rotatectl_inflateInit2(stream, 15 + 16)
+        let rc = rotatectl_inflateInit2(stream, windowBits)
         if rc != Z_OK {
             stream.deinitialize(count: 1)
             stream.deallocate()

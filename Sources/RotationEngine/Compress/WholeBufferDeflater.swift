@@ -1,9 +1,11 @@
 import CDeflate
 
-/// Compresses a file that fits in one read buffer with libdeflate, which deflates a whole buffer at
-/// once about a third faster than zlib's streaming `deflate` at the same level and a little smaller.
-/// It cannot stream or be primed with a dictionary, so files larger than the read buffer, and the
-/// blocks of the parallel path, stay on zlib. One per thread, kept from file to file.
+/// Deflates a whole buffer at once with libdeflate, about 40% faster than zlib's streaming `deflate`
+/// at the same level and 2–4% smaller: a file that fits in one read buffer as one gzip member
+/// (`member`), and each read of a larger file, or each block of the parallel path, as one piece of
+/// its stream (`piece`). libdeflate cannot stream or take a dictionary, so each piece starts without
+/// history, and it always ends its output as a complete stream, which `DeflateJoiner` makes joinable.
+/// One per thread, kept from file to file.
 final class WholeBufferDeflater {
     private let compressor: OpaquePointer
     /// Header, deflate data and trailer of one member, written with one `write`.
@@ -23,6 +25,17 @@ final class WholeBufferDeflater {
     deinit {
         libdeflate_free_compressor(compressor)
         output.deallocate()
+    }
+
+    /// `input` deflated into `output[0...]` as one piece of a longer stream: the last piece ends the
+    /// stream, any other is made joinable by `joiner`. Its length, or nil when libdeflate or the joiner
+    /// failed (the caller deflates this piece with zlib instead).
+    func piece(_ input: UnsafeRawBufferPointer, isLast: Bool, joiner: DeflateJoiner) -> Int? {
+        guard let out = output.baseAddress else { return nil }
+        let produced = libdeflate_deflate_compress(compressor, input.baseAddress, input.count, out,
+                                                   output.count - DeflateJoiner.growth)
+        guard produced > 0 else { return nil }
+        return isLast ? produced : joiner.makeJoinable(output, length: produced, decodedLength: input.count)
     }
 
     /// One gzip member of `input` behind `header`, in `output`: its length, or nil when it does not fit

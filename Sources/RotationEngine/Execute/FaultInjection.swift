@@ -8,7 +8,7 @@ import Glibc
 enum FaultInjection {
     #if ROTATECTL_FAULT_INJECTION
     nonisolated(unsafe) static var counter = 0
-    nonisolated(unsafe) static let target: Int? = getenv("ROTATECTL_CRASH_AT").flatMap { Int(String(cString: $0)) }
+    static let target: Int? = getenv("ROTATECTL_CRASH_AT").flatMap { Int(String(cString: $0)) }
     #endif
 
     static func point(_ label: @autoclosure () -> String) {
