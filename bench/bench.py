@@ -128,7 +128,7 @@ def tool_argv(tool, scenario, state, rotatectl, jobs):
     return ["logrotate", "--state", state] + (["-f"] if force else []) + [scenario.config]
 
 
-def run_scenario(s, reps, rotatectl, jobs, work, sync=True):
+def run_scenario(s, reps, rotatectl, jobs, work, sync=True, settle=0):
     tools = ["rotatectl", "logrotate"]
     if s.key == "c":
         tools += ["gzip -6", "pigz -6 -p 2"]
@@ -156,6 +156,9 @@ def run_scenario(s, reps, rotatectl, jobs, work, sync=True):
                 continue
             if s.key != "d":
                 s.reset(sync)
+                if settle:
+                    # Untimed: let the file system forget the files the reset (and the last run) deleted.
+                    time.sleep(settle)
                 for st in states.values():
                     if os.path.exists(st):
                         os.unlink(st)
@@ -220,6 +223,10 @@ def main():
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     p.add_argument("--markdown", help="append the result tables to this file")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--settle", metavar="SECONDS", type=float, default=0,
+                   help="wait SECONDS (untimed) after each reset, before the timed run: ext4 without a journal "
+                        "skips every inode freed in the last 60 s when it allocates one, so a benchmark that "
+                        "deletes thousands of files every few seconds measures its own churn (65 clears it)")
     p.add_argument("--no-sync", action="store_true",
                    help="do not sync(2) after copying the logs into place before each timed run")
     p.add_argument("--ext4-image", metavar="GIB", type=int, default=None,
@@ -250,16 +257,17 @@ def main():
         work = os.path.join(mounted, "work")
         os.mkdir(work)
     try:
-        print("# rotatectl benchmark%s: %d repetitions, %d CPUs, %s, on %s" % (
-            " (quick)" if a.quick else "", reps, os.cpu_count() or 0, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        print("# rotatectl benchmark%s: %d repetitions%s, %d CPUs, %s, on %s" % (
+            " (quick)" if a.quick else "", reps, ", %g s settle before each" % a.settle if a.settle else "", os.cpu_count() or 0, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "a fresh %d GiB ext4 with a journal (loop image)" % a.ext4_image if mounted else describe_fs(work)))
         for i, k in enumerate(keys):
             count, size = sizes[k]
             s = Scenario(k, count, size, work, a.seed + i)
             s.generate()
-            results = run_scenario(s, reps, rotatectl, a.jobs, work, sync=not a.no_sync)
+            results = run_scenario(s, reps, rotatectl, a.jobs, work, sync=not a.no_sync, settle=a.settle)
             report(s, results, a.markdown)
-            shutil.rmtree(os.path.join(work, k))
+            if not a.keep:
+                shutil.rmtree(os.path.join(work, k))
     finally:
         if a.keep:
             log("work directory kept: %s" % work)

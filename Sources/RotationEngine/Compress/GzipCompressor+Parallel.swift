@@ -6,7 +6,8 @@ import CZlib
 import SystemPackage
 
 /// One block of the parallel pipeline: its input (after up to 32 KiB of preceding data, the dictionary
-/// zlib is primed with if it deflates the block) and its compressed output. Owned by exactly one thread at a time, handed over under the lock.
+/// zlib is primed with if it deflates the block) and its compressed output. Owned by exactly one thread
+/// at a time, handed over under the lock.
 final class CompressBlock: @unchecked Sendable {
     let input: UnsafeMutableRawBufferPointer
     var output: UnsafeMutableRawBufferPointer
@@ -143,9 +144,10 @@ extension GzipCompressor {
     /// pigz's scheme: the file is cut into `blockSize` blocks; each is deflated on one of `jobs` worker
     /// threads into a piece that ends as Z_SYNC_FLUSH ends (the last as Z_FINISH does), so the raw
     /// deflate outputs concatenate into one stream: by libdeflate, whole and joined by `DeflateJoiner`,
-    /// or, if libdeflate could not, by zlib with the 32 KiB before the block as preset dictionary. A writer thread emits them in
-    /// order and combines their CRCs with `crc32_combine`. The calling thread reads. At most
-    /// `jobs + min(jobs, 4) + 2` blocks exist at once (6 for two jobs: about 3.5 MiB with 256 KiB blocks).
+    /// or, if libdeflate could not, by zlib with the 32 KiB before the block as preset dictionary. A
+    /// writer thread emits them in order and combines their CRCs with `crc32_combine`. The calling
+    /// thread reads. At most `jobs + min(jobs, 4) + 2` blocks exist at once (6 for two jobs: about
+    /// 3.5 MiB with 256 KiB blocks), and each worker has its own libdeflate and zlib state.
     func compressParallel(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                           destinationPath: String, header: [UInt8]) throws(CompressError) -> CompressStats {
         let pipeline = CompressPipeline(maxBlocks: jobs + min(jobs, 4) + 2, blockSize: blockSize)
