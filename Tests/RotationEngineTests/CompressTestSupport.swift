@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import SystemPackage
 @testable import RotationEngine
@@ -31,6 +32,48 @@ enum CompressFixtures {
             out += line.utf8
         }
         return Array(out.prefix(size))
+    }
+}
+
+/// zlib on buffers in memory, raw deflate (no wrapper), for comparing with and checking the engine.
+enum RawZlib {
+    /// One call of `step` (deflate or inflate) on `z` over all of `input`, with room for `capacity`
+    /// bytes of output: what it wrote and what it returned.
+    static func run(_ z: inout z_stream, input: [UInt8], capacity: Int,
+                    _ step: (inout z_stream) -> Int32) -> (output: [UInt8], rc: Int32) {
+        var input = input
+        var output = [UInt8](repeating: 0, count: capacity)
+        let rc = input.withUnsafeMutableBufferPointer { i in
+            output.withUnsafeMutableBufferPointer { o in
+                z.next_in = i.baseAddress
+                z.avail_in = uInt(i.count)
+                z.next_out = o.baseAddress
+                z.avail_out = uInt(o.count)
+                return step(&z)
+            }
+        }
+        return (Array(output.prefix(capacity - Int(z.avail_out))), rc)
+    }
+
+    /// `data` deflated by zlib at `level` and ended with Z_FINISH.
+    static func deflated(_ data: [UInt8], level: Int32) -> [UInt8]? {
+        var z = z_stream()
+        guard rotatectl_deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else { return nil }
+        defer { deflateEnd(&z) }
+        let capacity = Int(deflateBound(&z, uLong(data.count)))
+        let result = run(&z, input: data, capacity: capacity) { deflate(&$0, Z_FINISH) }
+        return result.rc == Z_STREAM_END ? result.output : nil
+    }
+
+    /// Raw deflate `bytes` inflated with Z_SYNC_FLUSH into room for `count + 1` bytes: what came out, and
+    /// whether a final block ended the stream; nil on a zlib error.
+    static func inflated(_ bytes: [UInt8], expecting count: Int) -> (output: [UInt8], ended: Bool)? {
+        var z = z_stream()
+        guard rotatectl_inflateInit2(&z, -15) == Z_OK else { return nil }
+        defer { inflateEnd(&z) }
+        let result = run(&z, input: bytes, capacity: count + 1) { inflate(&$0, Z_SYNC_FLUSH) }
+        guard [Z_OK, Z_STREAM_END, Z_BUF_ERROR].contains(result.rc) else { return nil }
+        return (result.output, result.rc == Z_STREAM_END)
     }
 }
 

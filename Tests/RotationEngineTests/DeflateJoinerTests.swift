@@ -13,20 +13,11 @@ import TestSupport
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         var length = 0
         if zlib {
-            var z = z_stream()
-            guard rotatectl_deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else { return nil }
-            var input = data
-            input.withUnsafeMutableBufferPointer { i in
-                z.next_in = i.baseAddress
-                z.avail_in = uInt(i.count)
-                z.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                z.avail_out = uInt(capacity - DeflateJoiner.growth)
-                _ = deflate(&z, Z_FINISH)
+            if let bytes = RawZlib.deflated(data, level: level), bytes.count + 8 <= capacity {
+                bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                length = bytes.count
             }
-            length = capacity - DeflateJoiner.growth - Int(z.avail_out)
-            deflateEnd(&z)
-        } else {
-            guard let c = libdeflate_alloc_compressor(level) else { return nil }
+        } else if let c = libdeflate_alloc_compressor(level) {
             length = data.withUnsafeBytes { libdeflate_deflate_compress(c, $0.baseAddress, $0.count, buffer.baseAddress, capacity - 8) }
             libdeflate_free_compressor(c)
         }
@@ -35,26 +26,6 @@ import TestSupport
             return nil
         }
         return (buffer, length)
-    }
-
-    /// Inflates raw deflate `bytes`: what came out, and whether a final block ended the stream.
-    static func inflateRaw(_ bytes: [UInt8], expecting count: Int) -> (output: [UInt8], ended: Bool)? {
-        var z = z_stream()
-        guard rotatectl_inflateInit2(&z, -15) == Z_OK else { return nil }
-        defer { inflateEnd(&z) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: count + 1)
-        let rc = input.withUnsafeMutableBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { o in
-                z.next_in = i.baseAddress
-                z.avail_in = uInt(i.count)
-                z.next_out = o.baseAddress
-                z.avail_out = uInt(o.count)
-                return inflate(&z, Z_SYNC_FLUSH)
-            }
-        }
-        guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else { return nil }
-        return (Array(output.prefix(Int(z.total_out))), rc == Z_STREAM_END)
     }
 
     /// Sources of a piece: libdeflate at levels 0 (stored blocks, so a byte-aligned end), 1, 6 and 12,
@@ -79,7 +50,7 @@ import TestSupport
                 growths.insert(length - piece.length)
                 let bytes = Array(UnsafeRawBufferPointer(rebasing: piece.buffer[0..<length]))
                 #expect(Array(bytes.suffix(4)) == [0, 0, 0xFF, 0xFF], "ends in an empty stored block")
-                let alone = try #require(Self.inflateRaw(bytes, expecting: data.count))
+                let alone = try #require(RawZlib.inflated(bytes, expecting: data.count))
                 #expect(!alone.ended, "no final block is left in a joined piece")
                 #expect(same(alone.output, data))
                 joined += bytes

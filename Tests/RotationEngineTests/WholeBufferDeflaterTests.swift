@@ -71,21 +71,6 @@ import TestSupport
 
     /// The size of a raw zlib deflate of `data` at `level` plus gzip framing (18 bytes).
     func zlibSize(_ data: [UInt8], level: Int32) -> Int {
-        var stream = z_stream()
-        guard rotatectl_deflateInit2(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else { return 0 }
-        defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))))
-        var input = data
-        let produced = input.withUnsafeMutableBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { o in
-                stream.next_in = i.baseAddress
-                stream.avail_in = uInt(i.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = uInt(o.count)
-                _ = deflate(&stream, Z_FINISH)
-                return o.count - Int(stream.avail_out)
-            }
-        }
-        return produced + 18
+        (RawZlib.deflated(data, level: level)?.count ?? 0) + 18
     }
 }
