@@ -8,7 +8,7 @@ import CDeflate
 /// One per thread, kept from file to file.
 final class WholeBufferDeflater {
     private let compressor: OpaquePointer
-    /// Header, deflate data and trailer of one member, written with one `write`.
+    /// What `member` or `piece` made: a whole member (header, deflate data, trailer), or one piece.
     let output: UnsafeMutableRawBufferPointer
 
     /// Room left in `output` for a header (its name included) and the trailer.

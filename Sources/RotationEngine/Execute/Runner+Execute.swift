@@ -50,15 +50,11 @@ extension Runner {
             release(&locks)
             return
         }
+        // When nothing the plan was made on has changed, it stands as it is.
+        let unchanged = plannedInputs[first.index] == PlannedInputs(config, first, snapshot, state)
+        let fresh = unchanged ? first.units : Planner(input([config], snapshot, state)).plan().first?.units ?? []
         var current: [String: LogRotation] = [:]
-        if let planned = plannedInputs[first.index], planned.fingerprint == snapshot.fingerprint(of: config),
-           planned.states == first.rotatedPaths.map({ state[$0] }) {
-            // Nothing the plan was made on has changed: it stands as it is.
-            for unit in first.units { for log in unit.logs { current[log.path] = log } }
-        } else {
-            let fresh = Planner(input([config], snapshot, state)).plan()
-            for unit in fresh.first?.units ?? [] { for log in unit.logs { current[log.path] = log } }
-        }
+        for unit in fresh { for log in unit.logs { current[log.path] = log } }
         var units: [RotationUnit] = []
         for unit in first.units {
             var u = unit

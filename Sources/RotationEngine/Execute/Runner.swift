@@ -24,9 +24,15 @@ public final class Runner {
     /// plan (the planner is pure), so the set is not planned a second time.
     var plannedInputs: [Int: PlannedInputs] = [:]
 
-    struct PlannedInputs {
+    struct PlannedInputs: Equatable {
         var fingerprint: Int
         var states: [Int64?]
+
+        /// What `plan`, of `set`, was made on in `snapshot` and `state`.
+        init(_ set: LogSetConfig, _ plan: SetPlan, _ snapshot: Snapshot, _ state: StateTable) {
+            fingerprint = snapshot.fingerprint(of: set)
+            states = plan.rotatedPaths.map { state[$0] }
+        }
     }
 
     public init(options: RunOptions, logger: Logger? = nil, observer: @escaping (RunEvent) -> Void = { _ in }) {
@@ -76,8 +82,7 @@ public final class Runner {
         if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
         let plans = Planner(input(sets, snapshot, state)).plan()
         for plan in plans where plan.hasWork && !options.dryRun {
-            plannedInputs[plan.index] = PlannedInputs(fingerprint: snapshot.fingerprint(of: sets[plan.index]),
-                                                      states: plan.rotatedPaths.map { state[$0] })
+            plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state)
         }
         return plans
     }

@@ -34,7 +34,7 @@ public enum JournalCodec {
             line("cancel", [String(id)])
         }
         let crc = out.withUnsafeBufferPointer { checksum(UnsafeBufferPointer(rebasing: $0[start...])) }
-        out += Array("end\t\(crc)\n".utf8)
+        out.append(contentsOf: "end\t\(crc)\n".utf8)
     }
 
     /// Decodes a whole journal. Blocks after the first damaged one are ignored, and reported.

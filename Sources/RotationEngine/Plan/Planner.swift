@@ -35,11 +35,11 @@ public struct Planner: Sendable {
         return (found.groups.flatMap(\.paths), found.unmatched)
     }
 
-    /// The set's matches by directory (each log once, in config order), the patterns that matched
-    /// nothing, and the logs named again by a later pattern of the same set.
     /// The files rotatectl keeps in a log directory: its lock, journal and journal reserve.
     static let ownFiles: Set<String> = [DirectoryLock.fileName, JournalFile.name, JournalReserve.name]
 
+    /// The set's matches by directory (each log once, in config order), the patterns that matched
+    /// nothing, and the logs named again by a later pattern of the same set.
     func matches(of config: LogSetConfig) -> (groups: [GlobMatch], unmatched: [String], repeated: [String]) {
         var groups: [GlobMatch] = []
         var unmatched: [String] = []
