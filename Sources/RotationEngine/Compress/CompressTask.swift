@@ -50,6 +50,8 @@ struct CompressTask: Sendable {
         /// The message to report; the source is kept.
         case failed(String)
         case written(Output)
+        /// Not run: the log's rotation failed after the batch was started (see `EarlyCompression`).
+        case cancelled
     }
 
     func run(_ settings: Settings, scratch: inout CompressScratch?) -> Outcome {

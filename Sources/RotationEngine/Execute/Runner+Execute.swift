@@ -97,6 +97,10 @@ extension Runner {
         }
         FaultInjection.point("journal written")
         var failedIDs: [JournalBlock] = []
+        // When nothing stands between a log's renames and its compression, the workers start on each
+        // log as soon as it is renamed, while this thread goes on with the others.
+        var early = EarlyCompression(units: units, plan: first, config: config, minimum: CompressionBatch.groupMinimum)
+        let batch = early.map { startCompression($0.steps, first.name, config, gated: true) }
         for (id, unit) in units.enumerated() {
             var ok = true
             for log in unit.logs where ok {
@@ -104,6 +108,7 @@ extension Runner {
                     ok = perform(step, first.name, config)
                 }
             }
+            if let done = early?.unitDone(id, ok: ok) { batch?.release(belowStep: done.released, cancelling: done.cancelling) }
             if ok {
                 active.append((id, unit))
                 marks += unit.logs.map { StateMark(path: $0.path, time: now) }
@@ -142,7 +147,7 @@ extension Runner {
             finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), first, config, keeping: vetoed)
         } else {
             try? user?.assume()
-            finish(active.map(\.unit), first, config, keeping: [])
+            finish(active.map(\.unit), first, config, keeping: [], started: batch)
         }
         do {
             try journal.remove()

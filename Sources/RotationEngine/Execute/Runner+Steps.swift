@@ -61,9 +61,14 @@ extension Runner {
     }
 
     /// After every unit's renames: signal the writers once, wait for them to let go of the rotated files,
-    /// compress in parallel, then remove what retention drops.
-    func finish(_ units: [RotationUnit], _ plan: SetPlan, _ config: LogSetConfig, keeping vetoed: Set<String>) {
-        guard !units.isEmpty else { return }
+    /// compress in parallel, then remove what retention drops. `started`: the set's compression, begun
+    /// during the renames (`EarlyCompression`), which is committed here instead.
+    func finish(_ units: [RotationUnit], _ plan: SetPlan, _ config: LogSetConfig, keeping vetoed: Set<String>,
+                started: CompressionBatch? = nil) {
+        guard !units.isEmpty else {
+            if let started { _ = commitCompression(started, plan.name, config) }   // its workers wait for it
+            return
+        }
         if let n = plan.notify { perform(n, plan.name, config) }
         var compress: [Action] = []
         var rest: [Action] = []
@@ -73,6 +78,8 @@ extension Runner {
                 switch step {
                 case .awaitWriters(let path):
                     if !waitForWriters(path, config.reopenTimeout, plan.name) { held.insert(path) }
+                case .compress where started != nil:
+                    continue
                 case .compress(let source, _):
                     if held.contains(source) {
                         emit(RunEvent(.warning, set: plan.name, "\(source): a writer still has it open after \(config.reopenTimeout) s; left uncompressed, compressed on a later run", path: source))
@@ -88,7 +95,11 @@ extension Runner {
                 }
             }
         }
-        if !compress.isEmpty { _ = compressBatch(compress, plan.name, config) }
+        if let started {
+            _ = commitCompression(started, plan.name, config)
+        } else if !compress.isEmpty {
+            _ = compressBatch(compress, plan.name, config)
+        }
         var removals: [Action] = []
         for step in rest {
             if case .remove = step, !config.shred {
@@ -257,8 +268,14 @@ extension Runner {
     /// `O_TMPFILE` output, renaming a temporary one), makes the names durable, and removes the sources.
     /// A failure (ENOSPC, EIO) keeps that source and drops its partial output. Returns success per step.
     func compressBatch(_ batch: [Action], _ set: String, _ config: LogSetConfig?) -> [Bool] {
+        commitCompression(startCompression(batch, set, config, gated: false), set, config)
+    }
+
+    /// Prepares the tasks of `batch` and starts its workers: on every step at once, or, `gated`, on
+    /// none until the caller releases them (`CompressionBatch.release`), as `EarlyCompression` does
+    /// while a set's renames go on. A step whose directories cannot be opened is reported here.
+    func startCompression(_ batch: [Action], _ set: String, _ config: LogSetConfig?, gated: Bool) -> CompressionBatch {
         var results = [Bool](repeating: true, count: batch.count)
-        let started = monotonicNow()
         var tasks: [CompressTask] = []
         for (i, step) in batch.enumerated() {
             guard case .compress(let source, let dest) = step else { continue }
@@ -273,20 +290,12 @@ extension Runner {
                 results[i] = false
             }
         }
-        guard !tasks.isEmpty else { return results }
-        var meter: ProgressMeter? = nil
-        if !options.json && isatty(2) == 1 {
-            // Only for a terminal: the sizes cost a stat each.
-            let total = tasks.reduce(Int64(0)) { sum, t in sum + ((try? t.srcDir.status(t.srcName))??.size ?? 0) }
-            meter = ProgressMeter.start(label: "compressing \(tasks.count == 1 ? tasks[0].source : "\(tasks.count) files")",
-                                        total: total, enabled: true)
-        }
         let command = config?.compressCommand ?? "gzip"
         let compressOptions = config?.compressOptions ?? []
         let gzip = GzipCompressor.replacing(command: command, options: compressOptions, jobs: options.jobs)
         let width = gzip == nil ? 1 : max(1, min(options.jobs, tasks.count))
         // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
-        let groupSync = tasks.count >= 16
+        let groupSync = tasks.count >= CompressionBatch.groupMinimum
         let euid = geteuid()
         var groups: [String: UInt32] = [:]
         if euid == 0 {
@@ -300,9 +309,29 @@ extension Runner {
             external: ExternalCompressor(command: command, options: compressOptions),
             syncEach: !groupSync, anonymous: groupSync, euid: euid, groups: groups)
         let work = tasks
+        let pipeline = BatchPipeline<CompressTask.Outcome>.start(
+            count: tasks.count, workers: width, chunk: Self.compressChunk(tasks.count), released: gated ? 0 : nil,
+            cancelled: .cancelled, work: { i, scratch in work[i].run(settings, scratch: &scratch) })
+        return CompressionBatch(tasks: tasks, results: results, groupSync: groupSync, pipeline: pipeline)
+    }
+
+    /// Commits a batch `startCompression` started (releasing any step still held) and returns success
+    /// per step. Every started batch must be committed: its workers wait for it.
+    func commitCompression(_ batch: CompressionBatch, _ set: String, _ config: LogSetConfig?) -> [Bool] {
+        var results = batch.results
+        let tasks = batch.tasks
+        guard !tasks.isEmpty else { batch.pipeline.commit { _, _ in }; return results }
+        let started = monotonicNow()
+        var meter: ProgressMeter? = nil
+        if !options.json && isatty(2) == 1 {
+            // Only for a terminal: the sizes cost a stat each.
+            let total = tasks.reduce(Int64(0)) { sum, t in sum + ((try? t.srcDir.status(t.srcName))??.size ?? 0) }
+            meter = ProgressMeter.start(label: "compressing \(tasks.count == 1 ? tasks[0].source : "\(tasks.count) files")",
+                                        total: total, enabled: true)
+        }
+        let groupSync = batch.groupSync
         var linked: [(CompressTask, CompressTask.Output)] = []
-        BatchPipeline<CompressTask.Outcome>.run(count: tasks.count, workers: width, chunk: Self.compressChunk(tasks.count),
-                                                work: { i, scratch in work[i].run(settings, scratch: &scratch) }) { range, outcomes in
+        batch.pipeline.commit { range, outcomes in
             commitCompressed(Array(tasks[range]), outcomes, set, config, groupSync: groupSync, started: started,
                              linked: &linked, results: &results)
         }
@@ -366,6 +395,8 @@ extension Runner {
                 results[i] = false
             case .sourceGone:
                 emit(RunEvent(.warning, set: set, "\(task.source): gone before it could be compressed", path: task.source))
+            case .cancelled:
+                results[i] = false   // its log was not rotated, which was reported then
             case .failed(let message):
                 emit(RunEvent(.error, set: set, message, action: "compress", path: task.source))
                 setFailed = true
