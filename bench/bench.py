@@ -45,9 +45,10 @@ def log(msg):
 
 
 def build_rotatectl():
-    log("building rotatectl (swift build -c release) ...")
-    subprocess.run(["swift", "build", "-c", "release", "--product", "rotatectl"], cwd=ROOT, check=True)
-    bindir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+    # Built as scripts/install.sh builds what it installs: the Swift runtime linked in.
+    log("building rotatectl (swift build -c release --static-swift-stdlib) ...")
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "rotatectl"], cwd=ROOT, check=True)
+    bindir = subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.strip()
     return os.path.join(bindir, "rotatectl")
 

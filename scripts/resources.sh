@@ -27,8 +27,10 @@ for a in "$@"; do
 done
 [ -x /usr/bin/time ] || { echo "resources.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 
-swift build -c "$config" --product rotatectl >&2
-bin="$(swift build -c "$config" --show-bin-path)/rotatectl"
+static=
+[ "$config" = release ] && static=--static-swift-stdlib   # as scripts/install.sh builds it
+swift build -c "$config" $static --product rotatectl >&2
+bin="$(swift build -c "$config" $static --show-bin-path)/rotatectl"
 work="$(mktemp -d /tmp/rotatectl-resources.XXXXXX)"
 chmod 755 "$work"
 [ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
