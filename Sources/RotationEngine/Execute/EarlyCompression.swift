@@ -34,7 +34,8 @@ struct EarlyCompression: Equatable {
             for log in unit.logs {
                 for step in log.rotateSteps {
                     if case .makeDirectory = step { return nil }
-                    for path in [step.primaryPath, step.targetPath].compactMap({ $0 }) { lastUnit[path] = id }
+                    if let path = step.primaryPath { lastUnit[path] = id }
+                    if let path = step.targetPath { lastUnit[path] = id }
                 }
                 for step in log.finishSteps {
                     switch step {
@@ -53,7 +54,8 @@ struct EarlyCompression: Equatable {
         self.steps = steps
         self.unitOf = unitOf
         releaseAfter = zip(steps, unitOf).map { step, unit in
-            [step.primaryPath, step.targetPath].compactMap { $0.flatMap { lastUnit[$0] } }.reduce(unit, max)
+            guard case .compress(let source, let destination) = step else { return unit }
+            return max(unit, lastUnit[source] ?? unit, lastUnit[destination] ?? unit)
         }
     }
 

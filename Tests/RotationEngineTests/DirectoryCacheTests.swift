@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+import TestSupport
+@testable import RotationEngine
+
+/// `DirectoryCache.locate`: the directory and name of a path, the last directory found without a lookup.
+@Suite struct DirectoryCacheTests {
+    @Test(arguments: [
+        ("/var/log/app.log", "/var/log", "app.log"),
+        ("/var/log/app.log", "/var/log/", "app.log"),
+        ("/app.log", "/", "app.log"),
+        ("/var/logs/app.log", "/var/log", nil),      // a longer directory name
+        ("/var/log/old/app.log", "/var/log", nil),   // a subdirectory
+        ("/var/log/", "/var/log", nil),              // no name
+        ("/var/log", "/var/log", nil),
+        ("/var/lo", "/var/log", nil),
+        ("/var/log/é.log", "/var/log", "é.log"),
+    ] as [(String, String, String?)])
+    func nameOfAPathInADirectory(_ path: String, _ dir: String, _ name: String?) {
+        #expect(DirectoryCache.name(of: path, in: dir) == name)
+    }
+
+    @Test func locateGivesTheSameAsSplittingWhicheverDirectoryCameBefore() throws {
+        let t = TempDirectory("rotatectl-dircache")
+        defer { t.remove() }
+        mkdir(t.child("a"), 0o755)
+        mkdir(t.child("a/b"), 0o755)
+        mkdir(t.child("ab"), 0o755)
+        let cache = DirectoryCache()
+        let paths = ["a/x", "a/y", "a/b/x", "ab/x", "a/z", "ab/y", "a/b/y"].map { t.child($0) } + [t.path]
+        for path in paths + paths.reversed() {
+            let (dir, name) = PathName.split(path)
+            let (handle, found) = try cache.locate(path)
+            #expect(found == name, "\(path)")
+            #expect(handle.path == dir, "\(path)")
+            #expect(try handle.status().inode == DirectoryHandle.open(dir).status().inode, "\(path)")
+        }
+    }
+}
