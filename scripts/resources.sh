@@ -6,7 +6,7 @@
 #   with one of them due, and `rotatectl status` over them: seconds, peak RSS;
 # - --logrotate: logrotate 3.21 on the same 100,000 files (about a minute); --million: 1,000,000 files
 #   (about 3 minutes to create, 1 GB of inodes).
-# Uses a release build (.build/release) unless --debug. Data is generated in a temporary directory
+# Uses a release build with the Swift runtime linked in (as scripts/install.sh builds it) unless --debug. Data is generated in a temporary directory
 # under /tmp (sparse: the 10 GiB log takes no disk space) and removed at the end unless --keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
