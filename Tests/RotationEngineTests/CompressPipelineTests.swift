@@ -172,7 +172,7 @@ import TestSupport
     func deliversEveryResultInOrderByChunk(workers: Int, chunk: Int, count: Int) {
         var seen: [Int] = []
         var ranges: [Range<Int>] = []
-        BatchPipeline<Int>.run(count: count, workers: workers, chunk: chunk, work: { i, _ in i * i }) { range, outputs in
+        BatchPipeline<Int>.start(count: count, workers: workers, chunk: chunk, work: { i, _ in i * i }).commit { range, outputs in
             ranges.append(range)
             #expect(outputs == range.map { $0 * $0 })
             seen += range
@@ -187,13 +187,13 @@ import TestSupport
         // happen if workers run while this thread commits.
         let probe = Probe()
         var overlapped = false
-        BatchPipeline<Int>.run(count: 40, workers: 2, chunk: 10, work: { i, _ in
+        BatchPipeline<Int>.start(count: 40, workers: 2, chunk: 10, work: { i, _ in
             probe.lock.withLock { state in
                 state.done.insert(i)
                 state.maxAhead = max(state.maxAhead, i + 1 - state.committed)
             }
             return i
-        }) { range, _ in
+        }).commit { range, _ in
             if range.lowerBound == 0 {
                 let deadline = Date().addingTimeInterval(10)
                 while Date() < deadline {
@@ -211,9 +211,9 @@ import TestSupport
     @Test func oneWorkerRunsOnTheCallingThread() {
         let me = pthread_self()
         let probe = Probe()
-        BatchPipeline<Bool>.run(count: 6, workers: 1, chunk: 4, work: { i, _ in
+        BatchPipeline<Bool>.start(count: 6, workers: 1, chunk: 4, work: { i, _ in
             pthread_equal(pthread_self(), me) != 0
-        }) { _, outputs in
+        }).commit { _, outputs in
             probe.lock.withLock { $0.committed += outputs.filter { $0 }.count }
         }
         #expect(probe.lock.withLock { $0.committed } == 6)

@@ -54,13 +54,6 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
         return pipeline
     }
 
-    /// `start` and `commit` in one call, every job released.
-    static func run(count: Int, workers: Int, chunk: Int,
-                    work: @escaping @Sendable (Int, inout CompressScratch?) -> Output,
-                    commit: (Range<Int>, [Output]) -> Void) {
-        start(count: count, workers: workers, chunk: chunk, work: work).commit(commit)
-    }
-
     /// Lets workers take the jobs below `count`; those in `cancelling` (which needs a `cancelled` value
     /// given to `start`) are not run. Jobs already released stay released.
     func release(upTo count: Int, cancelling: some Sequence<Int> = [Int]()) {

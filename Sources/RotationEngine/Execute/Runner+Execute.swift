@@ -108,7 +108,9 @@ extension Runner {
                     ok = perform(step, first.name, config)
                 }
             }
-            if let done = early?.unitDone(id, ok: ok) { batch?.release(belowStep: done.released, cancelling: done.cancelling) }
+            if let done = early?.unitDone(id, ok: ok) {
+                batch?.release(belowStep: done.released, cancelling: done.cancelling)
+            }
             if ok {
                 active.append((id, unit))
                 marks += unit.logs.map { StateMark(path: $0.path, time: now) }

@@ -272,8 +272,9 @@ extension Runner {
     }
 
     /// Prepares the tasks of `batch` and starts its workers: on every step at once, or, `gated`, on
-    /// none until the caller releases them (`CompressionBatch.release`), as `EarlyCompression` does
-    /// while a set's renames go on. A step whose directories cannot be opened is reported here.
+    /// none until the caller releases them (`CompressionBatch.release(belowStep:cancelling:)`), as
+    /// `EarlyCompression` has it done while a set's renames go on. A step whose directories cannot be
+    /// opened is reported here.
     func startCompression(_ batch: [Action], _ set: String, _ config: LogSetConfig?, gated: Bool) -> CompressionBatch {
         var results = [Bool](repeating: true, count: batch.count)
         var tasks: [CompressTask] = []
