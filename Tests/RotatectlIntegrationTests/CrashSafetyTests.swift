@@ -127,7 +127,7 @@ import TestSupport
     static func allLines(_ t: TempDirectory) -> [String] {
         t.names(includingHidden: false).filter { $0.hasPrefix("logs/") }.flatMap { name -> [Substring] in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: t.child(name), isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: t.child(name), isDirectory: &isDir)
             return isDir.boolValue ? [] : Harness.contents(t.child(name)).split(separator: "\n")
         }.map(String.init).sorted()
     }

@@ -9,7 +9,7 @@
 ///
 /// A step is released after the last unit whose rotate steps name its source or its destination (its
 /// own unit, unless two logs of the set share names, which only odd globs do). Pure: no file system.
-struct EarlyCompression: Equatable {
+struct EarlyCompression {
     /// The set's compress steps, in the order of its units and logs.
     let steps: [Action]
     /// The unit each step belongs to.

@@ -128,6 +128,7 @@ extension Runner {
         var cancelled = Set<Int>()
         let removals = active.flatMap { $0.unit.logs.flatMap(\.removals) }
         if active.contains(where: { $0.unit.postRotate != nil }) || (first.preRemove != nil && !removals.isEmpty) {
+            assert(batch == nil, "compression never starts early in a set with postrotate or preremove")
             release(&locks)
             for (id, unit) in active where !run(unit.postRotate, unit.logs.map(\.path).joined(separator: " "),
                                                   "; rotated, but not compressed and old logs kept") {
