@@ -221,8 +221,16 @@ import TestSupport
                  environment: ["ROTATECTL_COMPRESS_CHUNK": "5"])
     }
 
+    /// The same for 40 logs on two threads, whose compression begins while the set is still being
+    /// renamed (`EarlyCompression`): killed among the renames, the state save or the commits, the next
+    /// run still ends with each line once.
+    @Test func randomKillsWhileCompressionOverlapsTheRenames() throws {
+        let trials = Int(ProcessInfo.processInfo.environment["ROTATECTL_SOAK_TRIALS"] ?? "") ?? 6
+        try soak(logs: 40, lines: 3_000, trials: trials, killWithin: 1_000...70_000, jobs: 2)   // the run takes about 80 ms
+    }
+
     func soak(logs: Int, lines: Int, trials: Int, killWithin: ClosedRange<UInt32>,
-              environment: [String: String] = [:]) throws {
+              environment: [String: String] = [:], jobs: Int = 1) throws {
         var generator = SystemRandomNumberGenerator()
         let content = Harness.lines("x", 1...lines)
         for trial in 0..<trials {
@@ -230,7 +238,7 @@ import TestSupport
             for i in 0..<logs { t.write("logs/l\(i).log", content.replacingOccurrences(of: "x ", with: "l\(i) ")) }
             let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 2\n compress\n create\n}\n")
             let original = Self.allLines(t)
-            let p = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-j", "1", "-s", t.child("state"), conf],
+            let p = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-j", String(jobs), "-s", t.child("state"), conf],
                                                       output: "/dev/null", environment: environment))
             usleep(UInt32.random(in: killWithin, using: &generator))
             p.kill(SIGKILL)
