@@ -9,6 +9,8 @@ enum FaultInjection {
     #if ROTATECTL_FAULT_INJECTION
     nonisolated(unsafe) static var counter = 0
     static let target: Int? = getenv("ROTATECTL_CRASH_AT").flatMap { Int(String(cString: $0)) }
+    nonisolated(unsafe) static var syncfsCalls = 0
+    static let syncfsTarget: Int? = getenv("ROTATECTL_SYNCFS_FAIL_AT").flatMap { Int(String(cString: $0)) }
     #endif
 
     static func point(_ label: @autoclosure () -> String) {
@@ -19,6 +21,17 @@ enum FaultInjection {
             _ = text.withCString { write(2, $0, strlen($0)) }
             _exit(137)
         }
+        #endif
+    }
+
+    /// Debug builds: with `ROTATECTL_SYNCFS_FAIL_AT=K` the K-th `syncfs` of the run fails with EIO, as a
+    /// device error during a group commit would.
+    static func syncfsFails() -> Bool {
+        #if ROTATECTL_FAULT_INJECTION
+        syncfsCalls += 1
+        return syncfsCalls == syncfsTarget
+        #else
+        return false
         #endif
     }
 

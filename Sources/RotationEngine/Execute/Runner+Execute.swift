@@ -153,9 +153,14 @@ extension Runner {
             finish(active.map(\.unit), first, config, keeping: [], started: batch)
         }
         do {
-            try journal.remove()
-            FaultInjection.point("journal removed")
-            reserve.ensure()
+            if keepJournal {
+                keepJournal = false
+                emit(RunEvent(.warning, set: first.name, "\(journal.path): kept, so that the next run finishes the compression a failed sync left", path: journal.path))
+            } else {
+                try journal.remove()
+                FaultInjection.point("journal removed")
+                reserve.ensure()
+            }
         } catch {
             emit(RunEvent(.error, set: first.name, "\(error)"))
             setFailed = true

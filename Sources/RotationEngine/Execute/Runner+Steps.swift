@@ -383,6 +383,12 @@ extension Runner {
                 do {
                     if recovering, existing.kind == .regular,
                        try GzipTrailerCheck.matches(task.dir, task.destName, source: task.srcDir, task.srcName) {
+                        // It may never have reached the disk (killed before its group's syncfs, or that
+                        // syncfs failed): it and its name are made durable before the source goes.
+                        let gz = try task.dir.openFile(task.destName, O_RDONLY)
+                        defer { _ = try? gz.close() }
+                        try gz.sync(path: task.dest)
+                        try task.dir.sync()
                         try task.srcDir.remove(task.srcName)
                         steps.markDirty(task.srcDir.path)
                         continue
@@ -456,15 +462,20 @@ extension Runner {
         return failed
     }
 
-    /// `outputs` without those on a file system whose sync failed: these are dropped (an unnamed or
-    /// temporary output discarded, a named one left next to its source) and reported.
+    /// `outputs` without those on a file system whose sync failed: these are dropped and reported. An
+    /// unnamed or temporary output is discarded; a named one stays next to its source, and the set's
+    /// journal is kept (`keepJournal`), so that the next run checks the output against its source,
+    /// syncs it and only then removes the source.
     func dropUnsynced(_ outputs: [(CompressTask, CompressTask.Output)], _ failed: [UInt64: SystemError], _ set: String,
                       _ results: inout [Bool]) -> [(CompressTask, CompressTask.Output)] {
         guard !failed.isEmpty else { return outputs }
         return outputs.filter { task, output in
             guard let error = failed[output.status.device] else { return true }
+            let named = output.file == nil && output.temp == nil
             task.discard(output)
-            emit(RunEvent(.error, set: set, "\(task.step.summary): \(error); source kept, retried next run",
+            if named { keepJournal = true }
+            emit(RunEvent(.error, set: set, "\(task.step.summary): \(error); source kept" + (named
+                          ? " next to \(task.dest), which the next run checks and syncs before removing it" : ", retried next run"),
                           action: "compress", path: task.source))
             setFailed = true
             results[task.index] = false

@@ -19,6 +19,9 @@ public final class Runner {
     var now: Int64 = 0
     /// Replaying a journal: steps the file system shows as moot are expected, not warnings.
     var recovering = false
+    /// Set when a compressed output could not be made durable after it was named: the set's journal is
+    /// then left for the next run to finish (see `dropUnsynced`).
+    var keepJournal = false
     /// What each set with work was planned on, by set index: the fingerprint of its part of the
     /// snapshot and the state entries of its due logs. Under the lock, the same inputs mean the same
     /// plan (the planner is pure), so the set is not planned a second time.

@@ -105,6 +105,7 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// `syncfs(2)` of the file system holding this directory: makes every file written there durable in
     /// one call, where syncing two thousand new files one by one would cost a second.
     public func syncFileSystem() throws(SystemError) {
+        if FaultInjection.syncfsFails() { throw SystemError("syncfs", path: path, errno: .ioError) }
         _ = try system_call("syncfs", path) { rotatectl_syncfs(fd) }
     }
 
