@@ -74,7 +74,7 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
             var scratch: CompressScratch? = nil
             for start in stride(from: 0, to: count, by: chunk) {
                 let range = start..<min(count, start + chunk)
-                commit(range, range.map { run($0, &scratch) })
+                commit(range, range.map { i in output(i, cancelled: lock.withLock { cancelled.contains(i) }, &scratch) })
             }
             return
         }
@@ -86,16 +86,16 @@ final class BatchPipeline<Output: Sendable>: @unchecked Sendable {
         threads = []
     }
 
-    private func run(_ index: Int, _ scratch: inout CompressScratch?) -> Output {
-        if let cancelledOutput, lock.withLock({ cancelled.contains(index) }) { return cancelledOutput }
+    /// Job `index`'s result: the `cancelled` value for a cancelled job, else what `work` makes of it.
+    private func output(_ index: Int, cancelled skip: Bool, _ scratch: inout CompressScratch?) -> Output {
+        if skip, let cancelledOutput { return cancelledOutput }
         return work(index, &scratch)
     }
 
     private func workLoop() {
         var scratch: CompressScratch? = nil
         while let (index, skip) = claim() {
-            let output: Output
-            if skip, let cancelledOutput { output = cancelledOutput } else { output = work(index, &scratch) }
+            let output = output(index, cancelled: skip, &scratch)
             lock.withLock {
                 results[index] = output
                 unfinished[index / chunk] -= 1

@@ -18,7 +18,6 @@ struct EarlyCompression {
     let releaseAfter: [Int]
     /// Steps released so far: `releaseAfter` of every step below is at most the last unit done.
     private(set) var released = 0
-    private var cancelled: [Int] = []
 
     /// Nil when the set's compression must wait for the whole rotation: a script after the renames
     /// (postrotate, preremove), writers to signal or wait for, renamecopy's copy, `su` (the workers
@@ -62,9 +61,7 @@ struct EarlyCompression {
     /// Records that unit `id` has done its rotate steps (`ok` false: it failed, and its steps are not to
     /// run); returns how many steps are released (a prefix) and which of them are newly cancelled.
     mutating func unitDone(_ id: Int, ok: Bool) -> (released: Int, cancelling: [Int]) {
-        if !ok { cancelled += unitOf.indices.filter { unitOf[$0] == id } }
         while released < steps.count && releaseAfter[released] <= id { released += 1 }
-        defer { cancelled = [] }
-        return (released, cancelled)
+        return (released, ok ? [] : unitOf.indices.filter { unitOf[$0] == id })
     }
 }

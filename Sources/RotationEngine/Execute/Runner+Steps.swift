@@ -321,7 +321,7 @@ extension Runner {
     func commitCompression(_ batch: CompressionBatch, _ set: String, _ config: LogSetConfig?) -> [Bool] {
         var results = batch.results
         let tasks = batch.tasks
-        guard !tasks.isEmpty else { batch.pipeline.commit { _, _ in }; return results }
+        guard !tasks.isEmpty else { return results }   // no job, so no worker waits
         let started = monotonicNow()
         var meter: ProgressMeter? = nil
         if !options.json && isatty(2) == 1 {
