@@ -11,6 +11,7 @@ Scenarios (--only a,b,c,d):
   c  one 1 GiB file rotated and compressed; also plain `gzip -6` and `pigz -6 -p 2` on the same file
   d  10,000 files with nothing due (daily, state says rotated today)
 
+On an ext4 without a journal, (b) runs twice, back to back and settled (see --settle and bench/README).
 --quick shrinks every scenario (for a smoke run in a minute or two). Standard library only.
 """
 import argparse
