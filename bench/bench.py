@@ -331,9 +331,10 @@ def describe_fs(path):
 
 def unjournaled_ext4(path):
     """True if `path` is on an ext4 without a journal: jbd2 lists every journal it runs in /proc/fs/jbd2
-    as DEVICE-8 (vda-8, loop0-8); an ext4 on a block device with no entry there has none."""
+    as DEVICE-8 (vda-8, loop0-8); an ext4 on a block device with no entry there has none (and without
+    /proc/fs/jbd2, jbd2 is not loaded and no file system has a journal)."""
     _, fstype, source, _ = mount_of(path)
-    if fstype != "ext4" or not source.startswith("/dev/") or not os.path.isdir("/proc/fs/jbd2"):
+    if fstype != "ext4" or not source.startswith("/dev/"):
         return False
     name = os.path.basename(os.path.realpath(source))
     return not os.path.exists(os.path.join("/proc/fs/jbd2", name + "-8"))
