@@ -261,17 +261,15 @@ def main():
         mounted = mount_ext4_image(work, a.ext4_image)
         work = os.path.join(mounted, "work")
         os.mkdir(work)
-    unjournaled = unjournaled_ext4(work)
-    if a.settle is not None:
-        settles = {k: [(a.settle, "")] for k in keys}
-        how = ", %g s settle before each" % a.settle if a.settle else ""
-    else:
-        # On an ext4 without a journal the many-small-files case is run both ways: back to back (each
-        # repetition pays for the deletions of the one before, which /var/log never sees) and settled.
-        settles = {k: [(0, ", back to back"), (AUTO_SETTLE, ", %d s settle before each" % AUTO_SETTLE)]
-                   if k == "b" and unjournaled and not a.quick else [(0, "")] for k in keys}
-        how = (", (b) back to back and with %d s settles (ext4 without a journal)" % AUTO_SETTLE
-               if unjournaled and "b" in keys and not a.quick else "")
+    # Each scenario's runs: (settle, what to add to the table's title). On an ext4 without a journal
+    # the many-small-files case is run both ways: back to back (each repetition pays for the deletions
+    # of the one before, which /var/log never sees) and settled.
+    both = a.settle is None and not a.quick and "b" in keys and unjournaled_ext4(work)
+    settles = {k: [(a.settle or 0, "")] for k in keys}
+    if both:
+        settles["b"] = [(0, ", back to back"), (AUTO_SETTLE, ", %d s settle before each" % AUTO_SETTLE)]
+    how = (", (b) back to back and with %d s settles (ext4 without a journal)" % AUTO_SETTLE if both
+           else ", %g s settle before each" % a.settle if a.settle else "")
     try:
         print("# rotatectl benchmark%s: %d repetitions%s, %d CPUs, %s, on %s" % (
             " (quick)" if a.quick else "", reps, how, os.cpu_count() or 0, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -282,7 +280,7 @@ def main():
             s.generate()
             for settle, title in settles[k]:
                 results = run_scenario(s, reps, rotatectl, a.jobs, work, sync=not a.no_sync, settle=settle)
-                report(s, results, a.markdown, title if len(settles[k]) > 1 else "")
+                report(s, results, a.markdown, title)
             if not a.keep:
                 shutil.rmtree(os.path.join(work, k))
     finally:
