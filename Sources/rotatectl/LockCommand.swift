@@ -36,7 +36,7 @@ struct LockCommand: ParsableCommand {
         } catch {
             Output.stderr("rotatectl: \(error)")
             switch error {
-            case .busy, .nested: throw ExitCode(ExitStatus.lockBusy.rawValue)
+            case .busy, .nested, .journalInUse: throw ExitCode(ExitStatus.lockBusy.rawValue)
             default: throw ExitCode(ExitStatus.setFailed.rawValue)
             }
         }

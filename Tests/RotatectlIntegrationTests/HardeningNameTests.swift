@@ -106,7 +106,7 @@ import TestSupport
         let read = try #require(try JournalFile(handle).read())
         #expect(read.problem == nil)
         var sources: [String] = []
-        for case .unit(_, _, let steps, _) in read.blocks {
+        for case .unit(_, _, let steps, _, _) in read.blocks {
             for case .rename(let from, _, _) in steps { sources.append(from) }
         }
         #expect(sources.sorted() == Self.names.map { t.child("logs/" + $0) }.sorted())

@@ -10,6 +10,8 @@ enum FaultInjection {
     nonisolated(unsafe) static var counter = 0
     static let target: Int? = getenv("ROTATECTL_CRASH_AT").flatMap { Int(String(cString: $0)) }
     nonisolated(unsafe) static var syncfsCalls = 0
+    nonisolated(unsafe) static var seteuidCalls = 0
+    static let seteuidTarget: Int? = getenv("ROTATECTL_SETEUID_FAIL_AT").flatMap { Int(String(cString: $0)) }
     static let syncfsTarget: Int? = getenv("ROTATECTL_SYNCFS_FAIL_AT").flatMap { Int(String(cString: $0)) }
     #endif
 
@@ -30,6 +32,17 @@ enum FaultInjection {
         #if ROTATECTL_FAULT_INJECTION
         syncfsCalls += 1
         return syncfsCalls == syncfsTarget
+        #else
+        return false
+        #endif
+    }
+
+    /// Debug builds: with `ROTATECTL_SETEUID_FAIL_AT=K` the K-th switch to a `su` user's rights fails
+    /// with EPERM, as a `seteuid` refused by a security module or a user namespace would.
+    static func seteuidFails() -> Bool {
+        #if ROTATECTL_FAULT_INJECTION
+        seteuidCalls += 1
+        return seteuidCalls == seteuidTarget
         #else
         return false
         #endif

@@ -73,10 +73,14 @@ extension Runner {
         var active: [(id: Int, unit: RotationUnit)] = []
         var marks: [StateMark] = []
         // Every unit's block in one write and one fsync, then every rename, then one fsync per directory.
+        // The writer signal is journalled with each unit, between its renames and what follows them, so
+        // that a run killed before signalling has the next run signal the writers before it compresses.
+        let policy = JournalPolicy(config)
+        let signal = first.notify.map { [$0] } ?? []
         let blocks = units.enumerated().map { id, unit in
             JournalBlock.unit(id: id, directories: first.directories,
-                              steps: unit.logs.flatMap { $0.rotateSteps + $0.finishSteps },
-                              state: unit.logs.map { StateMark(path: $0.path, time: now) })
+                              steps: unit.logs.flatMap(\.rotateSteps) + signal + unit.logs.flatMap(\.finishSteps),
+                              state: unit.logs.map { StateMark(path: $0.path, time: now) }, policy: policy)
         }
         let user = config.su.map { Privileges(uid: $0.uid, gid: $0.gid) }
         let reserve = JournalReserve(home)
@@ -145,16 +149,21 @@ extension Runner {
             }
             guard let again = lock(first) else { return }
             locks = again
-            try? user?.assume()
+            if !assume(user, first.name, journal) { release(&locks); return }
             if !cancelled.isEmpty { try? journal.append(cancelled.sorted().map { .cancel(id: $0) }) }
             finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), first, config, keeping: vetoed)
         } else {
-            try? user?.assume()
+            if !assume(user, first.name, journal) {
+                if let batch { _ = commitCompression(batch, first.name, config) }   // its workers wait for it
+                release(&locks)
+                return
+            }
             finish(active.map(\.unit), first, config, keeping: [], started: batch)
         }
         do {
             if keepJournal {
                 keepJournal = false
+                journal.release()
                 emit(RunEvent(.warning, set: first.name, "\(journal.path): kept, so that the next run finishes the compression a failed sync left", path: journal.path))
             } else {
                 try journal.remove()
@@ -168,6 +177,20 @@ extension Runner {
         user?.restore()
         release(&locks)
         _ = run(first.lastAction, first.name)
+    }
+
+    /// Takes the `su` user's rights again for the rest of a set; when that fails, nothing more of the set
+    /// is done as root instead: it is reported, and its journal left for the next run to finish.
+    func assume(_ user: Privileges?, _ set: String, _ journal: JournalFile) -> Bool {
+        do {
+            try user?.assume()
+            return true
+        } catch {
+            emit(RunEvent(.error, set: set, "\(error); rotated, but not compressed nor pruned (its journal is kept for the next run)"))
+            setFailed = true
+            journal.release()
+            return false
+        }
     }
 
     /// Locks the set's existing directories in one global order; nil (and exit status 3) when busy.
@@ -189,7 +212,7 @@ extension Runner {
             return Held(handles: handles.sorted { $0.path < $1.path }, locks: locks)
         } catch {
             switch error {
-            case .busy, .nested:
+            case .busy, .nested, .journalInUse:
                 emit(RunEvent(.lock, set: plan.name, "\(error); log set skipped after waiting \(Int(options.wait)) s"))
                 lockBusy = true
             default:

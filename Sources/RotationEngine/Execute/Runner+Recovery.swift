@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Runner {
     func exists(_ path: String) -> Bool {
         guard let (dir, name) = try? directories.locate(path) else { return false }
@@ -18,19 +22,21 @@ extension Runner {
         return recovered
     }
 
-    /// Finishes journals left by a run that stopped midway, in every directory just locked: replays the
-    /// steps of each unit not cancelled (each recognises itself as done), saves their state entries, and
-    /// removes the journal. A journal that never completed a block was never acted on and is removed.
+    /// Finishes journals left by a run that stopped midway, in every directory just locked (a journal
+    /// still held by a live run was refused by the lock): replays the steps of each unit not cancelled,
+    /// in order, each deciding from the file system as the previous ones left it, with the unit's own
+    /// policy (compressor, shred, writer wait, `su` rights); saves their state entries; removes the
+    /// journal. A unit whose step fails stops there, and the journal is kept for the next run.
     func recoverJournals(_ held: Held) {
         for dir in held.handles {
             let journal = JournalFile(dir)
-            let contents: (blocks: [JournalBlock], problem: String?)?
-            do { contents = try journal.read() } catch {
+            let contents: (blocks: [JournalBlock], problem: String?, owner: UInt32)?
+            do { contents = try journal.readChecked() } catch {
                 emit(RunEvent(.error, "\(error)"))
                 setFailed = true
                 continue
             }
-            guard let (blocks, problem) = contents else { continue }
+            guard let (blocks, problem, owner) = contents else { continue }
             if let problem { emit(RunEvent(.warning, "\(journal.path): \(problem)")) }
             recovering = true
             defer { recovering = false }
@@ -38,33 +44,33 @@ extension Runner {
             for case .cancel(let id) in blocks { cancelled.insert(id) }
             var marks: [StateMark] = []
             var count = 0
-            for case .unit(let id, _, let unitSteps, let state) in blocks where !cancelled.contains(id) {
-                let set = "recovery"
-                // A copy whose compressed form already exists was made and compressed: never copy again.
-                var compressed = Set<String>()
-                for case .compress(let source, let destination) in unitSteps where exists(destination) {
-                    compressed.insert(source)
+            var complete = true
+            for case .unit(let id, _, let unitSteps, let state, let policy) in blocks where !cancelled.contains(id) {
+                let rights = policy.suUID.flatMap { uid in policy.suGID.map { Privileges(uid: uid, gid: $0) } }
+                do {
+                    try rights?.assume()
+                } catch {
+                    emit(RunEvent(.error, "\(journal.path): \(error); its rotation is not finished (kept for the next run)"))
+                    setFailed = true
+                    complete = false
+                    continue
                 }
-                for step in unitSteps {
-                    switch step {
-                    case .copyTruncate(_, let to), .copy(_, let to):
-                        if compressed.contains(to) { continue }
-                    case .compress(_, let destination) where !destination.hasSuffix(".gz"):
-                        // Made by a compresscmd the journal does not name: the next rotation, which
-                        // knows the set's command, compresses this leftover.
-                        continue
-                    default: break
-                    }
-                    if case .awaitWriters(let path) = step {
-                        _ = waitForWriters(path, 5, set)
-                        continue
-                    }
-                    if perform(step, set, nil) { count += 1 }
+                let (done, ok) = replay(unitSteps, policy)
+                rights?.restore()
+                count += done
+                if ok {
+                    // Marks of a journal written by a `su` user name logs of its own directories only.
+                    marks += state.filter { owner == geteuid() || PathName.split($0.path).0 == dir.path }
+                } else {
+                    complete = false
                 }
-                marks += state
             }
             syncChanged("recovery")
             if !marks.isEmpty { saveState("recovery", marks: marks, newLogs: [:]) }
+            guard complete else {
+                emit(RunEvent(.warning, "\(journal.path): kept: a step of the interrupted rotation could not be finished; the next run tries again", path: journal.path))
+                continue
+            }
             do {
                 try journal.remove()
                 emit(RunEvent(.recovery, "\(journal.path): finished a rotation interrupted by a crash (\(count) steps checked, \(marks.count) logs)", path: journal.path))
@@ -73,5 +79,56 @@ extension Runner {
                 setFailed = true
             }
         }
+    }
+
+    /// Replays one unit's steps. The writers are signalled again (a writer that already reopened
+    /// reopens once more, which loses nothing), and nothing a writer still holds after the unit's
+    /// reopen timeout is copied, compressed or removed. Returns the steps done and whether all went well.
+    func replay(_ unitSteps: [Action], _ policy: JournalPolicy) -> (done: Int, ok: Bool) {
+        let set = "recovery"
+        let config = policy.config
+        // Files this unit's renames move away: one still found under a copy's compressed name is the
+        // previous generation, not this rotation's copy.
+        let renamedInodes = Set(unitSteps.compactMap { step -> UInt64? in
+            if case .rename(_, _, let inode) = step, inode != 0 { return inode }
+            return nil
+        })
+        let compressedName = Dictionary(unitSteps.compactMap { step -> (String, String)? in
+            if case .compress(let source, let destination) = step { return (source, destination) }
+            return nil
+        }, uniquingKeysWith: { a, _ in a })
+        var held = Set<String>()
+        var done = 0
+        for step in unitSteps {
+            switch step {
+            case .notify:
+                perform(step, set, config)
+                continue
+            case .awaitWriters(let path):
+                if !waitForWriters([path], policy.reopenTimeout, set).isEmpty {
+                    held.insert(path)
+                    emit(RunEvent(.warning, set: set, "\(path): a writer still has it open after \(policy.reopenTimeout) s; left as it is, finished on a later run", path: path))
+                }
+                continue
+            case .compress(let source, _) where held.contains(source):
+                continue
+            case .copy(let from, _) where held.contains(from):
+                continue
+            case .remove(let path, _, _) where held.contains(path):
+                continue
+            case .copy(_, let to), .copyTruncate(_, let to):
+                // Made and already compressed by the crashed run: its compressed output now stands
+                // where the chain shift (replayed above) took the previous generation away from.
+                if let gz = compressedName[to], let (dir, name) = try? directories.locate(gz),
+                   let st = (try? dir.status(name)) ?? nil, !renamedInodes.contains(st.inode) {
+                    continue
+                }
+            default:
+                break
+            }
+            guard perform(step, set, config) else { return (done, false) }
+            done += 1
+        }
+        return (done, true)
     }
 }

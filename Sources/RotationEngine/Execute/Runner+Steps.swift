@@ -26,7 +26,7 @@ extension Runner {
             FaultInjection.point("signalled")
             return true
         case .capTotalSize(let generations, let cap):
-            capTotalSize(generations, cap, set)
+            capTotalSize(generations, cap, set, config)
             return true
         case .awaitWriters:
             return true
@@ -72,12 +72,17 @@ extension Runner {
         if let n = plan.notify { perform(n, plan.name, config) }
         var compress: [Action] = []
         var rest: [Action] = []
-        var held = Set<String>()
+        // Every log's writers at once, for one reopen timeout in all.
+        let awaited = units.flatMap(\.logs).flatMap(\.finishSteps).compactMap { step -> String? in
+            if case .awaitWriters(let path) = step { return path }
+            return nil
+        }
+        var held = waitForWriters(awaited, config.reopenTimeout, plan.name)
         for log in units.flatMap(\.logs) {
             for step in log.finishSteps {
                 switch step {
-                case .awaitWriters(let path):
-                    if !waitForWriters(path, config.reopenTimeout, plan.name) { held.insert(path) }
+                case .awaitWriters:
+                    continue
                 case .compress where started != nil:
                     continue
                 case .compress(let source, _):
@@ -86,8 +91,12 @@ extension Runner {
                     } else {
                         compress.append(step)
                     }
-                case .remove(let path, _, _) where vetoed.contains(path):
+                case .remove(let path, _, _) where vetoed.contains(path) || held.contains(path):
                     continue
+                case .copy(let from, let to) where held.contains(from):
+                    // renamecopy: what a writer still appends to is neither copied nor removed.
+                    emit(RunEvent(.warning, set: plan.name, "\(from): a writer still has it open after \(config.reopenTimeout) s; not copied to \(to), kept", path: from))
+                    held.insert(to)
                 case .copy:
                     perform(step, plan.name, config)   // renamecopy: the copy is what gets compressed
                 default:
@@ -182,18 +191,30 @@ extension Runner {
         }
     }
 
-    /// Waits until no process has `path` open for writing; false at the time limit.
-    func waitForWriters(_ path: String, _ timeout: Double, _ set: String) -> Bool {
-        do {
-            let (dir, name) = try directories.locate(path)
-            guard let st = try dir.status(name) else { return true }
-            let closed = OpenWriters.waitUntilClosed(device: st.device, inode: st.inode, timeout: timeout)
-            if closed { FaultInjection.point("writers closed \(path)") }
-            return closed
-        } catch {
-            emit(RunEvent(.warning, set: set, "\(error)"))
-            return true
+    /// Waits, for at most `timeout` seconds in all, until no other process has any of `paths` open for
+    /// writing (one scan of `/proc` every 20 ms for all of them); returns those still held.
+    func waitForWriters(_ paths: [String], _ timeout: Double, _ set: String) -> Set<String> {
+        var named: [FileKey: [String]] = [:]
+        for path in paths {
+            do {
+                let (dir, name) = try directories.locate(path)
+                guard let st = try dir.status(name) else { continue }
+                named[FileKey(st), default: []].append(path)
+            } catch {
+                emit(RunEvent(.warning, set: set, "\(error)"))
+            }
         }
+        guard !named.isEmpty else { return [] }
+        let keys = Set(named.keys)
+        let deadline = monotonicNow() + timeout
+        while true {
+            let open = OpenWriters.writers(of: keys)
+            if open.isEmpty { break }
+            if monotonicNow() >= deadline { return Set(open.keys.flatMap { named[$0] ?? [] }) }
+            sleepSeconds(0.02)
+        }
+        for path in paths { FaultInjection.point("writers closed \(path)") }
+        return []
     }
 
     /// Lossless copytruncate into a temporary name, then renamed into place. A temporary copy left by a
@@ -237,26 +258,32 @@ extension Runner {
         }
     }
 
-    /// Whether the live log still begins with the first 64 KiB of the temporary copy.
+    /// Whether the live log still begins with the whole temporary copy (compared piece by piece, never
+    /// a prefix only): then the copy's bytes were not cut from it yet, and the copy is redundant.
     func liveStartsWith(_ dir: DirectoryHandle, _ name: String, _ toDir: DirectoryHandle, _ temp: String) throws(SystemError) -> Bool {
-        let a = try toDir.openFile(temp, O_RDONLY)
+        let a = try toDir.openFile(temp, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         defer { _ = try? a.close() }
-        let b = try dir.openFile(name, O_RDONLY)
+        let b = try dir.openFile(name, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         defer { _ = try? b.close() }
-        let copied = try a.read(upTo: 65536, at: 0, path: toDir.child(temp))
-        let live = try b.read(upTo: copied.count, at: 0, path: dir.child(name))
-        return !copied.isEmpty && copied == live
+        var offset: Int64 = 0
+        while true {
+            let copied = try a.read(upTo: 1 << 20, at: offset, path: toDir.child(temp))
+            if copied.isEmpty { return offset > 0 }
+            let live = try b.read(upTo: copied.count, at: offset, path: dir.child(name))
+            guard copied == live else { return false }
+            offset += Int64(copied.count)
+        }
     }
 
     /// `maxtotalsize`: drops the oldest generations until the kept ones fit.
-    func capTotalSize(_ generations: [String], _ cap: Int64, _ set: String) {
+    func capTotalSize(_ generations: [String], _ cap: Int64, _ set: String, _ config: LogSetConfig?) {
         var sizes: [(String, FileStatus)] = []
         for path in generations {
             if let (dir, name) = try? directories.locate(path), let st = try? dir.status(name) { sizes.append((path, st)) }
         }
         var total = sizes.reduce(Int64(0)) { $0 + $1.1.size }
         while total > cap, sizes.count > 1, let (path, st) = sizes.popLast() {
-            perform(.remove(path: path, inode: st.inode, reason: "set over maxtotalsize \(Bytes(cap))"), set, nil)
+            perform(.remove(path: path, inode: st.inode, reason: "set over maxtotalsize \(Bytes(cap))"), set, config)
             total -= st.size
         }
     }
@@ -412,6 +439,7 @@ extension Runner {
                 written.append((task, output))
             }
         }
+        written = withoutHeldSources(written, set)
         if groupSync {
             let failed = syncFileSystems(written + linked)
             written = dropUnsynced(written, failed, set, &results)
@@ -449,6 +477,28 @@ extension Runner {
         if !renamed.isEmpty {
             removeSources(renamed, set, config, started: started, results: &results)
             FaultInjection.point("compressed sources removed")
+        }
+    }
+
+    /// `outputs` without those whose source another process still has open for writing (a writer that
+    /// did not reopen, or ignored its signal): what it appends after the copy would go with the source.
+    /// Their outputs are discarded and their sources kept, uncompressed, for a later run. One scan of
+    /// `/proc` for all of them.
+    func withoutHeldSources(_ outputs: [(CompressTask, CompressTask.Output)], _ set: String) -> [(CompressTask, CompressTask.Output)] {
+        guard !outputs.isEmpty else { return outputs }
+        var keys: [Int: FileKey] = [:]
+        for (task, _) in outputs {
+            if let st = (try? task.srcDir.status(task.srcName)) ?? nil { keys[task.index] = FileKey(st) }
+        }
+        let open = OpenWriters.writers(of: Set(keys.values))
+        guard !open.isEmpty else { return outputs }
+        return outputs.filter { task, output in
+            guard let key = keys[task.index], let writers = open[key] else { return true }
+            task.discard(output)
+            let pids = Set(writers.map(\.pid)).sorted().map(String.init).joined(separator: ", ")
+            emit(RunEvent(.warning, set: set, "\(task.source): still open for writing (pid \(pids)); left uncompressed, compressed on a later run",
+                          action: "compress", path: task.source))
+            return false
         }
     }
 

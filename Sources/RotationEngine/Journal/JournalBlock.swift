@@ -1,7 +1,8 @@
 /// One record of a directory's intent journal, written and fsynced before the changes it describes.
 public enum JournalBlock: Sendable, Equatable {
-    /// The steps of one rotation unit and the state entries to save once they are done.
-    case unit(id: Int, directories: [String], steps: [Action], state: [StateMark])
+    /// The steps of one rotation unit (the writer signal among them), the state entries to save once they
+    /// are done, and what else replaying them alone needs (`JournalPolicy`).
+    case unit(id: Int, directories: [String], steps: [Action], state: [StateMark], policy: JournalPolicy = JournalPolicy())
     /// The unit's remaining steps are dropped (its postrotate script failed).
     case cancel(id: Int)
 }

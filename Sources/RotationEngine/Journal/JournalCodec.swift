@@ -4,7 +4,9 @@ import CZlib
 /// `end CRC32` over the block's lines, so a torn or garbled block is recognised and ignored. A block
 /// that was never completed was never acted on: the executor fsyncs a block before its first step.
 public enum JournalCodec {
-    public static let header = "rotatectl journal 1"
+    public static let header = "rotatectl journal 2"
+    /// Journals of earlier versions: no `policy` line (their units replay with the defaults).
+    static let acceptedHeaders: Set<Substring> = ["rotatectl journal 1", "rotatectl journal 2"]
 
     public static func encode(_ block: JournalBlock) -> String {
         var bytes: [UInt8] = []
@@ -25,9 +27,10 @@ public enum JournalCodec {
             out.append(UInt8(ascii: "\n"))
         }
         switch block {
-        case .unit(let id, let directories, let steps, let state):
+        case .unit(let id, let directories, let steps, let state, let policy):
             line("unit", [String(id)])
             line("dirs", directories)
+            line("policy", policy.fields)
             for step in steps { line("step", fields(step)) }
             for mark in state { line("state", [mark.path, String(mark.time)]) }
         case .cancel(let id):
@@ -42,7 +45,7 @@ public enum JournalCodec {
         var blocks: [JournalBlock] = []
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
         if lines.last == "" { lines.removeLast() }
-        guard lines.first == Substring(header) else {
+        guard let first = lines.first, acceptedHeaders.contains(first) else {
             return ([], text.isEmpty ? "empty journal" : "not a rotatectl journal (bad header)")
         }
         lines.removeFirst()
@@ -72,8 +75,12 @@ public enum JournalCodec {
             guard first.count == 2, let id = Int(first[1]), rows.count >= 2, rows[1].first == "dirs" else { return nil }
             var steps: [Action] = []
             var state: [StateMark] = []
+            var policy = JournalPolicy()
             for row in rows.dropFirst(2) {
-                if row.first == "step", let action = action(Array(row.dropFirst())) {
+                if row.first == "policy" {
+                    guard let p = JournalPolicy(fields: Array(row.dropFirst())) else { return nil }
+                    policy = p
+                } else if row.first == "step", let action = action(Array(row.dropFirst())) {
                     steps.append(action)
                 } else if row.first == "state", row.count == 3, let t = Int64(row[2]) {
                     state.append(StateMark(path: row[1], time: t))
@@ -81,7 +88,7 @@ public enum JournalCodec {
                     return nil
                 }
             }
-            return .unit(id: id, directories: Array(rows[1].dropFirst()), steps: steps, state: state)
+            return .unit(id: id, directories: Array(rows[1].dropFirst()), steps: steps, state: state, policy: policy)
         case "cancel":
             guard rows.count == 1, first.count == 2, let id = Int(first[1]) else { return nil }
             return .cancel(id: id)

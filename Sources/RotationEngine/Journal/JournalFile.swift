@@ -1,55 +1,143 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CRotatectlShim
+import Synchronization
 import SystemPackage
 
 /// `DIR/.rotatectl.journal`: appended block by block, each fsynced before the steps it describes;
 /// removed, and the directory fsynced, when every step is done.
-public struct JournalFile {
+///
+/// The run that writes a journal holds it open with an open-file-description write lock
+/// (`fcntl(F_OFD_SETLK)`) from its first block until it removes it, through its scripts, while it has
+/// released the directory lock. Another run that finds the journal can so tell a crash (no lock: the
+/// journal is replayed) from a run still going (locked: the directory is busy, see `heldByAnotherRun`).
+public final class JournalFile {
     public static let name = ".rotatectl.journal"
+    /// The directories (device and inode) whose journal this process holds.
+    static let held = Mutex<Set<FileKey>>([])
+
     public let directory: DirectoryHandle
+    /// Open and locked from the first `append` until `remove` or `release`.
+    private var descriptor: FileDescriptor?
+    private var directoryKey: FileKey?
+
     public init(_ directory: DirectoryHandle) { self.directory = directory }
+
+    deinit { release() }
 
     public var path: String { directory.child(Self.name) }
 
     public func exists() throws(SystemError) -> Bool { try directory.status(Self.name) != nil }
 
-    /// Appends blocks and makes them durable (one `write`, one `fsync`; the directory too when the file is new).
+    /// Appends blocks and makes them durable (one `write`, one `fsync`; the directory too when the file is
+    /// new). The first call creates the journal, or opens one this run is to add to, and locks it.
     public func append(_ blocks: [JournalBlock]) throws(SystemError) {
-        let isNew = try directory.status(Self.name) == nil
-        let fd = try directory.openFile(Self.name, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600)
-        var bytes = isNew ? Array((JournalCodec.header + "\n").utf8) : []
+        var bytes: [UInt8] = []
+        var created = false
+        let fd: FileDescriptor
+        if let open = descriptor {
+            fd = open
+        } else {
+            (fd, created) = try openLocked()
+            if created { bytes = Array((JournalCodec.header + "\n").utf8) }
+        }
         for block in blocks { JournalCodec.encode(block, into: &bytes) }
+        do throws(SystemError) {
+            try fd.writeAll(bytes, path: path)
+            try fd.sync(path: path)
+            if created { try directory.sync() }
+        } catch {
+            // A journal this call created and could not fill (a full disk) is not left behind empty.
+            if created {
+                try? directory.remove(Self.name)
+                release()
+            }
+            throw error
+        }
+    }
+
+    /// `openat(O_WRONLY|O_APPEND|O_CREAT|O_NOFOLLOW|O_NONBLOCK)`, checked (a regular file of ours with one
+    /// link, never a FIFO or a planted link), then write-locked. Whether it was created.
+    private func openLocked() throws(SystemError) -> (FileDescriptor, Bool) {
+        let isNew = try directory.status(Self.name) == nil
+        let fd = try directory.openFile(Self.name, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, mode: 0o600)
         do throws(SystemError) {
             let st = try fd.status(path: path)
             guard st.kind == .regular, st.uid == geteuid(), st.linkCount == 1 else {
                 throw SystemError("open", path: path, errno: .notPermitted)
             }
-            try fd.writeAll(bytes, path: path)
-            try fd.sync(path: path)
-            try fd.close(path: path)
+            if case .failure(let e) = system_retry({ rotatectl_ofd_setlk(fd.rawValue, Int16(F_WRLCK), 0) }) {
+                throw SystemError("fcntl(F_OFD_SETLK)", path: path, errno: e)
+            }
+            let dir = try directory.status()
+            let key = FileKey(device: dir.device, inode: dir.inode)
+            Self.held.withLock { _ = $0.insert(key) }
+            directoryKey = key
         } catch {
             _ = try? fd.close()
-            // A journal this call created and could not fill (a full disk) is not left behind empty.
             if isNew { try? directory.remove(Self.name) }
             throw error
         }
-        if isNew { try directory.sync() }
+        descriptor = fd
+        return (fd, isNew)
     }
 
-    /// Reads the journal, streaming it in 64 KiB pieces; a journal larger than 64 MiB is refused as hostile.
+    /// Unlocks and closes the journal without removing it (it is kept for the next run to finish).
+    public func release() {
+        guard let fd = descriptor else { return }
+        descriptor = nil
+        _ = try? fd.close()   // closing the last descriptor of the description drops its OFD lock
+        if let key = directoryKey { Self.held.withLock { _ = $0.remove(key) } }
+        directoryKey = nil
+    }
+
+    /// Whether the journal of `dir` is held by another run that is still going (its lock is taken).
+    /// False when there is none, when it is ours, or when it cannot be opened as a regular file (replay
+    /// then refuses it with the reason). Never blocks: a FIFO planted there is not waited on.
+    public static func heldByAnotherRun(_ dir: DirectoryHandle) -> Bool {
+        if let st = try? dir.status(), held.withLock({ $0.contains(FileKey(device: st.device, inode: st.inode)) }) {
+            return false
+        }
+        guard let fd = try? dir.openFile(name, O_RDONLY | O_NONBLOCK | O_NOCTTY) else { return false }
+        defer { _ = try? fd.close() }
+        guard let st = try? fd.status(path: dir.child(name)), st.kind == .regular else { return false }
+        switch system_retry({ rotatectl_ofd_setlk(fd.rawValue, Int16(F_RDLCK), 0) }) {
+        case .success:
+            _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+            return false
+        case .failure(let e):
+            return e == .resourceTemporarilyUnavailable || e == .permissionDenied
+        }
+    }
+
+    /// Reads the journal, streaming it in 64 KiB pieces; a journal larger than 64 MiB is refused as
+    /// hostile. `owners`: who may have written a journal we replay: ourselves, and, as root, the `su`
+    /// user of a set (its units are then replayed with that user's rights, see `JournalRead.owner`).
     public func read() throws(SystemError) -> (blocks: [JournalBlock], problem: String?)? {
+        guard let r = try readChecked() else { return nil }
+        return (r.blocks, r.problem)
+    }
+
+    /// What `read` returns and the uid of the journal's owner.
+    public func readChecked() throws(SystemError) -> (blocks: [JournalBlock], problem: String?, owner: UInt32)? {
         guard let st = try directory.status(Self.name) else { return nil }
         guard st.kind == .regular else {
-            return ([], "\(path) is not a regular file; refused")
+            return ([], "\(path) is not a regular file; refused", st.uid)
         }
-        // Only a journal we wrote is replayed: its steps name any path, and recovery runs them with our ids.
-        guard st.uid == geteuid(), st.linkCount == 1, st.mode & 0o022 == 0 else {
-            return ([], "\(path) was not written by us (owner uid \(st.uid), mode \(String(st.mode, radix: 8)), \(st.linkCount) links); refused, never replayed")
+        // Only a journal we wrote is replayed: its steps name any path, and recovery runs them with our
+        // ids. As root, one written by the `su` user of a set is replayed with that user's rights only.
+        let ours = st.uid == geteuid() || geteuid() == 0
+        guard ours, st.linkCount == 1, st.mode & 0o022 == 0 else {
+            return ([], "\(path) was not written by us (owner uid \(st.uid), mode \(String(st.mode, radix: 8)), \(st.linkCount) links); refused, never replayed", st.uid)
         }
-        guard st.size <= 64 << 20 else { return ([], "\(path) is larger than 64 MiB; refused") }
-        let fd = try directory.openFile(Self.name, O_RDONLY)
+        guard st.size <= 64 << 20 else { return ([], "\(path) is larger than 64 MiB; refused", st.uid) }
+        let fd = try directory.openFile(Self.name, O_RDONLY | O_NONBLOCK | O_NOCTTY)
         defer { _ = try? fd.close() }
+        let opened = try fd.status(path: path)
+        guard opened.kind == .regular, opened.inode == st.inode else {
+            return ([], "\(path) changed while it was opened; refused", st.uid)
+        }
         var bytes: [UInt8] = []
         var offset: Int64 = 0
         while true {
@@ -58,11 +146,19 @@ public struct JournalFile {
             offset += Int64(chunk.count)
             if chunk.count < 65536 { break }
         }
-        return JournalCodec.decode(String(decoding: bytes, as: UTF8.self))
+        let decoded = JournalCodec.decode(String(decoding: bytes, as: UTF8.self))
+        if st.uid != geteuid() {
+            // Written by someone else than us (we are root): every unit must name that user as its `su`.
+            for case .unit(_, _, _, _, let policy) in decoded.blocks where policy.suUID != st.uid {
+                return ([], "\(path) is owned by uid \(st.uid) but names other rights; refused, never replayed", st.uid)
+            }
+        }
+        return (decoded.blocks, decoded.problem, st.uid)
     }
 
-    /// Removes the journal and fsyncs the directory: the rotation it described is complete.
+    /// Removes the journal and fsyncs the directory: the rotation it described is complete. Then unlocks it.
     public func remove() throws(SystemError) {
+        defer { release() }
         try directory.remove(Self.name)
         try directory.sync()
     }

@@ -46,8 +46,17 @@ public final class DirectoryLock: Sendable {
             throw .nested(path: path)
         }
         let fd = try openLockFile(dir, path: path)
-        do {
-            try waitForLock(fd, path: path, wait: wait, logger: logger)
+        let deadline = monotonicNow() + (wait.isNaN ? 0 : max(0, wait))
+        do throws(LockError) {
+            // The directory is ours only when no other run still going holds its journal: one that
+            // released the directory lock for its scripts has not finished the rotation it journalled.
+            while true {
+                try waitForLock(fd, path: path, wait: max(0, deadline - monotonicNow()), logger: logger)
+                guard JournalFile.heldByAnotherRun(dir) else { break }
+                _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+                if monotonicNow() >= deadline { throw LockError.journalInUse(path: dir.child(JournalFile.name)) }
+                sleepSeconds(min(pollInterval, max(0.001, deadline - monotonicNow())))
+            }
         } catch {
             _ = try? fd.close(path: path)
             throw error
@@ -109,6 +118,7 @@ public final class DirectoryLock: Sendable {
 
     static func heldEnvironment(inherited: String?) -> [String: String] {
         let keys = LockedDirectories.parse(inherited).union(LockedDirectories.held.withLock { $0 })
+            .union(JournalFile.held.withLock { $0 })
         return keys.isEmpty ? [:] : [LockedDirectories.environmentName: LockedDirectories.format(keys)]
     }
 

@@ -12,6 +12,9 @@ public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
     /// `.rotatectl.lock` is something we refuse to open or write: a symbolic link, FIFO, directory,
     /// socket, a file of another owner or with several hard links.
     case hostile(path: String, reason: String)
+    /// The directory's journal is held by another run that is still going (in its scripts, with the
+    /// directory lock released): its rotation is not finished, and is never replayed by another run.
+    case journalInUse(path: String)
     case system(SystemError)
 
     public var description: String {
@@ -25,6 +28,8 @@ public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
             return text
         case .nested(let path):
             return "\(path): already locked by this rotatectl run or the one that started this script"
+        case .journalInUse(let path):
+            return "\(path): a rotation by another rotatectl run is still in progress (its scripts are running)"
         case .hostile(let path, let reason):
             return "\(path): refusing lock file: \(reason)"
         case .system(let error):

@@ -12,6 +12,7 @@ struct Privileges {
 
     func assume() throws(SystemError) {
         guard getuid() == 0 else { return }
+        if FaultInjection.seteuidFails() { throw SystemError("seteuid", path: "uid \(uid)", errno: .notPermitted) }
         _ = try system_call("setegid", "gid \(gid)") { setegid(gid) }
         _ = try system_call("seteuid", "uid \(uid)") { seteuid(uid) }
     }
