@@ -172,7 +172,7 @@ extension Runner {
             if st.linkCount != 1 && !config.allowHardlink {
                 return "not shredded: it has \(st.linkCount) hard links (allowhardlink not set)"
             }
-            let fd = try dir.openFile(name, O_WRONLY)
+            let fd = try dir.openRegular(name, O_WRONLY)
             defer { _ = try? fd.close() }
             let cycles = config.shredCycles.map { ["-n", String($0)] } ?? []
             let result = try ChildProcess.run(["shred"] + cycles + ["-"], stdout: fd.rawValue)   // shred's "-" is standard output
@@ -239,9 +239,9 @@ extension Runner {
 
     /// Whether the live log still begins with the first 64 KiB of the temporary copy.
     func liveStartsWith(_ dir: DirectoryHandle, _ name: String, _ toDir: DirectoryHandle, _ temp: String) throws(SystemError) -> Bool {
-        let a = try toDir.openFile(temp, O_RDONLY)
+        let a = try toDir.openRegular(temp, O_RDONLY)
         defer { _ = try? a.close() }
-        let b = try dir.openFile(name, O_RDONLY)
+        let b = try dir.openRegular(name, O_RDONLY)
         defer { _ = try? b.close() }
         let copied = try a.read(upTo: 65536, at: 0, path: toDir.child(temp))
         let live = try b.read(upTo: copied.count, at: 0, path: dir.child(name))
@@ -385,7 +385,7 @@ extension Runner {
                        try GzipTrailerCheck.matches(task.dir, task.destName, source: task.srcDir, task.srcName) {
                         // It may never have reached the disk (killed before its group's syncfs, or that
                         // syncfs failed): it and its name are made durable before the source goes.
-                        let gz = try task.dir.openFile(task.destName, O_RDONLY)
+                        let gz = try task.dir.openRegular(task.destName, O_RDONLY)
                         defer { _ = try? gz.close() }
                         try gz.sync(path: task.dest)
                         try task.dir.sync()

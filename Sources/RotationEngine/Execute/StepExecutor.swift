@@ -122,7 +122,7 @@ final class StepExecutor {
     /// Copies a file into a temporary name, syncs it, gives it the source's owner, mode and times,
     /// and renames it into place (never over an existing file).
     func copyFile(_ fromDir: DirectoryHandle, _ fromName: String, _ toDir: DirectoryHandle, _ toName: String) throws(SystemError) {
-        let source = try fromDir.openFile(fromName, O_RDONLY)
+        let source = try fromDir.openRegular(fromName, O_RDONLY)
         defer { _ = try? source.close() }
         let temp = Self.temporaryName(for: toName)
         let dest = try Self.createFresh(toDir, temp)

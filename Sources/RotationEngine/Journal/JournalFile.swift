@@ -48,7 +48,7 @@ public struct JournalFile {
             return ([], "\(path) was not written by us (owner uid \(st.uid), mode \(String(st.mode, radix: 8)), \(st.linkCount) links); refused, never replayed")
         }
         guard st.size <= 64 << 20 else { return ([], "\(path) is larger than 64 MiB; refused") }
-        let fd = try directory.openFile(Self.name, O_RDONLY)
+        let fd = try directory.openRegular(Self.name, O_RDONLY)
         defer { _ = try? fd.close() }
         var bytes: [UInt8] = []
         var offset: Int64 = 0
