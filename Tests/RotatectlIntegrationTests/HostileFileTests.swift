@@ -58,4 +58,42 @@ import TestSupport
             if run == 1 { #expect(t.read("fine/b.log.1") == "b\n", "the other log still rotates: \(r.stderr)") }
         }
     }
+
+    // MARK: - 14. Long names
+
+    /// Logs whose names leave no room for `.rotatectl-tmp.` (236 to 250 bytes) are compressed under a short
+    /// temporary name, and end with the names logrotate gives them.
+    @Test(arguments: [236, 240, 245, 249, 250])
+    func longNamesAreCompressed(length: Int) {
+        let t = TempDirectory("rotatectl-long")
+        let name = String(repeating: "n", count: length - 4) + ".log"
+        t.write(name, Harness.lines("line", 1...50))
+        let conf = t.config("@DIR@/\(name) {\n rotate 2\n compress\n}\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf], seconds: 30)
+        #expect(r.status == 0, "\(r.stderr)")
+        let gz = t.child(name + ".1.gz")
+        #expect(Harness.run(["/usr/bin/gzip", "-t", gz]).status == 0)
+        #expect(Harness.contents(gz) == Harness.lines("line", 1...50))
+        #expect(t.names().filter { !["test.conf", "state", "state.lock", ".rotatectl.lock", ".rotatectl.reserve"].contains($0) } == [name + ".1.gz"],
+                "\(t.names())")
+        // logrotate on the same input names it the same.
+        let l = TempDirectory("rotatectl-long-lr")
+        l.write(name, Harness.lines("line", 1...50))
+        let lconf = l.config("@DIR@/\(name) {\n rotate 2\n compress\n}\n")
+        _ = Harness.run(["/usr/sbin/logrotate", "-f", "-s", l.child("state"), lconf])
+        #expect(l.names().filter { !["test.conf", "state"].contains($0) } == [name + ".1.gz"], "\(l.names())")
+    }
+
+    /// A name whose rotated form would not fit (251 bytes: `.1.gz` makes 256): as logrotate, a clear
+    /// error and the log left as it is.
+    @Test func nameTooLongToRotateIsAClearError() {
+        let t = TempDirectory("rotatectl-long")
+        let name = String(repeating: "n", count: 247) + ".log"
+        t.write(name, "x\n")
+        let conf = t.config("@DIR@/\(name) {\n rotate 2\n compress\n}\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf], seconds: 30)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("File name too long"), "\(r.stderr)")
+        #expect(t.read(name) == "x\n")
+    }
 }
