@@ -59,6 +59,45 @@ import TestSupport
         }
     }
 
+    // MARK: - 7. olddir
+
+    /// `olddir archive`, where the directory's owner made `archive` a link to a root directory: nothing
+    /// there is renamed, created or removed, the set fails naming `archive`, the other set rotates.
+    @Test(arguments: [false, true])
+    func olddirSymlinkOutOfTheLogDirectoryIsRefused(createOldDir: Bool) {
+        let t = Self.tree("rotatectl-olddir")
+        let victim = TempDirectory("rotatectl-victimdir")
+        victim.write("app.log.1", "victim one\n", mode: 0o600)
+        victim.write("app.log.2", "victim two\n", mode: 0o600)
+        victim.write("keep", "keep\n")
+        Self.plant(t, "logs/app.log", "a\n")
+        t.write("fine/b.log", "b\n")
+        symlink(victim.path, t.child("logs/archive"))
+        lchown(t.child("logs/archive"), Self.user, Self.group)
+        let extra = createOldDir ? "\n createolddir 0755 root root" : ""
+        let conf = t.config("@DIR@/logs/app.log {\n rotate 1\n olddir archive\(extra)\n}\n@DIR@/fine/b.log {\n rotate 1\n}\n")
+        let before = Hostile.fingerprint(victim.path)
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf], seconds: 30)
+        #expect(Hostile.fingerprint(victim.path) == before, "the victim directory changed: \(r.stderr)")
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(t.child("logs/archive")), "\(r.stderr)")
+        #expect(t.read("logs/app.log") == "a\n")
+        #expect(t.read("fine/b.log.1") == "b\n")
+    }
+
+    /// A real olddir in a user's directory keeps working, created or not.
+    @Test(arguments: [false, true])
+    func olddirInAUserDirectoryStillRotates(createOldDir: Bool) {
+        let t = Self.tree("rotatectl-olddir-ok")
+        Self.plant(t, "logs/app.log", "a\n")
+        if !createOldDir { mkdir(t.child("logs/archive"), 0o755); chown(t.child("logs/archive"), Self.user, Self.group) }
+        let extra = createOldDir ? "\n createolddir 0755 nobody nogroup" : ""
+        let conf = t.config("@DIR@/logs/app.log {\n rotate 1\n olddir archive\(extra)\n}\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf], seconds: 30)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.read("logs/archive/app.log.1") == "a\n")
+    }
+
     // MARK: - 14. Long names
 
     /// Logs whose names leave no room for `.rotatectl-tmp.` (236 to 250 bytes) are compressed under a short

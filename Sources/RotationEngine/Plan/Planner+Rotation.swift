@@ -24,6 +24,9 @@ extension Planner {
             base.removeLast(ext.count)
         }
         var names: [String: FileStatus]
+        if c.oldDir != nil, input.snapshot.directories[targetDir] == nil, let why = input.snapshot.unreadable[targetDir] {
+            return .failure(PlanFailure(message: "\(path): olddir refused: \(why)"))
+        }
         if let listing = input.snapshot.entries(in: targetDir, prefix: base) {
             names = listing
         } else if let spec = c.createOldDir, c.oldDir != nil {
