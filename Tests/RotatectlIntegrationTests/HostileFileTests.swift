@@ -59,6 +59,78 @@ import TestSupport
         }
     }
 
+    // MARK: - 6. Pid files
+
+    /// Whether `process` ended within `seconds` (reaped then); false while it still runs.
+    static func ended(_ process: SpawnedProcess, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            var status: Int32 = 0
+            if waitpid(process.pid, &status, WNOHANG) == process.pid { return true }
+            usleep(50_000)
+        } while Date() < deadline
+        return false
+    }
+
+    /// A root daemon (`sleep`) and its root-owned pid file in a root-owned directory.
+    static func rootVictim(_ t: TempDirectory) -> SpawnedProcess? {
+        mkdir(t.child("run"), 0o755)
+        guard let victim = SpawnedProcess.start(["/usr/bin/sleep", "30"]) else { return nil }
+        usleep(100_000)
+        t.write("run/victim.pid", "\(victim.pid)\n")
+        return victim
+    }
+
+    static func pidConf(_ t: TempDirectory) -> String {
+        t.config("@DIR@/logs/app.log {\n rotate 1\n pidfile @DIR@/logs/app.pid\n}\n@DIR@/fine/b.log {\n rotate 1\n}\n")
+    }
+
+    /// The directory's owner links `app.pid` to another root daemon's pid file: root must not signal it.
+    @Test func pidFileSymlinkToAnotherDaemonsPidFileIsNotFollowed() throws {
+        let t = Self.tree("rotatectl-pidlink")
+        Self.plant(t, "logs/app.log", "a\n")
+        t.write("fine/b.log", "b\n")
+        let victim = try #require(Self.rootVictim(t))
+        defer { victim.kill(); _ = victim.wait() }
+        symlink(t.child("run/victim.pid"), t.child("logs/app.pid"))
+        lchown(t.child("logs/app.pid"), Self.user, Self.group)
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), Self.pidConf(t)], seconds: 30)
+        #expect(!Self.ended(victim, within: 1), "the root daemon was signalled through the link")
+        #expect(r.stderr.contains(t.child("logs/app.pid")), "a warning names the pid file: \(r.stderr)")
+        #expect(t.read("logs/app.log.1") == "a\n" && t.read("fine/b.log.1") == "b\n", "\(r.stderr)")
+    }
+
+    /// A root-owned pid file in the user's directory (which the user can replace) holding a root pid.
+    @Test func rootPidFileInAUserWritableDirectoryIsNotTrusted() throws {
+        let t = Self.tree("rotatectl-piddir")
+        Self.plant(t, "logs/app.log", "a\n")
+        t.write("fine/b.log", "b\n")
+        let victim = try #require(Self.rootVictim(t))
+        defer { victim.kill(); _ = victim.wait() }
+        t.write("logs/app.pid", "\(victim.pid)\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), Self.pidConf(t)], seconds: 30)
+        #expect(!Self.ended(victim, within: 1), "a pid from a file the user could replace reached a root process")
+        #expect(r.stderr.contains(t.child("logs/app.pid")), "\(r.stderr)")
+    }
+
+    /// A user's own pid file: a root process in it is not signalled, the user's own process is.
+    @Test(arguments: [false, true])
+    func userPidFileIsSignalledOnlyForTheUsersOwnProcess(own: Bool) throws {
+        let t = Self.tree("rotatectl-piduser")
+        Self.plant(t, "logs/app.log", "a\n")
+        t.write("fine/b.log", "b\n")
+        let argv = own ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/sleep", "30"]
+                       : ["/usr/bin/sleep", "30"]
+        let target = try #require(SpawnedProcess.start(argv))
+        defer { target.kill(); _ = target.wait() }
+        usleep(200_000)
+        Self.plant(t, "logs/app.pid", "\(target.pid)\n")
+        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), Self.pidConf(t)], seconds: 30)
+        #expect(Self.ended(target, within: own ? 5 : 1) == own, "own process: \(own): \(r.stderr)")
+        if !own { #expect(r.stderr.contains(t.child("logs/app.pid")), "\(r.stderr)") }
+        #expect(t.read("logs/app.log.1") == "a\n", "\(r.stderr)")
+    }
+
     // MARK: - 7. olddir
 
     /// `olddir archive`, where the directory's owner made `archive` a link to a root directory: nothing

@@ -15,7 +15,7 @@ extension Runner {
         case .copyTruncate(let from, let to):
             return copyTruncate(from, to, set)
         case .notify(let pidFiles, let signal):
-            for outcome in WriterNotifier.notify(pidFiles: pidFiles, signal: signal, logger: logger) {
+            for outcome in WriterNotifier.notify(pidFiles: pidFiles, signal: signal, logOwners: logOwners(config), logger: logger) {
                 let message = "\(outcome.pidFile): \(outcome)"
                 if case .live = outcome.result {
                     emit(RunEvent(.action, set: set, message, action: "signal", path: outcome.pidFile))

@@ -10,9 +10,13 @@ extension DirectoryHandle {
     /// in a sticky directory, a link that user owns) is refused with an error naming it. So a user who owns
     /// a log directory cannot point its `olddir` at a directory of root's; `/var -> /private/var` still works.
     public static func openTrusted(_ path: String) throws(SystemError) -> DirectoryHandle {
-        let absolute = path.hasPrefix("/")
-        var pending = Array(path.split(separator: "/").reversed())
-        var current = try open(absolute ? "/" : ".", followLast: true)
+        try open(path.hasPrefix("/") ? "/" : ".", followLast: true).walkTrusted(path, reportedAs: path)
+    }
+
+    /// The walk of `openTrusted`, from this directory; errors name `reportedAs`.
+    func walkTrusted(_ relative: String, reportedAs path: String) throws(SystemError) -> DirectoryHandle {
+        var pending = Array(relative.split(separator: "/").reversed())
+        var current = self
         var links = 0
         while let component = pending.popLast() {
             let name = String(component)
@@ -21,14 +25,14 @@ extension DirectoryHandle {
                 throw SystemError("open", path: path, errno: .noSuchFileOrDirectory)
             }
             if st.kind == .symlink {
-                if let writer = try untrustedWriter(of: current.status(), link: st) {
+                if let writer = try Self.untrustedWriter(of: current.status(), link: st) {
                     throw SystemError("open (\(current.child(name)) is a symbolic link in a directory \(writer) can write; refused, never followed)",
                                       path: path, errno: .tooManySymbolicLinkLevels)
                 }
                 links += 1
                 guard links <= 40 else { throw SystemError("open", path: path, errno: .tooManySymbolicLinkLevels) }
                 let target = try current.readLink(name)
-                if target.hasPrefix("/") { current = try open("/", followLast: true) }
+                if target.hasPrefix("/") { current = try Self.open("/", followLast: true) }
                 pending.append(contentsOf: target.split(separator: "/").reversed())
                 continue
             }
@@ -63,5 +67,13 @@ extension DirectoryHandle {
             }
         }
         return String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+
+    /// `openTrusted` of a path relative to this directory (or absolute).
+    func openTrustedBelow(_ path: String) throws(SystemError) -> DirectoryHandle {
+        if path.hasPrefix("/") { return try Self.openTrusted(path) }
+        let fd = try system_call("dup", self.path) { dup(self.fd) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return try DirectoryHandle(fd: fd, path: self.path).walkTrusted(path, reportedAs: child(path))
     }
 }
