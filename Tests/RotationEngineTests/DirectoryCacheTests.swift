@@ -39,3 +39,17 @@ import TestSupport
         }
     }
 }
+
+/// Issue 16, point 14: temporary names fit in NAME_MAX and are the same every time for the same name.
+@Suite struct TemporaryNameTests {
+    @Test(arguments: [1, 100, 235, 240, 236, 249, 250, 255])
+    func temporaryNamesFitAndAreDeterministic(length: Int) {
+        let name = String(repeating: "é", count: length / 2) + String(repeating: "n", count: length % 2)
+        let temp = StepExecutor.temporaryName(for: name)
+        #expect(temp.utf8.count <= 255)
+        #expect(temp.hasPrefix(".rotatectl-tmp."))
+        #expect(temp == StepExecutor.temporaryName(for: name))
+        if name.utf8.count + 15 <= 255 { #expect(temp == ".rotatectl-tmp." + name) }
+        #expect(StepExecutor.temporaryName(for: name + "x") != temp)
+    }
+}

@@ -125,3 +125,59 @@ import TestSupport
         }
     }
 }
+
+/// Issue 16, point 6: a pid file a non-root user could write is only trusted for a process that user
+/// could signal itself, and never through a link.
+@Suite struct PidFileTrustTests {
+    static let file = FileStatus(mode: 0o644, uid: 1000, gid: 1000)
+    static let rootDir = FileStatus(kind: .directory, mode: 0o755, uid: 0, gid: 0)
+
+    @Test func aUsersPidFileIsTrustedOnlyForThatUsersProcess() {
+        #expect(PidFile.distrust(Self.file, in: Self.rootDir, dirPath: "/run", pid: 42,
+                                 processUids: (1000, 1000), logOwners: nil) == nil)
+        #expect(PidFile.distrust(Self.file, in: Self.rootDir, dirPath: "/run", pid: 42,
+                                 processUids: (1000, 0), logOwners: nil) == nil, "kill(2) accepts a real uid match")
+        #expect(PidFile.distrust(Self.file, in: Self.rootDir, dirPath: "/run", pid: 42,
+                                 processUids: (0, 0), logOwners: nil) == "the pid file belongs to uid 1000, the process to uid 0")
+        #expect(PidFile.distrust(Self.file, in: Self.rootDir, dirPath: "/run", pid: 42,
+                                 processUids: nil, logOwners: nil) != nil)
+    }
+
+    @Test func aRootPidFileInAUsersDirectoryIsTheUsers() {
+        let root = FileStatus(mode: 0o644, uid: 0, gid: 0)
+        let userDir = FileStatus(kind: .directory, mode: 0o755, uid: 1000, gid: 1000)
+        #expect(PidFile.distrust(root, in: userDir, dirPath: "/logs", pid: 42, processUids: (0, 0), logOwners: nil)
+                == "its directory /logs belongs to uid 1000, the process to uid 0")
+        #expect(PidFile.distrust(root, in: userDir, dirPath: "/logs", pid: 42, processUids: (1000, 1000), logOwners: nil) == nil)
+        #expect(PidFile.distrust(root, in: Self.rootDir, dirPath: "/run", pid: 42, processUids: (0, 0), logOwners: nil) == nil)
+    }
+
+    @Test(arguments: [(0o777, 0), (0o775, 1000), (0o757, 0)])
+    func aDirectoryOthersCanWriteIsNotTrusted(mode: Int, gid: Int) {
+        let dir = FileStatus(kind: .directory, mode: UInt32(mode), uid: 0, gid: UInt32(gid))
+        let root = FileStatus(mode: 0o644, uid: 0, gid: 0)
+        #expect(PidFile.distrust(root, in: dir, dirPath: "/d", pid: 42, processUids: (0, 0), logOwners: nil) != nil)
+        let sticky = FileStatus(kind: .directory, mode: UInt32(mode) | 0o1000, uid: 0, gid: UInt32(gid))
+        #expect(PidFile.distrust(root, in: sticky, dirPath: "/d", pid: 42, processUids: (0, 0), logOwners: nil) == nil)
+    }
+
+    @Test func aWriterWhoOwnsNoLogIsRefused() {
+        #expect(PidFile.distrust(Self.file, in: Self.rootDir, dirPath: "/run", pid: 42,
+                                 processUids: (1000, 1000), logOwners: [2000])
+                == "the pid file belongs to uid 1000, neither root nor an owner of the logs")
+        #expect(PidFile.distrust(Self.file, in: Self.rootDir, dirPath: "/run", pid: 42,
+                                 processUids: (1000, 1000), logOwners: [1000]) == nil)
+    }
+
+    @Test func aSymbolicLinkIsNeverFollowed() {
+        let scratch = TempDirectory()
+        defer { scratch.remove() }
+        scratch.write("real.pid", "\(getpid())\n")
+        symlink(scratch.child("real.pid"), scratch.child("app.pid"))
+        guard case .unreadable(let why) = PidFile.read(scratch.child("app.pid")) else {
+            Issue.record("a pid file was read through a link")
+            return
+        }
+        #expect(why.contains("symbolic link"))
+    }
+}

@@ -62,7 +62,7 @@ struct CompressTask: Sendable {
                 guard try srcDir.status(srcName) != nil else { return .alreadyDone }
                 return .destinationExists(existing)
             }
-            switch Result(catching: { () throws(SystemError) -> FileDescriptor in try srcDir.openFile(srcName, O_RDONLY) }) {
+            switch Result(catching: { () throws(SystemError) -> FileDescriptor in try srcDir.openRegular(srcName, O_RDONLY) }) {
             case .success(let fd): src = fd
             case .failure(let e) where e.errno == .noSuchFileOrDirectory: return .sourceGone
             case .failure(let e): throw e

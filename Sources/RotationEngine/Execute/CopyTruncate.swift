@@ -32,7 +32,7 @@ public struct CopyTruncate {
                                logger: Logger?) throws(SystemError) -> CopyTruncateResult {
         let path = source.child(name)
         let copyPath = destination.child(newName)
-        let live = try source.openFile(name, O_RDWR)
+        let live = try source.openRegular(name, O_RDWR)
         defer { _ = try? live.close(path: path) }
         var st = Glibc.stat()
         _ = try system_call("fstat", path) { fstat(live.rawValue, &st) }

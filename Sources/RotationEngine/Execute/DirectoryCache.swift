@@ -1,5 +1,6 @@
 /// The open directories of one run, by absolute path: each opened once and used for every lock, listing
-/// and change in it, so a directory swapped for a symbolic link mid-run cannot redirect us.
+/// and change in it, so a directory swapped for a symbolic link mid-run cannot redirect us; each opened by
+/// `openTrusted`, never through a link another user could have planted.
 final class DirectoryCache {
     private var handles: [String: DirectoryHandle] = [:]
     /// The directory `locate` found last: a batch names thousands of files in one directory.
@@ -7,7 +8,7 @@ final class DirectoryCache {
 
     func handle(_ path: String) throws(SystemError) -> DirectoryHandle {
         if let h = handles[path] { return h }
-        let h = try DirectoryHandle.open(path, followLast: true)
+        let h = try DirectoryHandle.openTrusted(path)
         handles[path] = h
         return h
     }

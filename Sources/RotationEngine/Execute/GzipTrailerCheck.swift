@@ -8,7 +8,7 @@ import SystemPackage
 /// RFC 1952) must match the plain file's. Used before removing a source whose output already exists.
 enum GzipTrailerCheck {
     static func matches(_ gzDir: DirectoryHandle, _ gzName: String, source: DirectoryHandle, _ name: String) throws(SystemError) -> Bool {
-        let gz = try gzDir.openFile(gzName, O_RDONLY)
+        let gz = try gzDir.openRegular(gzName, O_RDONLY)
         defer { _ = try? gz.close() }
         let gzSize = try gz.status(path: gzDir.child(gzName)).size
         guard gzSize >= 18 else { return false }
@@ -19,7 +19,7 @@ enum GzipTrailerCheck {
         }
         let crcWanted = le32(trailer[0..<4])
         let sizeWanted = le32(trailer[4..<8])
-        let src = try source.openFile(name, O_RDONLY)
+        let src = try source.openRegular(name, O_RDONLY)
         defer { _ = try? src.close() }
         let size = try src.status(path: source.child(name)).size
         guard UInt32(truncatingIfNeeded: size) == sizeWanted else { return false }

@@ -15,7 +15,7 @@ extension Runner {
         case .copyTruncate(let from, let to):
             return copyTruncate(from, to, set)
         case .notify(let pidFiles, let signal):
-            for outcome in WriterNotifier.notify(pidFiles: pidFiles, signal: signal, logger: logger) {
+            for outcome in WriterNotifier.notify(pidFiles: pidFiles, signal: signal, logOwners: logOwners(config), logger: logger) {
                 let message = "\(outcome.pidFile): \(outcome)"
                 if case .live = outcome.result {
                     emit(RunEvent(.action, set: set, message, action: "signal", path: outcome.pidFile))
@@ -181,7 +181,7 @@ extension Runner {
             if st.linkCount != 1 && !config.allowHardlink {
                 return "not shredded: it has \(st.linkCount) hard links (allowhardlink not set)"
             }
-            let fd = try dir.openFile(name, O_WRONLY)
+            let fd = try dir.openRegular(name, O_WRONLY)
             defer { _ = try? fd.close() }
             let cycles = config.shredCycles.map { ["-n", String($0)] } ?? []
             let result = try ChildProcess.run(["shred"] + cycles + ["-"], stdout: fd.rawValue)   // shred's "-" is standard output
@@ -261,9 +261,9 @@ extension Runner {
     /// Whether the live log still begins with the whole temporary copy (compared piece by piece, never
     /// a prefix only): then the copy's bytes were not cut from it yet, and the copy is redundant.
     func liveStartsWith(_ dir: DirectoryHandle, _ name: String, _ toDir: DirectoryHandle, _ temp: String) throws(SystemError) -> Bool {
-        let a = try toDir.openFile(temp, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        let a = try toDir.openRegular(temp, O_RDONLY)
         defer { _ = try? a.close() }
-        let b = try dir.openFile(name, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        let b = try dir.openRegular(name, O_RDONLY)
         defer { _ = try? b.close() }
         var offset: Int64 = 0
         while true {
@@ -412,7 +412,7 @@ extension Runner {
                        try GzipTrailerCheck.matches(task.dir, task.destName, source: task.srcDir, task.srcName) {
                         // It may never have reached the disk (killed before its group's syncfs, or that
                         // syncfs failed): it and its name are made durable before the source goes.
-                        let gz = try task.dir.openFile(task.destName, O_RDONLY)
+                        let gz = try task.dir.openRegular(task.destName, O_RDONLY)
                         defer { _ = try? gz.close() }
                         try gz.sync(path: task.dest)
                         try task.dir.sync()

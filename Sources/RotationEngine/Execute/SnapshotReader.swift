@@ -17,7 +17,7 @@ public struct SnapshotReader {
             if tried.contains(dir) { return nil }
             tried.insert(dir)
             do {
-                let handle = try DirectoryHandle.open(dir, followLast: true)
+                let handle = try DirectoryHandle.openTrusted(dir)
                 var builder = Listing.Builder()
                 var invalidNames: [[UInt8]] = []
                 try handle.forEachEntryName { bytes in

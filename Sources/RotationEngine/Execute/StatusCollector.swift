@@ -59,7 +59,7 @@ public struct StatusCollector {
     func lockState(_ dir: String) -> (Bool, Int32?) {
         guard let handle = try? DirectoryHandle.open(dir, followLast: true),
               let st = try? handle.status(DirectoryLock.fileName), st.kind == .regular,
-              let fd = try? handle.openFile(DirectoryLock.fileName, O_RDONLY) else { return (false, nil) }
+              let fd = try? handle.openRegular(DirectoryLock.fileName, O_RDONLY) else { return (false, nil) }
         defer { _ = try? fd.close() }
         var holder: pid_t = 0
         guard rotatectl_ofd_getlk(fd.rawValue, &holder) == 1 else { return (false, nil) }

@@ -18,8 +18,25 @@ final class StepExecutor {
         self.logger = logger
     }
 
-    /// Temporary name for a file being written in place of `name`.
-    static func temporaryName(for name: String) -> String { ".rotatectl-tmp." + name }
+    /// Temporary name for a file being written in place of `name`: `.rotatectl-tmp.NAME` when that fits in
+    /// NAME_MAX (255 bytes), else `.rotatectl-tmp.` + the first 64 bytes of the name (whole characters) +
+    /// `.` + the FNV-1a 64 hash of all of it in hex. Deterministic, so recovery finds it by the same call.
+    static func temporaryName(for name: String) -> String {
+        let prefix = ".rotatectl-tmp."
+        if prefix.utf8.count + name.utf8.count <= Planner.nameMax { return prefix + name }
+        var kept = ""
+        var bytes = 0
+        for scalar in name.unicodeScalars {
+            let n = String(scalar).utf8.count
+            if bytes + n > 64 { break }
+            kept.unicodeScalars.append(scalar)
+            bytes += n
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return prefix + kept + "." + String(repeating: "0", count: 16 - hex.count) + hex
+    }
 
     /// Creates a temporary file `O_EXCL`; a stale one left by a crash is removed first, but only then
     /// (no failing unlink per file on the common path).
@@ -122,7 +139,7 @@ final class StepExecutor {
     /// Copies a file into a temporary name, syncs it, gives it the source's owner, mode and times,
     /// and renames it into place (never over an existing file).
     func copyFile(_ fromDir: DirectoryHandle, _ fromName: String, _ toDir: DirectoryHandle, _ toName: String) throws(SystemError) {
-        let source = try fromDir.openFile(fromName, O_RDONLY)
+        let source = try fromDir.openRegular(fromName, O_RDONLY)
         defer { _ = try? source.close() }
         let temp = Self.temporaryName(for: toName)
         let dest = try Self.createFresh(toDir, temp)

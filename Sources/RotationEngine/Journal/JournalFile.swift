@@ -132,7 +132,7 @@ public final class JournalFile {
             return ([], "\(path) was not written by us (owner uid \(st.uid), mode \(String(st.mode, radix: 8)), \(st.linkCount) links); refused, never replayed", st.uid)
         }
         guard st.size <= 64 << 20 else { return ([], "\(path) is larger than 64 MiB; refused", st.uid) }
-        let fd = try directory.openFile(Self.name, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        let fd = try directory.openRegular(Self.name, O_RDONLY)
         defer { _ = try? fd.close() }
         let opened = try fd.status(path: path)
         guard opened.kind == .regular, opened.inode == st.inode else {

@@ -24,6 +24,9 @@ extension Planner {
             base.removeLast(ext.count)
         }
         var names: [String: FileStatus]
+        if c.oldDir != nil, input.snapshot.directories[targetDir] == nil, let why = input.snapshot.unreadable[targetDir] {
+            return .failure(PlanFailure(message: "\(path): olddir refused: \(why)"))
+        }
         if let listing = input.snapshot.entries(in: targetDir, prefix: base) {
             names = listing
         } else if let spec = c.createOldDir, c.oldDir != nil {
@@ -225,7 +228,29 @@ extension Planner {
             if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
         }
         finish = lead + finish
+        if let long = Self.nameTooLong(steps + finish) {
+            return .failure(PlanFailure(message: "\(path): not rotated: \(long) would be longer than \(Self.nameMax) bytes: File name too long"))
+        }
         return .success(LogRotation(path: path, rotatedPath: rotatedPath, rotateSteps: steps,
                                     finishSteps: finish, removals: removals))
+    }
+
+    /// NAME_MAX of Linux file systems: a longer name fails with ENAMETOOLONG.
+    static let nameMax = 255
+
+    /// The first path a step would create whose last component exceeds `nameMax` bytes: such a log is
+    /// refused before any step, as logrotate fails it, instead of failing half-way through its chain.
+    static func nameTooLong(_ steps: [Action]) -> String? {
+        for step in steps {
+            let made: String?
+            switch step {
+            case .rename(_, let to, _), .copy(_, let to), .copyTruncate(_, let to): made = to
+            case .compress(_, let destination): made = destination
+            case .create(let path, _, _, _), .makeDirectory(let path, _, _, _): made = path
+            default: made = nil
+            }
+            if let made, PathName.split(made).1.utf8.count > nameMax { return made }
+        }
+        return nil
     }
 }

@@ -56,6 +56,17 @@ enum ProcFS {
         return nil
     }
 
+    /// The real and effective uids of a process (`Uid:` of `/proc/PID/status`), nil if gone.
+    static func uids(_ pid: Int32) -> (real: UInt32, effective: UInt32)? {
+        guard let text = read("/proc/\(pid)/status") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("Uid:") {
+            let fields = line.dropFirst(4).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, let real = UInt32(fields[0]), let effective = UInt32(fields[1]) else { return nil }
+            return (real, effective)
+        }
+        return nil
+    }
+
     /// The `flags:` line of `/proc/PID/fdinfo/FD` (octal open flags), nil if gone.
     static func fdFlags(pid: Int32, fd: Int32) -> Int32? {
         guard let text = read("/proc/\(pid)/fdinfo/\(fd)") else { return nil }

@@ -10,11 +10,13 @@ public enum WriterNotifier {
     /// Reads every pid file and sends `signal` to each distinct live pid exactly once. Stale, empty,
     /// garbled and missing pid files are logged as warnings and skipped; pid 0, 1 and negative pids are
     /// never signalled. All pid files are read before the first signal, so a process that exits on the
-    /// signal is not then taken for a stale entry of a later pid file.
-    public static func notify(pidFiles: [String], signal: Int32, logger: Logger?) -> [NotifyOutcome] {
+    /// signal is not then taken for a stale entry of a later pid file. `logOwners`: the non-root users
+    /// whose pid files may be trusted at all (see `PidFile.read`), nil when unknown.
+    public static func notify(pidFiles: [String], signal: Int32, logOwners: Set<UInt32>? = nil,
+                              logger: Logger?) -> [NotifyOutcome] {
         var signalled: Set<Int32> = []
         var outcomes: [NotifyOutcome] = []
-        let results = pidFiles.map { PidFile.read($0) }
+        let results = pidFiles.map { PidFile.read($0, logOwners: logOwners) }
         for (pidFile, result) in zip(pidFiles, results) {
             guard let pid = result.livePid, pid > 1 else {
                 logger?.warning("\(pidFile): not signalling: pid file is \(result)")

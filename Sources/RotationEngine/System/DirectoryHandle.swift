@@ -57,11 +57,36 @@ public final class DirectoryHandle: @unchecked Sendable {
         return FileStatus(st)
     }
 
-    /// `openat(name, flags | O_NOFOLLOW | O_CLOEXEC, mode)`.
+    /// `openat(name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode)`: never follows a link,
+    /// never blocks on a FIFO planted at the name. The kind is not checked: the caller checks it with
+    /// `fstat` right away (lock, state and journal files, which report their own kinds); every other
+    /// existing file is opened with `openRegular(_:_:)`.
     public func openFile(_ name: String, _ flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> FileDescriptor {
-        let all = flags | rotatectl_o_nofollow() | rotatectl_o_cloexec()
+        let all = flags | rotatectl_o_nofollow() | O_NONBLOCK | O_NOCTTY | rotatectl_o_cloexec()
         let fd = try system_call("openat", child(name)) { openat(self.fd, name, all, mode) }
         return FileDescriptor(rawValue: fd)
+    }
+
+    /// Opens an existing file the run did not just create (a log, a generation, a leftover, a compressed
+    /// output): `openFile` (`O_NOFOLLOW|O_NONBLOCK|O_NOCTTY|O_CLOEXEC`), then `fstat`, refusing anything but
+    /// a regular file with an error naming it (a FIFO would otherwise block the open or the read for ever),
+    /// then `fcntl(F_SETFL)` clearing `O_NONBLOCK` unless `flags` asked for it.
+    public func openRegular(_ name: String, _ flags: Int32) throws(SystemError) -> FileDescriptor {
+        let fd = try openFile(name, flags)
+        do throws(SystemError) {
+            let st = try fd.status(path: child(name))
+            guard st.kind == .regular else {
+                throw SystemError("open (\(st.kind.described), not a regular file; refused)", path: child(name), errno: .invalidArgument)
+            }
+            if flags & O_NONBLOCK == 0 {
+                let current = try system_call("fcntl(F_GETFL)", child(name)) { fcntl(fd.rawValue, F_GETFL) }
+                _ = try system_call("fcntl(F_SETFL)", child(name)) { fcntl(fd.rawValue, F_SETFL, current & ~O_NONBLOCK) }
+            }
+        } catch {
+            _ = try? fd.close()
+            throw error
+        }
+        return fd
     }
 
     /// A new file, `O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600 until the caller sets owner and final mode.

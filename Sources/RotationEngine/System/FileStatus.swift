@@ -45,6 +45,20 @@ public struct FileStatus: Sendable, Equatable, Hashable {
     }
 }
 
+extension FileStatus.Kind {
+    /// The kind as a message names it: "a FIFO", "a directory"...
+    public var described: String {
+        switch self {
+        case .regular: "a regular file"
+        case .directory: "a directory"
+        case .symlink: "a symbolic link"
+        case .fifo: "a FIFO"
+        case .socket: "a socket"
+        case .other: "a device or other special file"
+        }
+    }
+}
+
 /// Seconds and nanoseconds since the epoch, as the file system keeps them.
 public struct Timestamp: Sendable, Equatable, Hashable, Comparable, Codable {
     public var seconds: Int64
