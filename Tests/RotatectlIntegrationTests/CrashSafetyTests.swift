@@ -85,6 +85,36 @@ import TestSupport
                 create
             }
             """, files: Dictionary(uniqueKeysWithValues: (0..<20).map { ("logs/m\($0).log", Harness.lines("m\($0)", 1...300)) })),
+        // Issue 16, point 3: with the previous generation's .1.gz present, a crash after the journal was
+        // written left recovery finding that .1.gz before replaying the chain shift, skipping the copy,
+        // and removing the only copy of the log (renamecopy) or losing the rotation (copy, copytruncate).
+        Scenario(name: "renamecopy, compress, existing .1.gz", config: """
+            @DIR@/logs/app.log {
+                size 1
+                rotate 3
+                renamecopy
+                compress
+                create
+            }
+            """, files: ["logs/app.log": big, "logs/app.log.1.gz": "", "logs/app.log.2.gz": ""]),
+        Scenario(name: "copy, compress, existing .1.gz", config: """
+            @DIR@/logs/app.log {
+                daily
+                rotate 3
+                copy
+                compress
+            }
+            """, files: ["logs/app.log": big, "logs/app.log.1.gz": "",
+                         "state": "logrotate state -- version 2\n\"@DIR@/logs/app.log\" 2020-1-1-0:0:0\n"],
+            stream: ["logs/app.log.1.gz"]),
+        Scenario(name: "copytruncate, compress, existing .1.gz", config: """
+            @DIR@/logs/app.log {
+                size 100k
+                rotate 3
+                copytruncate
+                compress
+            }
+            """, files: ["logs/app.log": big, "logs/app.log.1.gz": ""], stream: ["logs/app.log.1.gz", "logs/app.log"]),
         Scenario(name: "scripts", config: """
             @DIR@/logs/*.log {
                 size 1
@@ -110,7 +140,7 @@ import TestSupport
                 let plain = t.write(String(name.dropLast(3)), Harness.lines(name, 1...300))
                 _ = Harness.run(["/bin/gzip", "-n", plain])
             } else {
-                t.write(name, content)
+                t.write(name, content.replacingOccurrences(of: "@DIR@", with: t.path))
             }
         }
         return (t, t.config(s.config))

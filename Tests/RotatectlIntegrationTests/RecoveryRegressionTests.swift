@@ -64,7 +64,8 @@ import TestSupport
     }
 
     static func run(_ t: TempDirectory, _ conf: String, _ extra: [String] = [], environment: [String: String] = [:]) -> ProcessResult {
-        Harness.rotatectl(["run", "-s", t.child("state")] + extra + [conf], environment: environment)
+        // Bounded: a run that hangs is killed (status 124 is then what the test sees), never the suite.
+        Hostile.rotatectl(["run", "-s", t.child("state")] + extra + [conf], seconds: 90, environment: environment)
     }
 
     /// The number of the crash point whose label contains `label`, in a run on a fresh `setUp()`.
