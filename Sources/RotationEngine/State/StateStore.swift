@@ -134,21 +134,27 @@ public enum StateStore {
         let parts = StatePath(path)
         let lock = try StateLock.acquire(statePath: path, timeout: timeout)
         defer { lock.release() }
-        let dir = lock.directory
-        let doc = try loadDocument(in: dir, name: parts.name)
+        return try update(in: lock.directory, name: parts.name, body).warnings
+    }
+
+    /// `update` with the state lock already held by the caller: returns the entries as they now are on
+    /// disk, whether the file was written, and the load warnings.
+    static func update(in dir: DirectoryHandle, name: String, _ body: (inout StateTable) throws -> Void)
+        throws -> (entries: StateTable, written: Bool, warnings: [String]) {
+        let doc = try loadDocument(in: dir, name: name)
         var entries = doc.entries
         try body(&entries)
-        let exists = try dir.status(parts.name) != nil
-        guard entries != doc.entries || !exists else { return doc.warnings }
+        let exists = try dir.status(name) != nil
+        guard entries != doc.entries || !exists else { return (entries, false, doc.warnings) }
         var warnings = doc.warnings
         if doc.headerDamaged {
-            let keep = parts.name + ".damaged"
+            let keep = name + ".damaged"
             try dir.remove(keep)
-            try dir.rename(parts.name, to: dir, as: keep)
-            warnings.append("\(dir.child(parts.name)): damaged state file kept as \(dir.child(keep))")
+            try dir.rename(name, to: dir, as: keep)
+            warnings.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
         }
-        try save(entries, in: dir, name: parts.name, format: doc.format ?? .rotatectl)
-        return warnings
+        try save(entries, in: dir, name: name, format: doc.format ?? .rotatectl)
+        return (entries, true, warnings)
     }
 
     /// The whole file in one `pread` loop.
