@@ -59,7 +59,7 @@ public final class StateSession {
         self.parts = StatePath(path)
         self.pendingName = parts.name + ".pending"
         self.discarded = StatePath.isDiscarded(path)
-        self.flushInterval = flushInterval
+        self.flushInterval = Self.flushIntervalOverride ?? flushInterval
         guard !discarded else { return }
         do {
             if let dir = try parts.openDirectory() { try reload(dir) }
@@ -297,6 +297,15 @@ public final class StateSession {
         case .failure(let e) where e.errno == .noSuchFileOrDirectory: return nil
         case .failure(let e): throw e
         }
+    }
+
+    /// Debug builds: `ROTATECTL_STATE_FLUSH_SECONDS=S` replaces the interval (0: after every set).
+    private static var flushIntervalOverride: Double? {
+        #if ROTATECTL_FAULT_INJECTION
+        return getenv("ROTATECTL_STATE_FLUSH_SECONDS").flatMap { Double(String(cString: $0)) }
+        #else
+        return nil
+        #endif
     }
 
     private func reportWrites() {
