@@ -25,16 +25,13 @@ public enum StateStore {
     /// or sparse file whole would exhaust memory.
     static let maxSize: Int64 = 64 << 20
 
-    /// Reads the state file. A missing file is empty state without a warning. A damaged line is
-    /// skipped with the warning `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file
-    /// is empty state with a warning saying why.
+    /// Reads the state file, with the rotations `STATE.pending` holds applied (see `StateSession`). A
+    /// missing file is empty state without a warning. A damaged line is skipped with the warning
+    /// `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file is empty state with a warning
+    /// saying why.
     public static func load(path: String) -> (entries: StateTable, warnings: [String]) {
-        do {
-            let doc = try loadDocument(path: path)
-            return (doc.entries, doc.warnings)
-        } catch {
-            return ([:], ["\(error)"])
-        }
+        let session = StateSession(path: path)
+        return (session.entries(), session.takeWarnings())
     }
 
     /// Reads the state file, throwing when it exists but cannot be read (so a caller about to write it
