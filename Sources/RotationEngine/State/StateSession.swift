@@ -111,8 +111,13 @@ public final class StateSession {
 
     private func reserve() throws(SystemError) {
         let dir = try parts.openOrCreateDirectory()
-        let current = (try dir.status(parts.name)?.size ?? 0) + (try dir.status(pendingName)?.size ?? 0)
-        try reserve(Int(current) + 2 * growth + 4096, in: dir)
+        // Only a regular file's size counts, and no more than a state file is allowed to be: a sparse
+        // 5 GiB "state" is refused when read and must not be copied here.
+        func size(_ name: String) throws(SystemError) -> Int64 {
+            guard let st = try dir.status(name), st.kind == .regular else { return 0 }
+            return min(st.size, StateStore.maxSize)
+        }
+        try reserve(Int(try size(parts.name) + size(pendingName)) + 2 * growth + 4096, in: dir)
     }
 
     private func reserve(_ size: Int, in dir: DirectoryHandle) throws(SystemError) {
