@@ -22,12 +22,20 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def lay_out(work, n):
+def log_path(work, i, spread):
+    """Log i: all in logs/, or (spread) each in a directory of its own, logs/dI/, so that what a set's
+    own snapshot costs does not grow with the number of sets and the state is what remains."""
+    return os.path.join(work, "logs", "d%d" % i, "l.log") if spread else os.path.join(work, "logs", "l%d.log" % i)
+
+
+def lay_out(work, n, spread):
     logs = os.path.join(work, "logs")
     shutil.rmtree(logs, ignore_errors=True)
     os.makedirs(logs, mode=0o755)
     for i in range(n):
-        with open(os.path.join(logs, "l%d.log" % i), "w") as f:
+        path = log_path(work, i, spread)
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        with open(path, "w") as f:
             f.write("line %d\n" % i)
     for name in ("rotatectl.state", "logrotate.state"):
         for suffix in ("", ".lock", ".pending"):
@@ -38,26 +46,32 @@ def lay_out(work, n):
     os.sync()
 
 
-def config(work, n):
+def config(work, n, spread):
     path = os.path.join(work, "sets.conf")
     with open(path, "w") as f:
         for i in range(n):
-            f.write("%s/logs/l%d.log {\n    rotate 1\n    missingok\n}\n" % (work, i))
+            f.write("%s {\n    rotate 1\n    missingok\n}\n" % log_path(work, i, spread))
     os.chmod(path, 0o644)
     return path
 
 
 def timed(argv):
+    """(wall seconds, CPU seconds user+sys) of one run. CPU time does not include waiting for the
+    disk, so it shows the work a tool does per set even where fsync latency, shared with whatever
+    else the machine does, makes the wall time noisy."""
     start = time.monotonic()
-    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
     seconds = time.monotonic() - start
-    if p.returncode != 0:
-        print("%s exited %d: %s" % (argv[0], p.returncode, p.stderr.decode(errors="replace")[-400:]), file=sys.stderr)
-    return seconds
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print("%s exited %d: %s" % (argv[0], code, err.decode(errors="replace")[-400:]), file=sys.stderr)
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def check(work, n, label):
-    rotated = sum(1 for name in os.listdir(os.path.join(work, "logs")) if name.endswith(".log.1"))
+    rotated = sum(1 for _, _, names in os.walk(os.path.join(work, "logs")) for name in names if name.endswith(".log.1"))
     if rotated != n:
         print("%s rotated %d of %d logs" % (label, rotated, n), file=sys.stderr)
 
@@ -69,7 +83,10 @@ def main():
                    help="binary to measure, as PATH or LABEL=PATH; repeat to compare builds (default .build/release/rotatectl)")
     p.add_argument("--logrotate", default="/usr/sbin/logrotate")
     p.add_argument("--reps", type=int, default=3)
-    p.add_argument("--tmp", default=None, help="parent of the work directory (default $TMPDIR or /tmp)")
+    p.add_argument("--spread", action="store_true",
+                   help="each log in a directory of its own (default: all in one directory, whose listing every set reads)")
+    p.add_argument("--tmp", default=None, help="parent of the work directory (default $TMPDIR or /tmp; a tmpfs there "
+                   "makes fsync free and leaves what each tool computes)")
     args = p.parse_args()
     tools = []
     for spec in args.rotatectl or [os.path.join(ROOT, ".build/release/rotatectl")]:
@@ -80,7 +97,7 @@ def main():
     try:
         rows = []
         for n in [int(x) for x in args.sets.split(",")]:
-            conf = config(work, n)
+            conf = config(work, n, args.spread)
             times = {label: [] for label, _ in tools}
             times["logrotate"] = []
             runs = [(label, [path, "run", "-f", "-s", os.path.join(work, "rotatectl.state"), conf]) for label, path in tools]
@@ -88,20 +105,23 @@ def main():
             for rep in range(args.reps):
                 order = runs if rep % 2 == 0 else list(reversed(runs))
                 for label, argv in order:
-                    lay_out(work, n)
+                    lay_out(work, n, args.spread)
                     times[label].append(timed(argv))
                     check(work, n, label)
-            lr = statistics.median(times["logrotate"])
+            lr = statistics.median(w for w, _ in times["logrotate"])
+            lrcpu = statistics.median(c for _, c in times["logrotate"])
             for label, _ in tools:
-                t = statistics.median(times[label])
-                rows.append((n, label, t, lr))
-                print("%6d sets  %-10s %8.3f s (min %.3f)  logrotate %7.3f s  ratio %.2fx  (%.2f ms/set)"
-                      % (n, label, t, min(times[label]), lr, lr / t, 1000 * t / n), flush=True)
+                t = statistics.median(w for w, _ in times[label])
+                cpu = statistics.median(c for _, c in times[label])
+                rows.append((n, label, t, cpu, lr, lrcpu))
+                print("%6d sets  %-10s wall %8.3f s (min %.3f) cpu %7.3f s   logrotate wall %7.3f s cpu %6.3f s   "
+                      "ratio %.3fx  (%.2f ms/set)" % (n, label, t, min(w for w, _ in times[label]), cpu, lr, lrcpu,
+                                                     lr / t, 1000 * t / n), flush=True)
         print()
-        print("| sets | build | rotatectl | logrotate | logrotate/rotatectl | ms per set |")
-        print("|---:|---|---:|---:|---:|---:|")
-        for n, label, t, lr in rows:
-            print("| %d | %s | %.3f s | %.3f s | %.2fx | %.2f |" % (n, label, t, lr, lr / t, 1000 * t / n))
+        print("| sets | build | rotatectl wall | CPU | logrotate wall | CPU | logrotate/rotatectl (wall) | ms per set |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|")
+        for n, label, t, cpu, lr, lrcpu in rows:
+            print("| %d | %s | %.3f s | %.3f s | %.3f s | %.3f s | %.3fx | %.2f |" % (n, label, t, cpu, lr, lrcpu, lr / t, 1000 * t / n))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
