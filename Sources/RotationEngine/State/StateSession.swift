@@ -227,14 +227,15 @@ public final class StateSession {
         pendingSeen = nil
         pendingOffset = 0
         lastFlush = monotonicNow()
-        return result.warnings
+        return result.notes
     }
 
     // MARK: reading
 
     /// Everything again: the state file, then the side file, then what this run has not yet written.
     private func reload(_ dir: DirectoryHandle) throws {
-        let seen = try dir.status(parts.name).map(Signature.init)
+        // Seen before it is read: a file that cannot be read is not read (and reported) again until it changes.
+        stateSeen = try dir.status(parts.name).map(Signature.init)
         let doc = try StateStore.loadDocument(in: dir, name: parts.name)
         warnings += doc.warnings
         var fresh = doc.entries
@@ -248,7 +249,6 @@ public final class StateSession {
         for (p, t) in newLogs where fresh[p] == nil { fresh[p] = t }
         for m in undurable { fresh[m.path] = m.time }
         table = fresh
-        stateSeen = seen
     }
 
     /// A `fstatat` of each file; the side file's new tail is read when only it grew, everything when

@@ -131,27 +131,29 @@ public enum StateStore {
         let parts = StatePath(path)
         let lock = try StateLock.acquire(statePath: path, timeout: timeout)
         defer { lock.release() }
-        return try update(in: lock.directory, name: parts.name, body).warnings
+        let result = try update(in: lock.directory, name: parts.name, body)
+        return result.warnings + result.notes
     }
 
     /// `update` with the state lock already held by the caller: returns the entries as they now are on
-    /// disk, whether the file was written, and the load warnings.
+    /// disk, whether the file was written, the load warnings, and notes on what was done (a damaged
+    /// file kept aside).
     static func update(in dir: DirectoryHandle, name: String, _ body: (inout StateTable) throws -> Void)
-        throws -> (entries: StateTable, written: Bool, warnings: [String]) {
+        throws -> (entries: StateTable, written: Bool, warnings: [String], notes: [String]) {
         let doc = try loadDocument(in: dir, name: name)
         var entries = doc.entries
         try body(&entries)
         let exists = try dir.status(name) != nil
-        guard entries != doc.entries || !exists else { return (entries, false, doc.warnings) }
-        var warnings = doc.warnings
+        guard entries != doc.entries || !exists else { return (entries, false, doc.warnings, []) }
+        var notes: [String] = []
         if doc.headerDamaged {
             let keep = name + ".damaged"
             try dir.remove(keep)
             try dir.rename(name, to: dir, as: keep)
-            warnings.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
+            notes.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
         }
         try save(entries, in: dir, name: name, format: doc.format ?? .rotatectl)
-        return (entries, true, warnings)
+        return (entries, true, doc.warnings, notes)
     }
 
     /// The whole file in one `pread` loop.
