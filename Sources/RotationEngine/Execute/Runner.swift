@@ -88,7 +88,7 @@ public final class Runner {
         // Read after recovery, which records the rotations it finished.
         let state = currentState()
         let plans = Planner(input(sets, snapshot, state)).plan()
-        stateSession.expectGrowth(plans.reduce(0) { $0 + PendingMarks.estimatedSize(of: $1.rotatedPaths + $1.newStatePaths) })
+        stateSession.expectGrowth(plans.reduce(0) { $0 + PendingMarks.estimatedSize(of: $1.rotatedPaths) + PendingMarks.estimatedSize(of: $1.newStateLogs) })
         for plan in plans where plan.hasWork && !options.dryRun {
             plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state)
         }

@@ -48,8 +48,14 @@ enum PendingMarks {
         return result
     }
 
-    /// About the bytes `count` entries of these paths take in the state file, for the writability proof.
-    static func estimatedSize<S: Sequence<String>>(of paths: S) -> Int {
+    /// About the bytes entries for these paths take in the state file, for the writability proof.
+    static func estimatedSize(of paths: [String]) -> Int {
         paths.reduce(0) { $0 + $1.utf8.count + 48 }
+    }
+
+    static func estimatedSize(of table: StateTable) -> Int {
+        var total = 0
+        for (p, _) in table { total += p.utf8.count + 48 }
+        return total
     }
 }

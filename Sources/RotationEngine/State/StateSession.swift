@@ -23,12 +23,14 @@ public final class StateSession {
 
     /// The state as this run sees it: the file, the side file, and what this run recorded.
     private var table: StateTable = [:]
-    /// Recorded since the last `entries()`: applied then, so that the copy a caller still holds is
-    /// not copied on write.
-    private var recent: [(mark: StateMark, onlyIfAbsent: Bool)] = []
-    /// First-seen logs of this run, not yet in the state file (they are not in the side file: losing
-    /// one in a crash only records it on the next run).
-    private var newLogs: StateTable = [:]
+    /// Rotations recorded since the last `entries()`: applied then, so that the copy a caller still
+    /// holds is not copied on write.
+    private var recent: [StateMark] = []
+    /// First-seen logs of this run (each set's table, shared, not copied, and the hour to record),
+    /// not yet in the state file; `unseen` counts those not yet applied to `table`. They are not in the
+    /// side file: losing one in a crash only records it on the next run.
+    private var newLogs: [(logs: StateTable, hour: Int64)] = []
+    private var unseen = 0
     /// Rotations whose append to the side file failed: kept for the final write.
     private var undurable: [StateMark] = []
     private var stateSeen: Signature?
@@ -78,8 +80,10 @@ public final class StateSession {
 
     /// The entries now: what this run recorded, and what other runs wrote since it last looked.
     public func entries() -> StateTable {
-        for (m, onlyIfAbsent) in recent where !onlyIfAbsent || table[m.path] == nil { table[m.path] = m.time }
+        for m in recent { table[m.path] = m.time }
         recent = []
+        applyNewLogs(newLogs.suffix(unseen), to: &table)
+        unseen = 0
         guard !discarded else { return table }
         do {
             if let dir = try parts.openDirectory() { try refresh(dir) }
@@ -148,11 +152,11 @@ public final class StateSession {
     /// still kept for the final write, and `proveWritable` fails from then on.
     public func record(marks: [StateMark], newLogs: StateTable, hour: Int64) throws {
         guard !discarded else { return }
-        for (p, _) in newLogs where self.newLogs[p] == nil {
-            self.newLogs[p] = hour
-            recent.append((StateMark(path: p, time: hour), true))
+        if !newLogs.isEmpty {
+            self.newLogs.append((newLogs, hour))
+            unseen += 1
         }
-        recent += marks.map { ($0, false) }
+        recent += marks
         recorded = true
         guard !marks.isEmpty else { return }
         do {
@@ -201,10 +205,12 @@ public final class StateSession {
         let undurable = self.undurable
         let result = try StateStore.update(in: dir, name: parts.name) { entries in
             for m in pending?.0 ?? [] { entries[m.path] = m.time }
-            if entries.isEmpty {
-                entries = newLogs   // a first run: the new logs' table becomes the state, sharing its arena
+            if entries.isEmpty, newLogs.count == 1, let (logs, hour) = newLogs.first {
+                // A first run: the new logs' table becomes the state, sharing its path arena.
+                entries = logs
+                for (p, _) in logs { entries[p] = hour }
             } else {
-                for (p, t) in newLogs where entries[p] == nil { entries[p] = t }
+                Self.applyNewLogs(newLogs[...], to: &entries)
             }
             for m in undurable { entries[m.path] = m.time }
         }
@@ -220,7 +226,8 @@ public final class StateSession {
         }
         table = result.entries
         recent = []
-        self.newLogs = [:]
+        self.newLogs = []
+        unseen = 0
         self.undurable = []
         recorded = false
         stateSeen = try dir.status(parts.name).map(Signature.init)
@@ -246,9 +253,21 @@ public final class StateSession {
             pendingSeen = signature
             pendingOffset = consumed
         }
-        for (p, t) in newLogs where fresh[p] == nil { fresh[p] = t }
+        Self.applyNewLogs(newLogs[...], to: &fresh)
         for m in undurable { fresh[m.path] = m.time }
         table = fresh
+        unseen = 0
+    }
+
+    /// First-seen logs are recorded only where the state has no entry.
+    private static func applyNewLogs(_ sets: ArraySlice<(logs: StateTable, hour: Int64)>, to entries: inout StateTable) {
+        for (logs, hour) in sets {
+            for (p, _) in logs where entries[p] == nil { entries[p] = hour }
+        }
+    }
+
+    private func applyNewLogs(_ sets: ArraySlice<(logs: StateTable, hour: Int64)>, to entries: inout StateTable) {
+        Self.applyNewLogs(sets, to: &entries)
     }
 
     /// A `fstatat` of each file; the side file's new tail is read when only it grew, everything when
