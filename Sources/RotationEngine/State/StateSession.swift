@@ -40,7 +40,7 @@ public final class StateSession {
     private var recorded = false
     private var growth = 0
     /// The writability proof's outcome, once made; a failed append turns it into a failure.
-    private var proof: Result<Void, SystemError>?
+    private var proof: Result<Void, any Error>?
     /// Whole-file writes this run (`ROTATECTL_STATE_WRITES=PATH` in debug builds reports it).
     private(set) var writes = 0
     /// Problems met while reading, for the caller to report; taken by `takeWarnings()`.
@@ -99,10 +99,10 @@ public final class StateSession {
     /// Proves, once per run, that the state can be written: a temporary file beside it the size of the
     /// state plus the expected growth (twice: the side file and the new file) is written, synced and
     /// removed. Fails when that did, or when appending a set's rotations failed since.
-    public func proveWritable() -> Result<Void, SystemError> {
+    public func proveWritable() -> Result<Void, any Error> {
         if discarded { return .success(()) }
         if let proof { return proof }
-        let result: Result<Void, SystemError>
+        let result: Result<Void, any Error>
         do {
             try reserve()
             result = .success(())
@@ -163,8 +163,7 @@ public final class StateSession {
             try append(marks)
         } catch {
             undurable += marks
-            let failure = (error as? SystemError) ?? SystemError("write", path: pendingPath, errno: .ioError)
-            proof = .failure(failure)
+            proof = .failure(error)
             throw error
         }
     }
@@ -176,6 +175,7 @@ public final class StateSession {
         let pendingPath = dir.child(pendingName)
         let fd = try dir.openFile(pendingName, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600)
         do {
+            guard try fd.status(path: pendingPath).kind == .regular else { throw StateError.notRegularFile(path: pendingPath) }
             try fd.writeAll(PendingMarks.encode(marks), path: pendingPath)
             try fd.sync(path: pendingPath)
         } catch {
