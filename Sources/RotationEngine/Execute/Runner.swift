@@ -61,8 +61,8 @@ public final class Runner {
             if d.severity == .error { configError = true }
         }
         let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
-        // The state and the snapshot live only while planning: for a glob of 100,000 logs they are most
-        // of the memory, and executing a set reads what it needs again under the lock.
+        // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
+        // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
         let plans = planAll(sets)
         for plan in plans {
             let config = sets[plan.index]
