@@ -117,6 +117,40 @@ import TestSupport
         #expect(recovered > 0, "no crash point left a journal to recover")
     }
 
+    // MARK: another run meanwhile
+
+    /// The state is read once per run, yet a set planned at the start and rotated meanwhile by another
+    /// run (here one started by the first set's `firstaction`, while no lock is held) is not rotated
+    /// again: the re-plan under the lock sees the other run's entry.
+    @Test func anotherRunsRotationIsSeenUnderTheLock() throws {
+        let t = TempDirectory("state-meanwhile")
+        t.write("x/x.log", "x\n")
+        let y = t.write("y/y.log", "y\n")
+        t.write("status", Self.oldEntries([t.child("x/x.log"), y]))
+        let other = t.config("@DIR@/y/y.log {\n daily\n rotate 3\n create\n}\n", name: "other.conf")
+        let conf = t.config("""
+            @DIR@/x/x.log {
+                daily
+                rotate 3
+                create
+                firstaction
+                    \(PackagePaths.rotatectl) run -s @DIR@/status \(other) > @DIR@/other.out 2>&1
+                endscript
+            }
+            @DIR@/y/y.log {
+                daily
+                rotate 3
+                create
+            }
+            """)
+        let r = Harness.rotatectl(["run", "-v", "-s", t.child("status"), conf])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.read("other.out")?.contains("rename") == true, "\(t.read("other.out") ?? "")")
+        #expect(t.exists("y/y.log.1") && !t.exists("y/y.log.2"), "rotated twice: \(r.stdout)")
+        #expect(t.exists("x/x.log.1"))
+        #expect(Self.entries(t.child("status")).count == 2)
+    }
+
     // MARK: issue 16: one write per run
 
     /// 200 one-log sets forced: the state file is written a handful of times, not once per set, and
