@@ -192,10 +192,12 @@ public final class StateSession {
     /// Writes the state file in full under the state lock: the file as it is on disk, the side file, this
     /// run's first-seen logs and any rotations the side file could not take; then removes the side
     /// file. Nothing is written when this run recorded nothing and no side file was seen. Returns
-    /// warnings about the file read.
+    /// what a person should know (a damaged file kept aside); the file's damaged lines were reported
+    /// when it was read. A failed write is tried again at the next interval or the end of the run.
     @discardableResult
     public func flush() throws -> [String] {
         guard !discarded, recorded || pendingSeen != nil || !undurable.isEmpty else { return [] }
+        lastFlush = monotonicNow()
         let dir = try parts.openOrCreateDirectory()
         let lock = try StateLock.acquire(in: dir, name: parts.name + ".lock", timeout: timeout)
         defer { lock.release() }
@@ -233,7 +235,6 @@ public final class StateSession {
         stateSeen = try dir.status(parts.name).map(Signature.init)
         pendingSeen = nil
         pendingOffset = 0
-        lastFlush = monotonicNow()
         return result.notes
     }
 
