@@ -94,7 +94,8 @@ import TestSupport
                     // Becomes the destination once its metadata is applied, before the rename.
                     intended = Self.finalModes[dir + "/" + base.dropFirst(".rotatectl-tmp.".count)] ?? 0o600
                     seenTemporary = true
-                } else if base == ".rotatectl.journal" || base == ".rotatectl.reserve" || base.hasPrefix(".rotatectl-state.") || base.hasSuffix(".lock") {
+                } else if base == ".rotatectl.journal" || base == ".rotatectl.reserve" || base.hasPrefix(".rotatectl-state.") || base.hasSuffix(".lock")
+                            || base.hasSuffix(".pending") {
                     intended = 0o600
                     if base == ".rotatectl.journal" { seenJournal = true }
                 } else if let m = Self.finalModes[name] {
@@ -113,7 +114,8 @@ import TestSupport
     }
 
     /// Every `open`/`openat`/`creat` with `O_CREAT` rotatectl makes has `O_NOFOLLOW` and mode 0600, and
-    /// `O_EXCL` except for the lock files and the journal (opened again by later runs); every `mkdir`
+    /// `O_EXCL` except for the lock files, the journal and the state's side file (opened again by later
+    /// runs); every `mkdir`
     /// is 0700. Seen by `strace(1)` on a whole run.
     @Test func everyCreationIsExclusiveNoFollowAndPrivate() throws {
         let strace = "/usr/bin/strace"
@@ -125,7 +127,8 @@ import TestSupport
         let calls = (t.read("trace") ?? "").split(separator: "\n").map(String.init)
         let creating = calls.filter { $0.contains("O_CREAT") || $0.contains("creat(") }
         #expect(creating.count >= 10, "\(calls.count) calls traced")
-        let reopened = ["\".rotatectl.lock\"", "\"state.lock\"", "\".rotatectl.journal\""]
+        let reopened = ["\".rotatectl.lock\"", "\"state.lock\"", "\".rotatectl.journal\"",
+                        "\"state.pending\""]   // appended to by every set, and by other runs
         for call in creating {
             #expect(call.contains("O_NOFOLLOW"), "\(call)")
             #expect(call.contains(", 0600)"), "\(call)")

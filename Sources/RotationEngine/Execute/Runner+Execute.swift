@@ -27,6 +27,7 @@ extension Runner {
             if run(first.firstAction, first.name) { _ = run(first.lastAction, first.name) }
             return
         }
+        guard stateWritable(first) else { return }
         guard var locks = lock(first) else { return }
         recoverJournals(locks)
         var failedUnits = Set<String>()
@@ -42,7 +43,7 @@ extension Runner {
         }
         // Plan again under the lock: what we do is decided on what is on disk now. The state is read
         // first so that its file's bytes are gone before the listings are taken.
-        let state = StateStore.load(path: options.statePath).entries
+        let state = currentState()
         let snapshot = SnapshotReader().read([config])
         if let swapped = replacedDirectory(locks, snapshot) {
             emit(RunEvent(.error, set: first.name, "\(swapped): replaced while scripts ran (the path now names another directory); log set not rotated"))
@@ -247,24 +248,17 @@ extension Runner {
         }
     }
 
-    /// Saves the state entries of rotated logs (the run's time) and of logs seen for the first time
-    /// (this hour, as logrotate records them), merging with what other runs saved meanwhile.
+    /// Records the state entries of rotated logs (the run's time) and of logs seen for the first time
+    /// (this hour, as logrotate records them); `finishState` merges them with what other runs saved.
     func saveState(_ set: String, marks: [StateMark], newLogs: StateTable) {
         guard !options.dryRun, !marks.isEmpty || !newLogs.isEmpty else { return }
         let c = options.timeZone.civil(now)
         let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
         do {
-            try StateStore.update(path: options.statePath, timeout: options.wait) { entries in
-                if entries.isEmpty {
-                    // A first run: the new logs' table becomes the state, sharing its path arena.
-                    entries = newLogs
-                    for (p, _) in newLogs { entries[p] = hour }
-                } else {
-                    entries.reserveCapacity(entries.count + marks.count + newLogs.count)
-                    for (p, _) in newLogs where entries[p] == nil { entries[p] = hour }
-                }
-                for m in marks { entries[m.path] = m.time }
-            }
+            // The rotations are durable on return (`STATE.pending`); the whole file is written at the
+            // end of the run, or now when a long run last wrote it some seconds ago.
+            try stateSession.record(marks: marks, newLogs: newLogs, hour: hour)
+            if stateSession.flushDue { for w in try stateSession.flush() { emit(RunEvent(.warning, w)) } }
         } catch {
             emit(RunEvent(.error, set: set, "\(options.statePath): state not saved: \(error)"))
             setFailed = true

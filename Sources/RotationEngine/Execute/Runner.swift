@@ -26,6 +26,8 @@ public final class Runner {
     /// snapshot and the state entries of its due logs. Under the lock, the same inputs mean the same
     /// plan (the planner is pure), so the set is not planned a second time.
     var plannedInputs: [Int: PlannedInputs] = [:]
+    /// The state file, read once for the run and written at its end (see `StateSession`).
+    lazy var stateSession = StateSession(path: options.statePath, timeout: options.wait)
 
     struct PlannedInputs: Equatable {
         var fingerprint: Int
@@ -59,8 +61,8 @@ public final class Runner {
             if d.severity == .error { configError = true }
         }
         let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
-        // The state and the snapshot live only while planning: for a glob of 100,000 logs they are most
-        // of the memory, and executing a set reads what it needs again under the lock.
+        // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
+        // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
         let plans = planAll(sets)
         for plan in plans {
             let config = sets[plan.index]
@@ -70,6 +72,7 @@ public final class Runner {
                 execute(plan, config)
             }
         }
+        if !options.dryRun { finishState() }
         FaultInjection.finish()
         report.exitStatus = ExitStatus.combine(configError: configError, lockBusy: lockBusy, setFailed: setFailed)
         report.seconds = monotonicNow() - clock
@@ -78,12 +81,14 @@ public final class Runner {
 
     /// Reads the state and the snapshot, finishes the journals a crash left, and plans every set.
     func planAll(_ sets: [LogSetConfig]) -> [SetPlan] {
-        let (state, warnings) = StateStore.load(path: options.statePath)
-        for w in warnings { emit(RunEvent(.warning, w)) }
+        for w in stateSession.takeWarnings() { emit(RunEvent(.warning, w)) }
         var snapshot = SnapshotReader().read(sets)
         for w in snapshot.warnings { emit(RunEvent(.warning, w)) }
         if !options.dryRun && recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
+        // Read after recovery, which records the rotations it finished.
+        let state = currentState()
         let plans = Planner(input(sets, snapshot, state)).plan()
+        stateSession.expectGrowth(plans.reduce(0) { $0 + PendingMarks.estimatedSize(of: $1.rotatedPaths) + PendingMarks.estimatedSize(of: $1.newStateLogs) })
         for plan in plans where plan.hasWork && !options.dryRun {
             plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state)
         }

@@ -25,16 +25,13 @@ public enum StateStore {
     /// or sparse file whole would exhaust memory.
     static let maxSize: Int64 = 64 << 20
 
-    /// Reads the state file. A missing file is empty state without a warning. A damaged line is
-    /// skipped with the warning `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file
-    /// is empty state with a warning saying why.
+    /// Reads the state file, with the rotations `STATE.pending` holds applied (see `StateSession`). A
+    /// missing file is empty state without a warning. A damaged line is skipped with the warning
+    /// `PATH:LINE: damaged state entry skipped: WHY`; an unreadable file is empty state with a warning
+    /// saying why.
     public static func load(path: String) -> (entries: StateTable, warnings: [String]) {
-        do {
-            let doc = try loadDocument(path: path)
-            return (doc.entries, doc.warnings)
-        } catch {
-            return ([:], ["\(error)"])
-        }
+        let session = StateSession(path: path)
+        return (session.entries(), session.takeWarnings())
     }
 
     /// Reads the state file, throwing when it exists but cannot be read (so a caller about to write it
@@ -134,21 +131,29 @@ public enum StateStore {
         let parts = StatePath(path)
         let lock = try StateLock.acquire(statePath: path, timeout: timeout)
         defer { lock.release() }
-        let dir = lock.directory
-        let doc = try loadDocument(in: dir, name: parts.name)
+        let result = try update(in: lock.directory, name: parts.name, body)
+        return result.warnings + result.notes
+    }
+
+    /// `update` with the state lock already held by the caller: returns the entries as they now are on
+    /// disk, whether the file was written, the load warnings, and notes on what was done (a damaged
+    /// file kept aside).
+    static func update(in dir: DirectoryHandle, name: String, _ body: (inout StateTable) throws -> Void)
+        throws -> (entries: StateTable, written: Bool, warnings: [String], notes: [String]) {
+        let doc = try loadDocument(in: dir, name: name)
         var entries = doc.entries
         try body(&entries)
-        let exists = try dir.status(parts.name) != nil
-        guard entries != doc.entries || !exists else { return doc.warnings }
-        var warnings = doc.warnings
+        let exists = try dir.status(name) != nil
+        guard entries != doc.entries || !exists else { return (entries, false, doc.warnings, []) }
+        var notes: [String] = []
         if doc.headerDamaged {
-            let keep = parts.name + ".damaged"
+            let keep = name + ".damaged"
             try dir.remove(keep)
-            try dir.rename(parts.name, to: dir, as: keep)
-            warnings.append("\(dir.child(parts.name)): damaged state file kept as \(dir.child(keep))")
+            try dir.rename(name, to: dir, as: keep)
+            notes.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
         }
-        try save(entries, in: dir, name: parts.name, format: doc.format ?? .rotatectl)
-        return warnings
+        try save(entries, in: dir, name: name, format: doc.format ?? .rotatectl)
+        return (entries, true, doc.warnings, notes)
     }
 
     /// The whole file in one `pread` loop.

@@ -1,0 +1,344 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
+/// The state file as one run holds it: read once, kept current cheaply, written once at the end.
+///
+/// Each set's rotations are appended (with `fsync`, under `StateLock`) to `STATE.pending`, so they are
+/// durable before the set's journal is removed, at a cost of the set's size, not the state's. The
+/// whole state file is written by `flush()`: at the end of the run and at most every
+/// `flushInterval` seconds, merging what other runs wrote meanwhile as `StateStore.update` does, then
+/// the side file is removed. Reading applies the side file, so a run killed before its flush loses
+/// nothing. `entries()` looks at the two files' identity and size (`fstatat`) and re-reads only what
+/// changed: the tail another run appended, or everything after another run's flush.
+public final class StateSession {
+    public let path: String
+    let timeout: Double?
+    let parts: StatePath
+    let pendingName: String
+    let discarded: Bool
+    /// Seconds between two writes of the whole file during a long run.
+    let flushInterval: Double
+
+    /// The state as this run sees it: the file, the side file, and what this run recorded.
+    private var table: StateTable = [:]
+    /// Rotations recorded since the last `entries()`: applied then, so that the copy a caller still
+    /// holds is not copied on write.
+    private var recent: [StateMark] = []
+    /// First-seen logs of this run (each set's table, shared, not copied, and the hour to record),
+    /// not yet in the state file; `unseen` counts those not yet applied to `table`. They are not in the
+    /// side file: losing one in a crash only records it on the next run.
+    private var newLogs: [(logs: StateTable, hour: Int64)] = []
+    private var unseen = 0
+    /// Rotations whose append to the side file failed: kept for the final write.
+    private var undurable: [StateMark] = []
+    private var stateSeen: Signature?
+    private var pendingSeen: Signature?
+    private var pendingOffset: Int64 = 0
+    private var lastFlush = monotonicNow()
+    private var recorded = false
+    private var growth = 0
+    /// The writability proof's outcome, once made; a failed append turns it into a failure.
+    private var proof: Result<Void, any Error>?
+    /// Whole-file writes this run (`ROTATECTL_STATE_WRITES=PATH` in debug builds reports it).
+    private(set) var writes = 0
+    /// Problems met while reading, for the caller to report; taken by `takeWarnings()`.
+    private var warnings: [String] = []
+
+    /// What identifies a version of a file: a write of ours or another run's changes one of these.
+    struct Signature: Equatable {
+        var device: UInt64, inode: UInt64, size: Int64, modified: Timestamp
+        init(_ st: FileStatus) { device = st.device; inode = st.inode; size = st.size; modified = st.modified }
+        func sameFile(_ other: Signature) -> Bool { device == other.device && inode == other.inode }
+    }
+
+    /// Reads the state file at `path` and its side file. An unreadable file is empty state with a
+    /// warning, as `StateStore.load` has it.
+    public init(path: String, timeout: Double? = nil, flushInterval: Double = 5) {
+        self.path = path
+        self.timeout = timeout
+        self.parts = StatePath(path)
+        self.pendingName = parts.name + ".pending"
+        self.discarded = StatePath.isDiscarded(path)
+        self.flushInterval = Self.flushIntervalOverride ?? flushInterval
+        guard !discarded else { return }
+        do {
+            if let dir = try parts.openDirectory() { try reload(dir) }
+        } catch {
+            warnings.append("\(error)")
+        }
+    }
+
+    /// The side file's path.
+    public var pendingPath: String { parts.directory == "/" ? "/" + pendingName : parts.directory + "/" + pendingName }
+
+    public func takeWarnings() -> [String] {
+        defer { warnings = [] }
+        return warnings
+    }
+
+    /// The entries now: what this run recorded, and what other runs wrote since it last looked.
+    public func entries() -> StateTable {
+        for m in recent { table[m.path] = m.time }
+        recent = []
+        applyNewLogs(newLogs.suffix(unseen), to: &table)
+        unseen = 0
+        guard !discarded else { return table }
+        do {
+            if let dir = try parts.openDirectory() { try refresh(dir) }
+        } catch {
+            warnings.append("\(error)")
+        }
+        return table
+    }
+
+    /// Bytes the entries this run expects to record take (see `proveWritable`).
+    public func expectGrowth(_ bytes: Int) { growth = bytes }
+
+    /// Proves, once per run, that the state can be written: a temporary file beside it the size of the
+    /// state plus the expected growth (twice: the side file and the new file) is written, synced and
+    /// removed. Fails when that did, or when appending a set's rotations failed since.
+    public func proveWritable() -> Result<Void, any Error> {
+        if discarded { return .success(()) }
+        if let proof { return proof }
+        let result: Result<Void, any Error>
+        do {
+            try reserve()
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        proof = result
+        return result
+    }
+
+    private func reserve() throws(SystemError) {
+        let dir = try parts.openOrCreateDirectory()
+        // Only a regular file's size counts, and no more than a state file is allowed to be: a sparse
+        // 5 GiB "state" is refused when read and must not be copied here.
+        func size(_ name: String) throws(SystemError) -> Int64 {
+            guard let st = try dir.status(name), st.kind == .regular else { return 0 }
+            return min(st.size, StateStore.maxSize)
+        }
+        try reserve(Int(try size(parts.name) + size(pendingName)) + 2 * growth + 4096, in: dir)
+    }
+
+    private func reserve(_ size: Int, in dir: DirectoryHandle) throws(SystemError) {
+        let (name, fd) = try StateStore.createTemporary(in: dir)
+        let tempPath = dir.child(name)
+        defer { try? dir.remove(name) }
+        do {
+            try fill(fd, size: size, path: tempPath)
+        } catch {
+            try? fd.close(path: tempPath)
+            throw error
+        }
+        try fd.close(path: tempPath)
+    }
+
+    private func fill(_ fd: FileDescriptor, size: Int, path: String) throws(SystemError) {
+        let chunk = [UInt8](repeating: 0, count: min(size, 1 << 16))
+        var left = size
+        while left > 0 {
+            try fd.writeAll(left >= chunk.count ? chunk : Array(chunk[0..<left]), path: path)
+            left -= chunk.count
+        }
+        try fd.sync(path: path)
+    }
+
+    /// Records a set's rotations (`marks`, appended durably to the side file before returning) and its
+    /// first-seen logs (`newLogs`, at `hour`, kept for the next write). On failure the rotations are
+    /// still kept for the final write, and `proveWritable` fails from then on.
+    public func record(marks: [StateMark], newLogs: StateTable, hour: Int64) throws {
+        guard !discarded else { return }
+        if !newLogs.isEmpty {
+            self.newLogs.append((newLogs, hour))
+            unseen += 1
+        }
+        recent += marks
+        recorded = true
+        guard !marks.isEmpty else { return }
+        do {
+            try append(marks)
+        } catch {
+            undurable += marks
+            proof = .failure(error)
+            throw error
+        }
+    }
+
+    private func append(_ marks: [StateMark]) throws {
+        let dir = try parts.openOrCreateDirectory()
+        let lock = try StateLock.acquire(in: dir, name: parts.name + ".lock", timeout: timeout)
+        defer { lock.release() }
+        let pendingPath = dir.child(pendingName)
+        let fd = try dir.openFile(pendingName, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600)
+        do {
+            guard try fd.status(path: pendingPath).kind == .regular else { throw StateError.notRegularFile(path: pendingPath) }
+            try fd.writeAll(PendingMarks.encode(marks), path: pendingPath)
+            try fd.sync(path: pendingPath)
+        } catch {
+            try? fd.close(path: pendingPath)
+            throw error
+        }
+        try fd.close(path: pendingPath)
+        FaultInjection.point("state marks appended")
+    }
+
+    /// Whether a whole-file write is due during the run (`flushInterval` passed since the last).
+    public var flushDue: Bool { recorded && monotonicNow() - lastFlush >= flushInterval }
+
+    /// Writes the state file in full under the state lock: the file as it is on disk, the side file, this
+    /// run's first-seen logs and any rotations the side file could not take; then removes the side
+    /// file. Nothing is written when this run recorded nothing and no side file was seen. Returns
+    /// what a person should know (a damaged file kept aside); the file's damaged lines were reported
+    /// when it was read. A failed write is tried again at the next interval or the end of the run.
+    @discardableResult
+    public func flush() throws -> [String] {
+        guard !discarded, recorded || pendingSeen != nil || !undurable.isEmpty else { return [] }
+        lastFlush = monotonicNow()
+        let dir = try parts.openOrCreateDirectory()
+        let lock = try StateLock.acquire(in: dir, name: parts.name + ".lock", timeout: timeout)
+        defer { lock.release() }
+        let pending = try readPending(dir, from: 0)
+        let pendingFound = pending != nil
+        let newLogs = self.newLogs
+        let undurable = self.undurable
+        let result = try StateStore.update(in: dir, name: parts.name) { entries in
+            for m in pending?.0 ?? [] { entries[m.path] = m.time }
+            if entries.isEmpty, newLogs.count == 1, let (logs, hour) = newLogs.first {
+                // A first run: the new logs' table becomes the state, sharing its path arena.
+                entries = logs
+                for (p, _) in logs { entries[p] = hour }
+            } else {
+                Self.applyNewLogs(newLogs[...], to: &entries)
+            }
+            for m in undurable { entries[m.path] = m.time }
+        }
+        if result.written {
+            writes += 1
+            reportWrites()
+            FaultInjection.point("state written")
+        }
+        if pendingFound {
+            try dir.remove(pendingName)
+            try dir.sync()
+            FaultInjection.point("state side file removed")
+        }
+        table = result.entries
+        recent = []
+        self.newLogs = []
+        unseen = 0
+        self.undurable = []
+        recorded = false
+        stateSeen = try dir.status(parts.name).map(Signature.init)
+        pendingSeen = nil
+        pendingOffset = 0
+        return result.notes
+    }
+
+    // MARK: reading
+
+    /// Everything again: the state file, then the side file, then what this run has not yet written.
+    private func reload(_ dir: DirectoryHandle) throws {
+        // Seen before it is read: a file that cannot be read is not read (and reported) again until it changes.
+        stateSeen = try dir.status(parts.name).map(Signature.init)
+        let doc = try StateStore.loadDocument(in: dir, name: parts.name)
+        warnings += doc.warnings
+        var fresh = doc.entries
+        pendingSeen = nil
+        pendingOffset = 0
+        if let (marks, signature, consumed) = try readPending(dir, from: 0) {
+            for m in marks { fresh[m.path] = m.time }
+            pendingSeen = signature
+            pendingOffset = consumed
+        }
+        Self.applyNewLogs(newLogs[...], to: &fresh)
+        for m in undurable { fresh[m.path] = m.time }
+        table = fresh
+        unseen = 0
+    }
+
+    /// First-seen logs are recorded only where the state has no entry.
+    private static func applyNewLogs(_ sets: ArraySlice<(logs: StateTable, hour: Int64)>, to entries: inout StateTable) {
+        for (logs, hour) in sets {
+            for (p, _) in logs where entries[p] == nil { entries[p] = hour }
+        }
+    }
+
+    private func applyNewLogs(_ sets: ArraySlice<(logs: StateTable, hour: Int64)>, to entries: inout StateTable) {
+        Self.applyNewLogs(sets, to: &entries)
+    }
+
+    /// A `fstatat` of each file; the side file's new tail is read when only it grew, everything when
+    /// the state file changed or the side file was replaced.
+    private func refresh(_ dir: DirectoryHandle) throws {
+        let state = try dir.status(parts.name).map(Signature.init)
+        let pending = try dir.status(pendingName).map(Signature.init)
+        guard state == stateSeen else { return try reload(dir) }
+        switch (pendingSeen, pending) {
+        case (nil, nil): return
+        case (let seen?, let now?) where seen == now: return
+        case (let seen?, let now?) where seen.sameFile(now) && now.size >= pendingOffset:
+            try catchUp(dir, from: pendingOffset)
+        case (nil, _?):
+            try catchUp(dir, from: 0)
+        default:
+            try reload(dir)
+        }
+    }
+
+    private func catchUp(_ dir: DirectoryHandle, from offset: Int64) throws {
+        guard let (marks, signature, consumed) = try readPending(dir, from: offset) else { return try reload(dir) }
+        for m in marks { table[m.path] = m.time }
+        pendingSeen = signature
+        pendingOffset = consumed
+    }
+
+    /// The side file's rotations from `offset` on, its signature, and the offset after its last
+    /// complete line; nil when there is no side file.
+    private func readPending(_ dir: DirectoryHandle, from offset: Int64) throws -> ([StateMark], Signature, Int64)? {
+        let pendingPath = dir.child(pendingName)
+        guard let fd = try openPending(dir) else { return nil }
+        defer { try? fd.close(path: pendingPath) }
+        let st = try fd.status(path: pendingPath)
+        guard st.kind == .regular else { throw StateError.notRegularFile(path: pendingPath) }
+        guard st.size <= StateStore.maxSize else { throw SystemError("read", path: pendingPath, errno: .fileTooLarge) }
+        let start = min(offset, st.size)
+        let bytes = try fd.read(upTo: Int(st.size - start), at: start, path: pendingPath)
+        let decoded = PendingMarks.decode(bytes[...])
+        if decoded.damagedLines > 0 {
+            warnings.append("\(pendingPath): \(decoded.damagedLines) damaged line\(decoded.damagedLines == 1 ? "" : "s") skipped (an append cut short by a crash?)")
+        }
+        var signature = Signature(st)
+        signature.size = st.size
+        return (decoded.marks, signature, start + Int64(decoded.consumed))
+    }
+
+    private func openPending(_ dir: DirectoryHandle) throws(SystemError) -> FileDescriptor? {
+        switch Result(catching: { () throws(SystemError) in try dir.openFile(pendingName, O_RDONLY | O_NONBLOCK) }) {
+        case .success(let fd): return fd
+        case .failure(let e) where e.errno == .noSuchFileOrDirectory: return nil
+        case .failure(let e): throw e
+        }
+    }
+
+    /// Debug builds: `ROTATECTL_STATE_FLUSH_SECONDS=S` replaces the interval (0: after every set).
+    private static var flushIntervalOverride: Double? {
+        #if ROTATECTL_FAULT_INJECTION
+        return getenv("ROTATECTL_STATE_FLUSH_SECONDS").flatMap { Double(String(cString: $0)) }
+        #else
+        return nil
+        #endif
+    }
+
+    private func reportWrites() {
+        #if ROTATECTL_FAULT_INJECTION
+        if let p = getenv("ROTATECTL_STATE_WRITES"), let f = fopen(String(cString: p), "w") {
+            fputs("\(writes)\n", f)
+            fclose(f)
+        }
+        #endif
+    }
+}
