@@ -127,7 +127,7 @@ extension Runner {
         syncChanged(first.name)
         if !failedIDs.isEmpty { try? journal.append(failedIDs) }
         user?.restore()
-        saveState(first.name, marks: marks, newLogs: first.newStateLogs)
+        let recorded = saveState(first.name, marks: marks, newLogs: first.newStateLogs)
         FaultInjection.point("state saved")
         // Post-rotation scripts run unlocked; a failure keeps the renames but skips compression and removal.
         var cancelled = Set<Int>()
@@ -162,7 +162,11 @@ extension Runner {
             finish(active.map(\.unit), first, config, keeping: [], started: batch)
         }
         do {
-            if keepJournal {
+            if !recorded {
+                keepJournal = false
+                journal.release()
+                emit(RunEvent(.warning, set: first.name, "\(journal.path): kept, so that the next run records the rotation in the state", path: journal.path))
+            } else if keepJournal {
                 keepJournal = false
                 journal.release()
                 emit(RunEvent(.warning, set: first.name, "\(journal.path): kept, so that the next run finishes the compression a failed sync left", path: journal.path))
@@ -250,8 +254,10 @@ extension Runner {
 
     /// Records the state entries of rotated logs (the run's time) and of logs seen for the first time
     /// (this hour, as logrotate records them); `finishState` merges them with what other runs saved.
-    func saveState(_ set: String, marks: [StateMark], newLogs: StateTable) {
-        guard !options.dryRun, !marks.isEmpty || !newLogs.isEmpty else { return }
+    /// Whether the marks are recorded (durable); a journal whose marks are not is kept for the next run.
+    @discardableResult
+    func saveState(_ set: String, marks: [StateMark], newLogs: StateTable) -> Bool {
+        guard !options.dryRun, !marks.isEmpty || !newLogs.isEmpty else { return true }
         let c = options.timeZone.civil(now)
         let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
         do {
@@ -259,9 +265,11 @@ extension Runner {
             // end of the run, or now when a long run last wrote it some seconds ago.
             try stateSession.record(marks: marks, newLogs: newLogs, hour: hour)
             if stateSession.flushDue { for w in try stateSession.flush() { emit(RunEvent(.warning, w)) } }
+            return true
         } catch {
             emit(RunEvent(.error, set: set, "\(options.statePath): state not saved: \(error)"))
             setFailed = true
+            return false
         }
     }
 }

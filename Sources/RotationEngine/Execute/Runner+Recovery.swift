@@ -66,7 +66,7 @@ extension Runner {
                 }
             }
             syncChanged("recovery")
-            if !marks.isEmpty { saveState("recovery", marks: marks, newLogs: [:]) }
+            if !marks.isEmpty && !saveState("recovery", marks: marks, newLogs: [:]) { complete = false }
             guard complete else {
                 emit(RunEvent(.warning, "\(journal.path): kept: a step of the interrupted rotation could not be finished; the next run tries again", path: journal.path))
                 continue
