@@ -36,8 +36,54 @@ import Testing
                                       steps: [.rename(from: path, to: path + ".1", inode: 1)],
                                       state: [StateMark(path: path, time: 5)])
         let text = journal([block])
-        #expect(text.split(separator: "\n").count == 6)   // header, unit, dirs, step, state, end: no raw newline
+        #expect(text.split(separator: "\n").count == 7)   // header, unit, dirs, policy, step, state, end: no raw newline
         #expect(JournalCodec.decode(text).blocks == [block])
+    }
+
+    /// What a unit needs to be finished alone (issue 16): compressor, shred, writer wait, su identity.
+    @Test func thePolicyRoundTrips() {
+        var policy = JournalPolicy()
+        policy.compressCommand = "/usr/bin/zstd"
+        policy.compressOptions = ["-19", "--long", "with space\tand tab", ""]
+        policy.shred = true
+        policy.shredCycles = 7
+        policy.allowHardlink = true
+        policy.reopenTimeout = 0.25
+        policy.suUID = 65534
+        policy.suGID = 100
+        let block = JournalBlock.unit(id: 1, directories: ["/d"], steps: Self.steps, state: [], policy: policy)
+        #expect(JournalCodec.decode(journal([block])).blocks == [block])
+        var plain = JournalPolicy()
+        plain.compressOptions = []
+        let bare = JournalBlock.unit(id: 2, directories: ["/d"], steps: [Self.steps[0]], state: [], policy: plain)
+        #expect(JournalCodec.decode(journal([bare])).blocks == [bare])
+        #expect(policy.config.su?.uid == 65534 && policy.config.compressCommand == "/usr/bin/zstd" && policy.config.shredCycles == 7)
+    }
+
+    /// A journal written before the policy line existed replays with the defaults.
+    @Test func aVersionOneJournalStillDecodes() {
+        let block = JournalBlock.unit(id: 0, directories: ["/d"], steps: [Self.steps[0]], state: [])
+        let text = journal([block]).replacingOccurrences(of: JournalCodec.header, with: "rotatectl journal 1")
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("policy") }.joined(separator: "\n")
+        // The policy line is covered by the block's checksum: rebuild the block without it.
+        var lines = text.split(separator: "\n").map(String.init)
+        let body = lines[1..<(lines.count - 1)].map { $0 + "\n" }.joined()
+        lines[lines.count - 1] = "end\t\(JournalCodec.checksum(body))"
+        let (blocks, problem) = JournalCodec.decode(lines.joined(separator: "\n") + "\n")
+        #expect(problem == nil)
+        #expect(blocks == [block])
+    }
+
+    /// An unknown policy field makes the block damaged (never replayed with a guessed policy).
+    @Test func anUnknownPolicyFieldIsDamage() {
+        let block = JournalBlock.unit(id: 0, directories: ["/d"], steps: [Self.steps[0]], state: [])
+        var lines = journal([block]).split(separator: "\n").map(String.init)
+        guard let i = lines.firstIndex(where: { $0.hasPrefix("policy") }) else { Issue.record("no policy line"); return }
+        lines[i] += "\tfuture=1"
+        let body = lines[1..<(lines.count - 1)].map { $0 + "\n" }.joined()
+        lines[lines.count - 1] = "end\t\(JournalCodec.checksum(body))"
+        let (blocks, problem) = JournalCodec.decode(lines.joined(separator: "\n") + "\n")
+        #expect(blocks.isEmpty && problem?.contains("damaged") == true)
     }
 
     @Test func aTornLastBlockIsIgnoredAndReported() {
