@@ -205,6 +205,33 @@ import TestSupport
         #expect(Self.numbers(t, "app.log") == Array(1...max(1, count)))
     }
 
+    /// Retention never removes a generation a writer still holds: its lines would go with it.
+    @Test func generationHeldByAWriterIsNeverRemoved() throws {
+        let t = TempDirectory("rr-keep")
+        t.write("logs/app.log", "")
+        let w = try Writer.start(t, "app.log", ignoringSignal: true)
+        let conf = t.config("""
+            @DIR@/logs/app.log {
+                size 1
+                rotate 1
+                create
+                pidfile @DIR@/app.log.pid
+                signal HUP
+                reopentimeout 0.5
+            }
+            """)
+        _ = Self.run(t, conf)
+        usleep(100_000)
+        let second = Self.run(t, conf, ["-f"])
+        #expect(second.stderr.contains("not removed"), "\(second.stderr)")
+        #expect(t.exists("logs/app.log.2"), "\(t.names())")
+        let count = w.stop()
+        let numbers = Self.numbers(t, "app.log")
+        #expect(numbers == Array(1...max(1, count)), "\(numbers.count) lines of \(count)")
+        let third = Self.run(t, conf, ["-f"])
+        #expect(third.status == 0 && !t.exists("logs/app.log.3") && !t.exists("logs/app.log.2"), "\(third.stderr) \(t.names())")
+    }
+
     /// Twenty logs whose writers ignore the signal are waited for together: one reopen timeout in all.
     @Test func writerWaitsOfASetRunTogether() throws {
         let t = TempDirectory("rr-waits")

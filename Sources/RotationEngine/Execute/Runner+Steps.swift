@@ -109,8 +109,19 @@ extension Runner {
         } else if !compress.isEmpty {
             _ = compressBatch(compress, plan.name, config)
         }
+        // Retention never removes a generation a process still writes to (a writer that never reopened):
+        // it is kept, and dropped by a later run once it is let go.
+        let generations = rest.compactMap { step -> String? in
+            if case .remove(let path, let inode, _) = step, inode != 0 { return path }
+            return nil
+        }
+        let written = openForWriting(generations, plan.name)
         var removals: [Action] = []
         for step in rest {
+            if case .remove(let path, _, _) = step, written[path] != nil {
+                emit(RunEvent(.warning, set: plan.name, "\(path): still open for writing (pid \(written[path] ?? "")); not removed, dropped by a later run", path: path))
+                continue
+            }
             if case .remove = step, !config.shred {
                 removals.append(step)
                 continue
@@ -189,6 +200,22 @@ extension Runner {
         } catch {
             return "shred: \(error)"
         }
+    }
+
+    /// Which of `paths` another process has open for writing, with the pids, in one scan of `/proc`.
+    func openForWriting(_ paths: [String], _ set: String) -> [String: String] {
+        var named: [FileKey: [String]] = [:]
+        for path in paths {
+            guard let (dir, name) = try? directories.locate(path), let st = (try? dir.status(name)) ?? nil else { continue }
+            named[FileKey(st), default: []].append(path)
+        }
+        guard !named.isEmpty else { return [:] }
+        var found: [String: String] = [:]
+        for (key, writers) in OpenWriters.writers(of: Set(named.keys)) {
+            let pids = Set(writers.map(\.pid)).sorted().map(String.init).joined(separator: ", ")
+            for path in named[key] ?? [] { found[path] = pids }
+        }
+        return found
     }
 
     /// Waits, for at most `timeout` seconds in all, until no other process has any of `paths` open for
