@@ -212,13 +212,16 @@ extension Runner {
                 return nil
             }
         }
+        // A directory already found busy past --wait in this run is not waited for a second time.
+        let wait = plan.directories.contains(where: busyDirectories.contains) ? 0 : options.wait
         do {
-            let locks = try DirectoryLock.acquireAll(handles, wait: options.wait, logger: options.verbose ? logger : nil)
+            let locks = try DirectoryLock.acquireAll(handles, wait: wait, logger: options.verbose ? logger : nil)
             return Held(handles: handles.sorted { $0.path < $1.path }, locks: locks)
         } catch {
             switch error {
-            case .busy, .nested, .journalInUse:
-                emit(RunEvent(.lock, set: plan.name, "\(error); log set skipped after waiting \(Int(options.wait)) s"))
+            case .busy(let path, _, _), .nested(let path), .journalInUse(let path):
+                busyDirectories.insert(PathName.split(path).0)
+                emit(RunEvent(.lock, set: plan.name, "\(error); log set skipped after waiting \(Int(wait)) s"))
                 lockBusy = true
             default:
                 emit(RunEvent(.error, set: plan.name, "\(error); log set skipped"))

@@ -26,6 +26,8 @@ public final class Runner {
     /// snapshot and the state entries of its due logs. Under the lock, the same inputs mean the same
     /// plan (the planner is pure), so the set is not planned a second time.
     var plannedInputs: [Int: PlannedInputs] = [:]
+    /// Directories whose lock or journal stayed busy past `--wait` in this run.
+    var busyDirectories = Set<String>()
     /// The state file, read once for the run and written at its end (see `StateSession`).
     lazy var stateSession = StateSession(path: options.statePath, timeout: options.wait)
 
