@@ -142,14 +142,15 @@ import Testing
     }
 
     @Test func copyModes() throws {
-        let s = try #require(ConfigTest.block("copy\ncopytruncate").set)
-        #expect(s.copy && s.copyTruncate && !s.renameCopy)
-        let r = try #require(ConfigTest.block("copytruncate\nrenamecopy").set)
-        #expect(r.renameCopy && !r.copyTruncate)
-        let t = try #require(ConfigTest.block("renamecopy\ncopytruncate").set)
-        #expect(!t.renameCopy && t.copyTruncate)
+        #expect(ConfigTest.block("copy\ncopytruncate").set?.mode == .copyTruncate)
+        #expect(ConfigTest.block("copytruncate\nrenamecopy").set?.mode == .renameCopy)
+        #expect(ConfigTest.block("renamecopy\ncopytruncate").set?.mode == .copyTruncate)
+        // copy is a switch of its own: it outlasts copytruncate being turned off, and beats renamecopy.
+        #expect(ConfigTest.block("copy\ncopytruncate\nnocopytruncate").set?.mode == .copy)
+        #expect(ConfigTest.block("renamecopy\ncopy").set?.mode == .copy)
+        #expect(ConfigTest.block("renamecopy\ncopy\nnocopy").set?.mode == .renameCopy)
         let off = try #require(ConfigTest.block("copy\nnocopy\ncopytruncate\nnocopytruncate\nrenamecopy\nnorenamecopy").set)
-        #expect(!off.copy && !off.copyTruncate && !off.renameCopy)
+        #expect(off.mode == .rename)
     }
 
     @Test func su() {

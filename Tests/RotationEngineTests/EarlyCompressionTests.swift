@@ -63,7 +63,7 @@ import TestSupport
         case "postrotate": c.postRotate = script
         case "preremove": c.preRemove = script
         case "pidfile": c.pidFiles = ["/run/app.pid"]
-        case "renamecopy": c.renameCopy = true
+        case "renamecopy": c.mode = .renameCopy
         case "su": c.su = (uid: 1000, gid: 1000)
         default: c.oldDir = "/var/log/old"; c.createOldDir = CreateSpec()   // an olddir to create
         }

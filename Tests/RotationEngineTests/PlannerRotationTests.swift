@@ -112,16 +112,16 @@ import Testing
     }
 
     @Test func copyAndCopytruncateLeaveTheLogInPlace() {
-        let copy = world().plan(logSet { $0.rotate = 1; $0.copy = true; $0.create = CreateSpec() })
+        let copy = world().plan(logSet { $0.rotate = 1; $0.mode = .copy; $0.create = CreateSpec() })
         #expect(copy.rotation?.rotateSteps == [.copy(from: log, to: "/var/log/app.log.1")])
-        let truncate = world().plan(logSet { $0.rotate = 1; $0.copyTruncate = true; $0.create = CreateSpec() })
+        let truncate = world().plan(logSet { $0.rotate = 1; $0.mode = .copyTruncate; $0.create = CreateSpec() })
         #expect(truncate.rotation?.rotateSteps == [.copyTruncate(from: log, to: "/var/log/app.log.1")])
     }
 
     @Test func renamecopyRenamesToTmpAndCopiesAfterPostrotate() {
         var w = world()
         w.directory("/mnt/archive")
-        let p = w.plan(logSet { $0.rotate = 2; $0.renameCopy = true; $0.oldDir = "/mnt/archive"; $0.compress = true; $0.create = CreateSpec() })
+        let p = w.plan(logSet { $0.rotate = 2; $0.mode = .renameCopy; $0.oldDir = "/mnt/archive"; $0.compress = true; $0.create = CreateSpec() })
         var inode: UInt64 = 0
         if case .rename(_, _, let i)? = p.rotation?.rotateSteps.first { inode = i }
         #expect(p.rotation?.rotateSteps == [.rename(from: log, to: "/var/log/app.log.tmp", inode: inode),
@@ -137,7 +137,7 @@ import Testing
     @Test func renamecopyRefusesAnExistingTemporary() {
         var w = world()
         w.file("/var/log/app.log.tmp")
-        let p = w.plan(logSet { $0.rotate = 2; $0.renameCopy = true })
+        let p = w.plan(logSet { $0.rotate = 2; $0.mode = .renameCopy })
         #expect(p.units.isEmpty)
         #expect(p.errors.first?.contains("app.log.tmp") == true)
     }

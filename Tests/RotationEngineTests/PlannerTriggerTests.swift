@@ -300,6 +300,19 @@ import Testing
         #expect(plans[1].errors.count == 1)
         #expect(plans[1].rotatedPaths == ["/var/log/b.log"])
         #expect(plans[1].units.count == 1)
+        #expect(plans[1].decisions.filter(\.isDuplicate).map(\.path) == [log])
+        // Whatever its reason says, only a decision marked a duplicate is let through.
+        #expect(plans[1].decisions.filter { $0.error != nil }.allSatisfy { $0.isDuplicate })
+    }
+
+    @Test func anotherErrorHoldsASharedSetBackButADuplicateDoesNot() {
+        var w = W()
+        w.force = true
+        w.file("/var/log/b.log")
+        let p = w.plan(logSet(["/var/log/b.log", "/var/log/b.log", "/var/log/missing.log"]) { $0.sharedScripts = true })
+        #expect(p.decisions.filter(\.isDuplicate).map(\.path) == ["/var/log/b.log"])
+        #expect(p.decisions.contains { $0.path == "/var/log/missing.log" && !$0.isDuplicate && $0.error != nil })
+        #expect(p.rotatedPaths.isEmpty)
     }
 
     @Test func ignoreduplicatesOfTheFirstSetDecides() {

@@ -21,7 +21,7 @@ import Testing
             default: Issue.record("unknown directive \(directive)")
             }
         }
-        var mode: String { copyTruncate ? "copytruncate" : copy ? "copy" : renameCopy ? "renamecopy" : "rename" }
+        var mode: RotationMode { copyTruncate ? .copyTruncate : copy ? .copy : renameCopy ? .renameCopy : .rename }
     }
 
     /// Every sequence of at most `length` directives.
@@ -36,15 +36,15 @@ import Testing
     }
 
     /// What the planner does with the parsed set, read from its first step.
-    static func plannedMode(_ set: LogSetConfig) -> String {
+    static func plannedMode(_ set: LogSetConfig) -> RotationMode? {
         var w = PlannerWorld()
         w.file("/var/log/test.log", size: 2 << 20)
         switch w.plan(set).rotation?.rotateSteps.first {
-        case .copyTruncate?: return "copytruncate"
-        case .copy?: return "copy"
-        case .rename(_, let to, _)? where to.hasSuffix(".tmp"): return "renamecopy"
-        case .rename?: return "rename"
-        default: return "not rotated"
+        case .copyTruncate?: return .copyTruncate
+        case .copy?: return .copy
+        case .rename(_, let to, _)? where to.hasSuffix(".tmp"): return .renameCopy
+        case .rename?: return .rename
+        default: return nil
         }
     }
 
@@ -58,7 +58,9 @@ import Testing
                 let parsed = ConfigTest.block(block, globals: globals)
                 #expect(parsed.config.diagnostics.isEmpty)
                 let set = try #require(parsed.set)
-                #expect(Self.plannedMode(set) == reference.mode, "globals \(sequence[..<split]), block \(sequence[split...])")
+                let context = "globals \(sequence[..<split]), block \(sequence[split...])"
+                #expect(set.mode == reference.mode, "\(context)")
+                #expect(Self.plannedMode(set) == reference.mode, "\(context)")
             }
         }
     }
@@ -66,11 +68,39 @@ import Testing
     @Test func blocksDoNotLeakIntoEachOtherOrIntoTheGlobals() {
         let c = ConfigTest.parse("copytruncate\n/var/log/a.log {\nnocopytruncate\ncopy\n}\n/var/log/b.log {\n}\n/var/log/c.log {\nrenamecopy\n}\n")
         #expect(c.logSets.count == 3)
-        let modes = c.logSets.map { set -> String in
+        #expect(c.logSets.map(\.mode) == [.copy, .copyTruncate, .renameCopy])
+        let modes = c.logSets.map { set -> RotationMode? in
             var s = set
             s.patterns = ["/var/log/test.log"]
             return Self.plannedMode(s)
         }
-        #expect(modes == ["copy", "copytruncate", "renamecopy"])
+        #expect(modes == [.copy, .copyTruncate, .renameCopy])
+    }
+}
+
+@Suite("LogSetConfig defaults") struct LogSetConfigDefaultTests {
+    /// One set of defaults: an empty block parses to exactly what `LogSetConfig()` holds.
+    @Test func anEmptyBlockIsTheDefaultConfig() throws {
+        let parsed = try #require(ConfigTest.block("").set)
+        var built = LogSetConfig()
+        built.patterns = parsed.patterns
+        built.location = parsed.location
+        built.configFile = parsed.configFile
+        #expect(parsed == built)
+        #expect(built.criterion == .size(1024 * 1024) && built.create == nil && built.compressOptions.isEmpty)
+    }
+
+    /// Size and frequency replace each other, in whichever order they are written or set.
+    @Test func sizeAndFrequencyAreOneChoice() {
+        #expect(ConfigTest.block("daily\nsize 10k").set?.criterion == .size(10 * 1024))
+        #expect(ConfigTest.block("size 10k\nweekly 2").set?.criterion == .every(.weekly(weekday: 2)))
+        #expect(ConfigTest.block("hourly", globals: "size 5M").set?.criterion == .every(.hourly))
+        var c = LogSetConfig()
+        c.frequency = .daily
+        #expect(c.size == nil && c.criterion == .every(.daily))
+        c.size = 100
+        #expect(c.frequency == nil && c.criterion == .size(100))
+        c.size = nil
+        #expect(c.criterion == .size(LogSetConfig.defaultSize))
     }
 }

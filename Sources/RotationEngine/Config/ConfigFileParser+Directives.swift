@@ -10,10 +10,10 @@ extension ConfigFileParser {
     mutating func directive(_ name: String, at location: SourceLocation) -> Bool {
         switch name {
         // Scheduling
-        case "hourly": flag(name) { $0.config.frequency = .hourly; $0.config.size = nil }
-        case "daily": flag(name) { $0.config.frequency = .daily; $0.config.size = nil }
-        case "monthly": flag(name) { $0.config.frequency = .monthly; $0.config.size = nil }
-        case "yearly": flag(name) { $0.config.frequency = .yearly; $0.config.size = nil }
+        case "hourly": flag(name) { $0.config.criterion = .every(.hourly) }
+        case "daily": flag(name) { $0.config.criterion = .every(.daily) }
+        case "monthly": flag(name) { $0.config.criterion = .every(.monthly) }
+        case "yearly": flag(name) { $0.config.criterion = .every(.yearly) }
         case "weekly":
             let v = optionalValue()
             var weekday = 0
@@ -24,7 +24,7 @@ extension ConfigFileParser {
                 }
                 weekday = d
             }
-            apply { $0.config.frequency = .weekly(weekday: weekday); $0.config.size = nil }
+            apply { $0.config.criterion = .every(.weekly(weekday: weekday)) }
         case "size", "minsize", "maxsize", "maxtotalsize":
             guard let v = value(for: name, at: location) else { return true }
             switch ConfigValue.size(v.text) {
@@ -34,7 +34,7 @@ extension ConfigFileParser {
                 error("bad \(name) '\(v.text)'", at: v.location)
             case .success(let bytes):
                 switch name {
-                case "size": apply { $0.config.size = bytes; $0.config.frequency = nil }
+                case "size": apply { $0.config.criterion = .size(bytes) }
                 case "minsize": apply { $0.config.minSize = bytes == 0 ? nil : bytes }
                 case "maxsize": apply { $0.config.maxSize = bytes == 0 ? nil : bytes }
                 default: apply { $0.config.maxTotalSize = bytes == 0 ? nil : bytes }
@@ -125,12 +125,12 @@ extension ConfigFileParser {
                 if let g = spec.gid { $0.createValues.gid = g }
             }
         case "nocreate": flag(name) { $0.createEnabled = false }
-        case "copy": flag(name) { $0.config.copy = true }
-        case "nocopy": flag(name) { $0.config.copy = false }
-        case "copytruncate": flag(name) { $0.config.copyTruncate = true; $0.config.renameCopy = false }
-        case "nocopytruncate": flag(name) { $0.config.copyTruncate = false }
-        case "renamecopy": flag(name) { $0.config.renameCopy = true; $0.config.copyTruncate = false }
-        case "norenamecopy": flag(name) { $0.config.renameCopy = false }
+        case "copy": flag(name) { $0.modeSwitches.copy = true }
+        case "nocopy": flag(name) { $0.modeSwitches.copy = false }
+        case "copytruncate": flag(name) { $0.modeSwitches.copyTruncate = true; $0.modeSwitches.renameCopy = false }
+        case "nocopytruncate": flag(name) { $0.modeSwitches.copyTruncate = false }
+        case "renamecopy": flag(name) { $0.modeSwitches.renameCopy = true; $0.modeSwitches.copyTruncate = false }
+        case "norenamecopy": flag(name) { $0.modeSwitches.renameCopy = false }
         case "su":
             guard let v = value(for: name, at: location) else { return true }
             su(v)

@@ -10,11 +10,11 @@ struct ConfigFileParser {
 
     /// The block being read, and its settings.
     var block: (patterns: [String], location: SourceLocation)? = nil
-    var blockState = DirectiveState.logrotateDefaults
+    var blockState = DirectiveState()
     /// Braces opened in error (a nested block, a block without pattern): their contents are still
     /// checked, against `scratch`, and their `}` must not close the real block.
     var junkDepth = 0
-    var scratch = DirectiveState.logrotateDefaults
+    var scratch = DirectiveState()
     var stopped = false
     var unterminatedScript = false
 

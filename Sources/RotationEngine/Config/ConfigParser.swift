@@ -22,7 +22,7 @@ public struct ConfigParser: Sendable {
     /// one set of global defaults in order, and following `include`.
     public func parse(paths: [String]) -> Configuration {
         let session = ConfigParseSession(asRoot: asRoot, logger: logger)
-        var globals = DirectiveState.logrotateDefaults
+        var globals = DirectiveState()
         for path in paths {
             session.readPath(path, globals: &globals, includedFrom: nil)
         }
@@ -33,7 +33,7 @@ public struct ConfigParser: Sendable {
     /// inside it still reads the included paths).
     public func parse(text: String, file: String) -> Configuration {
         let session = ConfigParseSession(asRoot: asRoot, logger: logger)
-        var globals = DirectiveState.logrotateDefaults
+        var globals = DirectiveState()
         session.result.filesRead.append(file)
         session.parse(bytes: Array(text.utf8), file: file, globals: &globals)
         return session.result

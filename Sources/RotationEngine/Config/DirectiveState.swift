@@ -1,8 +1,10 @@
-/// The settings in force at one point of a configuration: the globals, or a block being read.
-/// Besides the `LogSetConfig` it keeps what logrotate keeps apart from the on/off switches, so that
-/// `nocreate` followed by `create` brings back the earlier mode and owner, as in logrotate.
+/// The settings in force at one point of a configuration: the globals, or a block being read. It starts
+/// from `LogSetConfig`'s defaults. Besides the `LogSetConfig` it keeps what logrotate keeps apart from
+/// the on/off switches, so that `nocreate` followed by `create` brings back the earlier mode and owner,
+/// and `nocopytruncate` after `copy` and `copytruncate` leaves `copy`, as in logrotate.
 struct DirectiveState: Sendable {
-    var config: LogSetConfig
+    var config = LogSetConfig()
+    var modeSwitches = RotationMode.Switches()
     var createEnabled = false
     var createValues = CreateSpec()
     var createOldDirEnabled = false
@@ -13,17 +15,6 @@ struct DirectiveState: Sendable {
     /// Whether `dateformat` was given; if not, `hourly` sets use `-%Y%m%d%H`.
     var dateFormatExplicit = false
 
-    /// logrotate 3.21's defaults (`readAllConfigPaths`): size criterion at 1 MiB, no `create`, no
-    /// compression options, `ifempty`, `rotate 0`, `start 1`.
-    static var logrotateDefaults: DirectiveState {
-        var config = LogSetConfig()
-        config.frequency = nil
-        config.size = 1024 * 1024
-        config.create = nil
-        config.compressOptions = []
-        return DirectiveState(config: config)
-    }
-
     /// The log set of a block closed with these settings.
     func finished(patterns: [String], location: SourceLocation) -> LogSetConfig {
         var c = config
@@ -31,6 +22,7 @@ struct DirectiveState: Sendable {
         c.location = location
         c.configFile = location.file
         c.create = createEnabled ? createValues : nil
+        c.mode = modeSwitches.mode
         c.createOldDir = createOldDirEnabled ? oldDirValues : nil
         if suEnabled, let uid = suUID, let gid = suGID { c.su = (uid, gid) } else { c.su = nil }
         if !dateFormatExplicit { c.dateFormat = c.frequency == .hourly ? "-%Y%m%d%H" : "-%Y%m%d" }

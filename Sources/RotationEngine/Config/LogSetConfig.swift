@@ -33,8 +33,12 @@ public struct CreateSpec: Sendable, Equatable, Hashable {
 }
 
 /// Every setting of one log set, after global defaults and the block's own directives are merged.
-/// Defaults are logrotate 3.21's: size-based at 1 MiB unless a frequency is given, rotate 0, ifempty.
+/// The property initialisers are the one set of defaults, logrotate 3.21's (`readAllConfigPaths`):
+/// size-based at 1 MiB, rotate 0, start 1, ifempty, no `create`, no compression options.
 public struct LogSetConfig: Sendable, Equatable {
+    /// The size criterion when no size and no frequency is given.
+    public static let defaultSize: Int64 = 1024 * 1024
+
     public var patterns: [String] = []
     /// Where the block starts: its first pattern (the `{` may be lines below, after more patterns).
     public var location: SourceLocation = SourceLocation(file: "", line: 0)
@@ -43,9 +47,25 @@ public struct LogSetConfig: Sendable, Equatable {
     public var configFile: String = ""
 
     // Triggers
-    public var frequency: Frequency? = nil
-    /// `size`: rotate when larger than this, regardless of time (replaces any frequency, as in logrotate).
-    public var size: Int64? = nil
+    public var criterion: RotationCriterion = .size(LogSetConfig.defaultSize)
+    /// The interval of a time-based criterion. Setting one makes the criterion time-based; setting nil
+    /// over one brings back the default size.
+    public var frequency: Frequency? {
+        get { if case .every(let f) = criterion { f } else { nil } }
+        set {
+            if let newValue { criterion = .every(newValue) }
+            else if frequency != nil { criterion = .size(Self.defaultSize) }
+        }
+    }
+    /// The threshold of a size criterion. Setting one replaces any frequency; setting nil over one
+    /// brings back the default size.
+    public var size: Int64? {
+        get { if case .size(let s) = criterion { s } else { nil } }
+        set {
+            if let newValue { criterion = .size(newValue) }
+            else if size != nil { criterion = .size(Self.defaultSize) }
+        }
+    }
     public var minSize: Int64? = nil
     public var maxSize: Int64? = nil
     /// Days.
@@ -73,16 +93,13 @@ public struct LogSetConfig: Sendable, Equatable {
     public var delayCompress: Bool = false
     public var compressCommand: String = "gzip"
     public var uncompressCommand: String = "gunzip"
-    public var compressOptions: [String] = ["-6"]
+    public var compressOptions: [String] = []
     public var compressExtension: String? = nil
 
     // Creation
-    public var create: CreateSpec? = CreateSpec()
-    public var copy: Bool = false
-    public var copyTruncate: Bool = false
-    /// `renamecopy`: rename to `NAME.tmp`, run postrotate, then copy to the final name (logrotate's
-    /// LOG_FLAG_TMPFILENAME). `copytruncate` and `renamecopy` clear each other.
-    public var renameCopy: Bool = false
+    public var create: CreateSpec? = nil
+    /// `copy`, `copytruncate`, `renamecopy`, or none of them.
+    public var mode: RotationMode = .rename
     public var su: (uid: UInt32, gid: UInt32)? = nil
 
     // Scripts
@@ -126,7 +143,7 @@ public struct LogSetConfig: Sendable, Equatable {
     }
 
     public static func == (a: LogSetConfig, b: LogSetConfig) -> Bool {
-        a.patterns == b.patterns && a.location == b.location && a.frequency == b.frequency && a.size == b.size
+        a.patterns == b.patterns && a.location == b.location && a.criterion == b.criterion
             && a.minSize == b.minSize && a.maxSize == b.maxSize && a.minAge == b.minAge && a.maxAge == b.maxAge
             && a.ifEmpty == b.ifEmpty && a.missingOK == b.missingOK && a.rotate == b.rotate && a.start == b.start
             && a.extension_ == b.extension_ && a.addExtension == b.addExtension && a.dateExt == b.dateExt
@@ -134,13 +151,13 @@ public struct LogSetConfig: Sendable, Equatable {
             && a.createOldDir == b.createOldDir && a.compress == b.compress && a.delayCompress == b.delayCompress
             && a.compressCommand == b.compressCommand && a.uncompressCommand == b.uncompressCommand
             && a.compressOptions == b.compressOptions && a.compressExtension == b.compressExtension
-            && a.create == b.create && a.copy == b.copy && a.copyTruncate == b.copyTruncate
+            && a.create == b.create && a.mode == b.mode
             && a.su?.uid == b.su?.uid && a.su?.gid == b.su?.gid && a.sharedScripts == b.sharedScripts
             && a.preRotate == b.preRotate && a.postRotate == b.postRotate && a.firstAction == b.firstAction
             && a.lastAction == b.lastAction && a.preRemove == b.preRemove && a.scriptTimeout == b.scriptTimeout
             && a.allowHardlink == b.allowHardlink && a.ignoreDuplicates == b.ignoreDuplicates
             && a.pidFiles == b.pidFiles && a.signal == b.signal && a.maxTotalSize == b.maxTotalSize
-            && a.reopenTimeout == b.reopenTimeout && a.configFile == b.configFile && a.renameCopy == b.renameCopy
+            && a.reopenTimeout == b.reopenTimeout && a.configFile == b.configFile
             && a.dateHourAgo == b.dateHourAgo && a.shred == b.shred && a.shredCycles == b.shredCycles
             && a.mail == b.mail && a.mailFirst == b.mailFirst
     }

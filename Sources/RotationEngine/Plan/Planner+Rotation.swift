@@ -190,13 +190,14 @@ extension Planner {
         // What the finish phase starts with: wait for writers, and for renamecopy the copy out of the
         // temporary name (after postrotate, as logrotate does, so nothing written meanwhile is lost).
         var lead: [Action] = []
-        if c.copyTruncate {
+        switch c.mode {
+        case .copyTruncate:
             steps.append(.copyTruncate(from: path, to: rotatedPath))
-        } else if c.copy {
+        case .copy:
             steps.append(.copy(from: path, to: rotatedPath))
-        } else {
+        case .rename, .renameCopy:
             var renamed = rotatedPath
-            if c.renameCopy {
+            if c.mode == .renameCopy {
                 renamed = path + ".tmp"
                 if input.snapshot.status(renamed) != nil {
                     return .failure(PlanFailure(message: "\(path): \(renamed) already exists (renamecopy's temporary name); resolve by hand"))
@@ -208,7 +209,7 @@ extension Planner {
                 steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
                                      uid: spec.uid ?? c.su?.uid ?? st.uid, gid: spec.gid ?? c.su?.gid ?? st.gid))
             }
-            if c.renameCopy {
+            if c.mode == .renameCopy {
                 if !c.pidFiles.isEmpty { lead.append(.awaitWriters(path: renamed)) }
                 lead.append(.copy(from: renamed, to: rotatedPath))
                 lead.append(.remove(path: renamed, inode: st.inode, reason: "renamecopy: copied to \(rotatedPath)"))
@@ -218,7 +219,7 @@ extension Planner {
             finish.append(.remove(path: rotatedPath, inode: 0, reason: "rotate 0 keeps no old logs"))
             removals.insert(rotatedPath)
         } else {
-            if !c.pidFiles.isEmpty && !c.renameCopy { lead.append(.awaitWriters(path: rotatedPath)) }
+            if !c.pidFiles.isEmpty && c.mode != .renameCopy { lead.append(.awaitWriters(path: rotatedPath)) }
             if c.compress && !c.delayCompress {
                 lead.append(.compress(source: rotatedPath, destination: rotatedPath + compext))
                 generations.insert(rotatedPath + compext, at: 0)

@@ -2,7 +2,7 @@ extension Planner {
     /// The next time a time-based trigger fires after `last` (logrotate's calendar rules), or nil for
     /// size-only sets.
     public func nextDue(_ c: LogSetConfig, last: Int64) -> Int64? {
-        guard c.size == nil, let f = c.frequency else { return nil }
+        guard case .every(let f) = c.criterion else { return nil }
         let tz = input.timeZone
         let l = tz.civil(last)
         switch f {

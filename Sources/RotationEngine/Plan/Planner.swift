@@ -16,9 +16,6 @@ public struct Planner: Sendable {
         self.nowHourEpoch = input.timeZone.epoch(nowHour)
     }
 
-    /// The reason of a decision about a log an earlier pattern or set already named.
-    static let duplicate = "duplicate"
-
     public func plan() -> [SetPlan] {
         var claimed = Claims()
         var plans: [SetPlan] = []
@@ -101,7 +98,7 @@ public struct Planner: Sendable {
                 let path = group.path(group.name(k))
                 if let ignored = claimed.flag(group.directory, group.indices[k]) {
                     if !ignored {
-                        plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
+                        plan.decisions.append(LogDecision(path: path, rotate: false, reason: "duplicate", isDuplicate: true,
                             error: "\(path): already named by an earlier log set (add ignoreduplicates to that set to allow this)"))
                     }
                     continue
@@ -124,7 +121,7 @@ public struct Planner: Sendable {
             // As logrotate: a log named twice by one set is a duplicate too (it is rotated once). Listed
             // after the log's own decision, which stays the first one for its path.
             for path in repeated {
-                plan.decisions.append(LogDecision(path: path, rotate: false, reason: Self.duplicate,
+                plan.decisions.append(LogDecision(path: path, rotate: false, reason: "duplicate", isDuplicate: true,
                     error: "\(path): named twice by this log set (add ignoreduplicates to allow this)"))
             }
         }
@@ -150,7 +147,7 @@ public struct Planner: Sendable {
             }
         }
         if c.sharedScripts && !rotations.isEmpty
-            && plan.decisions.contains(where: { $0.error != nil && $0.reason != Self.duplicate }) {
+            && plan.decisions.contains(where: { $0.error != nil && !$0.isDuplicate }) {
             // As logrotate: a sharedscripts set is rotated as a whole or not at all. A duplicate is
             // a configuration error there, reported without holding the set back.
             for r in rotations {
@@ -237,14 +234,13 @@ public struct Planner: Sendable {
             rotate = true; reason = "forced (--force)"
         } else if let max = c.maxSize, st.size > max {
             rotate = true; reason = "\(Bytes(st.size)) > maxsize \(Bytes(max))"
-        } else if c.size != nil || c.frequency == nil {
-            let threshold = c.size ?? 1_048_576
+        } else if case .size(let threshold) = c.criterion {
             rotate = st.size >= threshold
             reason = rotate ? "\(Bytes(st.size)) ≥ size \(Bytes(threshold))" : "\(Bytes(st.size)) < size \(Bytes(threshold))"
         } else if lastEpoch - input.now > 25 * 3600 {
             rotate = true; reason = "last rotated in the future: rotation forced"
         } else if (last.year, last.month, last.day, last.hour) != (now.year, now.month, now.day, now.hour),
-                  let f = c.frequency {
+                  case .every(let f) = c.criterion {
             vetoable = true
             let days = now.dayNumber - last.dayNumber
             switch f {

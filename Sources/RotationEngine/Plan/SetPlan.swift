@@ -5,8 +5,11 @@ public struct LogDecision: Sendable, Equatable {
     public var reason: String
     /// An error about this log (missing without `missingok`, unsafe directory, …).
     public var error: String?
-    public init(path: String, rotate: Bool, reason: String, error: String? = nil) {
-        self.path = path; self.rotate = rotate; self.reason = reason; self.error = error
+    /// The log was already named, by an earlier set or earlier in this one: a configuration error
+    /// that does not hold a `sharedscripts` set back.
+    public var isDuplicate: Bool
+    public init(path: String, rotate: Bool, reason: String, isDuplicate: Bool = false, error: String? = nil) {
+        self.path = path; self.rotate = rotate; self.reason = reason; self.isDuplicate = isDuplicate; self.error = error
     }
 }
 
