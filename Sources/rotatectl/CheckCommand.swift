@@ -8,11 +8,10 @@ struct CheckCommand: ParsableCommand {
         discussion: "Reports every error as PATH:LINE: message on standard error. Exit status 0 or 2."
     )
 
-    @Argument(help: "Configuration files or directories.")
-    var configs: [String] = ["/etc/rotatectl.conf"]
+    @OptionGroup var configPaths: ConfigPaths
 
     func run() throws {
-        let configuration = ConfigParser().parse(paths: configs)
+        let configuration = ConfigParser().parse(paths: configPaths.configs)
         var errors = 0
         for d in configuration.diagnostics {
             Output.stderr("\(d)")
@@ -22,6 +21,6 @@ struct CheckCommand: ParsableCommand {
             Output.stderr("rotatectl: \(errors) error\(errors == 1 ? "" : "s") in configuration")
             throw ExitCode(ExitStatus.configError.rawValue)
         }
-        print("\(configs.joined(separator: " ")): OK, \(configuration.logSets.count) log set\(configuration.logSets.count == 1 ? "" : "s")")
+        print("\(configPaths.configs.joined(separator: " ")): OK, \(configuration.logSets.count) log set\(configuration.logSets.count == 1 ? "" : "s")")
     }
 }

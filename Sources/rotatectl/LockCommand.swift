@@ -8,8 +8,7 @@ struct LockCommand: ParsableCommand {
         discussion: "Exits with the command's status (128+N if a signal N ended it), or 3 if the lock stayed busy."
     )
 
-    @Option(help: "Seconds to wait for a busy lock.")
-    var wait: Double = 60
+    @OptionGroup var lockWait: LockWait
 
     @Argument(help: "The log directory.")
     var directory: String
@@ -19,7 +18,6 @@ struct LockCommand: ParsableCommand {
 
     func validate() throws {
         if command.isEmpty { throw ValidationError("a command is required after --") }
-        if wait < 0 { throw ValidationError("--wait must not be negative") }
     }
 
     func run() throws {
@@ -32,7 +30,7 @@ struct LockCommand: ParsableCommand {
         }
         let lock: DirectoryLock
         do {
-            lock = try DirectoryLock.acquire(dir, wait: wait, logger: nil)
+            lock = try DirectoryLock.acquire(dir, wait: lockWait.wait, logger: nil)
         } catch {
             Output.stderr("rotatectl: \(error)")
             switch error {

@@ -18,11 +18,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "Explain every decision.")
     var verbose = false
 
-    @Option(name: [.short, .long], help: "The state file.")
-    var state = "/var/lib/rotatectl/status"
+    @OptionGroup var stateFile: StateFile
 
-    @Option(help: "Seconds to wait for a busy directory lock.")
-    var wait: Double = 60
+    @OptionGroup var lockWait: LockWait
 
     @Flag(help: "Print one JSON document describing the run on standard output.")
     var json = false
@@ -30,30 +28,32 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Parallel work (default: all cores).")
     var jobs: Int?
 
-    @Argument(help: "Configuration files or directories.")
-    var configs: [String] = ["/etc/rotatectl.conf"]
+    @OptionGroup var configPaths: ConfigPaths
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if wait < 0 { throw ValidationError("--wait must not be negative") }
     }
 
-    func run() throws {
-        let output = Output(json: json, verbose: verbose)
-        let configuration = ConfigParser(logger: output.logger).parse(paths: configs)
+    /// The engine's options for what was parsed.
+    var runOptions: RunOptions {
         var options = RunOptions()
         options.force = force
         options.dryRun = dryRun
         options.verbose = verbose
         options.json = json
-        options.statePath = state
-        options.wait = wait
+        options.statePath = stateFile.state
+        options.wait = lockWait.wait
         if let jobs { options.jobs = jobs }
         #if DEBUG
         options.now = EnvironmentClock.now
         #endif
-        let runner = Runner(options: options, logger: output.logger, observer: output.show)
-        let report = runner.run(configuration)
+        return options
+    }
+
+    func run() throws {
+        let output = Output(json: json, verbose: verbose)
+        let configuration = ConfigParser(logger: output.logger).parse(paths: configPaths.configs)
+        let report = Runner(options: runOptions, logger: output.logger, observer: output.show).run(configuration)
         if json { output.printJSON(report.json) }
         throw ExitCode(report.exitStatus.rawValue)
     }

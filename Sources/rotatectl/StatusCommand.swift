@@ -10,22 +10,20 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    @Option(name: [.short, .long], help: "The state file.")
-    var state = "/var/lib/rotatectl/status"
+    @OptionGroup var stateFile: StateFile
 
-    @Argument(help: "Configuration files or directories.")
-    var configs: [String] = ["/etc/rotatectl.conf"]
+    @OptionGroup var configPaths: ConfigPaths
 
     func run() throws {
-        let configuration = ConfigParser().parse(paths: configs)
+        let configuration = ConfigParser().parse(paths: configPaths.configs)
         for d in configuration.diagnostics { Output.stderr("\(d)") }
         var now: Int64? = nil
         #if DEBUG
         now = EnvironmentClock.now
         #endif
-        // Streamed: each log is printed as it is made, so status over 100,000 logs does not hold them all.
-        // The table takes two passes, the first only to measure its columns.
-        let collector = StatusCollector(statePath: state, now: now)
+        // Collected once. JSON is streamed, each log printed as it is made, so status over 100,000 logs
+        // does not hold them; the table keeps each log's cells until every column is measured.
+        let collector = StatusCollector(statePath: stateFile.state, now: now)
         let out = { (s: String) in print(s, terminator: "") }
         let report: StatusReport
         if json {
@@ -38,9 +36,8 @@ struct StatusCommand: ParsableCommand {
             report.writeJSONTail(empty: first, out)
         } else {
             var table = StatusTable()
-            _ = collector.collect(configuration) { table.measure($0) }
-            out(table.header())
-            report = collector.collect(configuration) { out(table.row($0)) }
+            report = collector.collect(configuration) { table.append($0) }
+            table.write(out)
         }
         for w in report.warnings { Output.stderr("rotatectl: warning: \(w)") }
         if configuration.diagnostics.contains(where: { $0.severity == .error }) {

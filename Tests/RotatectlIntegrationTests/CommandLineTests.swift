@@ -13,6 +13,33 @@ import TestSupport
         for sub in ["run", "check", "status", "lock"] { #expect(h.stdout.contains(sub)) }
     }
 
+    /// Every option of every command is in its `--help`, shared ones (`--state`, `--wait`, the
+    /// configuration paths) under each command that takes them.
+    @Test func everyCommandsHelpListsEveryOption() {
+        let options = [
+            "run": ["-f, --force", "-n, -d, --dry-run", "-v, --verbose", "-s, --state <state>", "--wait <wait>",
+                    "--json", "-j, --jobs <jobs>", "<configs>"],
+            "status": ["--json", "-s, --state <state>", "<configs>"],
+            "check": ["<configs>"],
+            "lock": ["--wait <wait>", "<directory>", "<command>"],
+        ]
+        for (command, expected) in options {
+            let h = Harness.rotatectl([command, "--help"])
+            #expect(h.status == 0)
+            for option in expected + ["--version", "-h, --help"] {
+                #expect(h.stdout.contains(option), "rotatectl \(command) --help lacks \(option)")
+            }
+        }
+    }
+
+    @Test func sharedOptionsAreValidatedForEveryCommand() {
+        for args in [["run", "--wait=-1", "/dev/null"], ["lock", "--wait=-1", "/tmp", "--", "true"]] {
+            let r = Harness.rotatectl(args)
+            #expect(r.status == 64)
+            #expect(r.stderr.contains("--wait must not be negative"), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func usageErrorsExit64() {
         #expect(Harness.rotatectl(["run", "--no-such-option"]).status == 64)
         #expect(Harness.rotatectl(["run", "--jobs", "0", "/dev/null"]).status == 64)

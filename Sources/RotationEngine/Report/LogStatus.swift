@@ -61,18 +61,19 @@ public struct StatusReport: Sendable {
     /// A fixed-width table, one log a line.
     public func table() -> String {
         var layout = StatusTable(timeZone: timeZone)
-        for l in logs { layout.measure(l) }
-        var out = layout.header()
-        for l in logs { out += layout.row(l) }
+        for l in logs { layout.append(l) }
+        var out = ""
+        layout.write { out += $0 }
         return out
     }
 }
 
-/// The table of `rotatectl status`: columns as wide as their widest cell. `measure` every log
-/// first, then print `header()` and a `row` for each; the logs need not be kept in between.
+/// The table of `rotatectl status`: columns as wide as their widest cell. `append` every log as it is
+/// collected (only its cells are kept), then `write` the table.
 public struct StatusTable: Sendable {
     static let titles = ["LOG", "SIZE", "LAST ROTATED", "DUE", "NEXT DUE", "KEPT", "NOTE"]
     var widths = StatusTable.titles.map(\.count)
+    var rows: [[String]] = []
     let timeZone: any TimeZoneRule
 
     public init(timeZone: any TimeZoneRule = LocalTimeZone()) { self.timeZone = timeZone }
@@ -92,8 +93,11 @@ public struct StatusTable: Sendable {
                 l.due ? "yes" : "no", date(l.nextDue), kept, note]
     }
 
-    public mutating func measure(_ l: LogStatus) {
-        for (i, c) in cells(l).enumerated() { widths[i] = max(widths[i], c.count) }
+    /// Measures a log's cells and keeps them for `write`.
+    public mutating func append(_ l: LogStatus) {
+        let row = cells(l)
+        for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) }
+        rows.append(row)
     }
 
     func line(_ r: [String]) -> String {
@@ -101,6 +105,9 @@ public struct StatusTable: Sendable {
             .joined(separator: "  ") + "\n"
     }
 
-    public func header() -> String { line(Self.titles) }
-    public func row(_ l: LogStatus) -> String { line(cells(l)) }
+    /// The header, then a line for each log appended, in order.
+    public func write(_ out: (String) -> Void) {
+        out(line(Self.titles))
+        for row in rows { out(line(row)) }
+    }
 }
