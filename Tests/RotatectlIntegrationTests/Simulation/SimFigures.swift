@@ -1,0 +1,50 @@
+import Foundation
+
+/// What a simulation did and found, printed at the end (and by scripts/simulate.sh).
+struct SimFigures: CustomStringConvertible {
+    var scenarios = 0
+    /// Runs stopped at a crash point or by a real SIGKILL.
+    var kills = 0
+    var crashStops = 0
+    var sigkills = 0
+    var overlaps = 0
+    var hostilePlants = 0
+    var linesChecked = 0
+    var failingCases = 0
+    var violations = 0
+    var byKind: [String: Int] = [:]
+    /// Failing seeds, per violation kind.
+    var seedsByKind: [String: [UInt64]] = [:]
+    var seconds = 0.0
+
+    mutating func add(_ c: SimCase, _ outcome: CaseOutcome, _ found: [Violation], lines: Int) {
+        scenarios += 1
+        if case .kill = c.fault { sigkills += outcome.stops } else { crashStops += outcome.stops }
+        kills += outcome.stops
+        if outcome.overlapped { overlaps += 1 }
+        hostilePlants += c.plants.count
+        linesChecked += lines
+        violations += found.count
+        if !found.isEmpty { failingCases += 1 }
+        for kind in Set(found.map(\.kind.rawValue)) {
+            byKind[kind, default: 0] += 1
+            seedsByKind[kind, default: []].append(c.seed)
+        }
+    }
+
+    var description: String {
+        var text = """
+            rotatectl simulation: \(scenarios) scenarios in \(Int(seconds)) s
+              kills: \(kills) (\(crashStops) at crash points, \(sigkills) real SIGKILLs)
+              overlaps: \(overlaps)
+              hostile plants: \(hostilePlants)
+              lines checked: \(linesChecked)
+              violations: \(violations) in \(failingCases) failing scenarios
+            """
+        for kind in byKind.keys.sorted() {
+            let seeds = seedsByKind[kind] ?? []
+            text += "\n    \(kind): \(byKind[kind]!) scenarios, seeds \(seeds.prefix(12).map(String.init).joined(separator: ","))" + (seeds.count > 12 ? ",..." : "")
+        }
+        return text
+    }
+}
