@@ -54,7 +54,14 @@ import TestSupport
                 }
                 failures.append(report.summary)
             }
-            if violations.isEmpty || !options.keep { layout.remove() } else { print("kept: \(layout.root.path)") }
+            if violations.isEmpty || !options.keep {
+                layout.remove()
+            } else {
+                // A TempDirectory removes itself when released: this one stays for the person reading the report.
+                layout.victim.stop()
+                _ = Unmanaged.passRetained(layout)
+                print("kept: \(layout.root.path)")
+            }
         }
         figures.seconds = Date().timeIntervalSince(started)
         print(figures)

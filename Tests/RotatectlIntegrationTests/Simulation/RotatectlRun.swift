@@ -17,11 +17,13 @@ struct RotatectlRun: CustomStringConvertible {
     var output = ""
 
     var description: String {
-        let env = environment.keys.sorted().map { "\($0)=\(environment[$0]!) " }.joined()
-        let state = hung ? "HUNG, killed after \(String(format: "%.1f", seconds)) s" : "status \(status) in \(String(format: "%.2f", seconds)) s"
-        let text = output.count > 3000 ? String(output.prefix(3000)) + "\n[... \(output.count) chars]" : output
-        return "\(label): \(env)rotatectl \(arguments.joined(separator: " ")): \(state)\n"
-            + text.split(separator: "\n", omittingEmptySubsequences: false).map { "      | " + $0 }.joined(separator: "\n")
+        let env: String = environment.keys.sorted().map { "\($0)=\(environment[$0] ?? "") " }.joined()
+        let took: String = String(format: "%.2f", seconds)
+        let state: String = hung ? "HUNG, killed after \(took) s" : "status \(status) in \(took) s"
+        var text: String = output
+        if text.count > 3000 { text = String(text.prefix(3000)) + "\n[... \(output.count) characters]" }
+        let quoted: [String] = text.split(separator: "\n", omittingEmptySubsequences: false).map { "      | \($0)" }
+        return "\(label): \(env)rotatectl \(arguments.joined(separator: " ")): \(state)\n" + quoted.joined(separator: "\n")
     }
 
     /// A started run.
@@ -48,7 +50,8 @@ struct RotatectlRun: CustomStringConvertible {
             var status: Int32 = 0
             let r = waitpid(process.pid, &status, WNOHANG)
             guard r == process.pid else { return r < 0 }
-            run.status = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            let signal: Int32 = status & 0x7f
+            run.status = signal == 0 ? (status >> 8) & 0xff : 128 + signal
             return true
         }
 

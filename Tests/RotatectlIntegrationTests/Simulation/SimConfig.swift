@@ -30,7 +30,11 @@ enum SimConfig {
         if c.prerotate { lines += script("prerotate", run, blocking: blockPre) }
         if c.postrotate { lines += script("postrotate", run, blocking: blockPost) }
         lines.append("}")
-        return lines.map { $0 == "}" || $0.hasSuffix("{") || $0.hasPrefix("    ") ? $0 : "    " + $0 }.joined(separator: "\n") + "\n"
+        let indented: [String] = lines.map { (line: String) -> String in
+            let keep: Bool = line == "}" || line.hasSuffix("{") || line.hasPrefix("    ")
+            return keep ? line : "    " + line
+        }
+        return indented.joined(separator: "\n") + "\n"
     }
 
     static func pidfile(_ c: SimCase, _ log: SimCase.Log, logs: String, run: String) -> String {

@@ -42,8 +42,10 @@ struct SimFigures: CustomStringConvertible {
               violations: \(violations) in \(failingCases) failing scenarios
             """
         for kind in byKind.keys.sorted() {
-            let seeds = seedsByKind[kind] ?? []
-            text += "\n    \(kind): \(byKind[kind]!) scenarios, seeds \(seeds.prefix(12).map(String.init).joined(separator: ","))" + (seeds.count > 12 ? ",..." : "")
+            let seeds: [UInt64] = seedsByKind[kind] ?? []
+            let shown: String = seeds.prefix(12).map { "\($0)" }.joined(separator: ",")
+            let more: String = seeds.count > 12 ? ",..." : ""
+            text += "\n    \(kind): \(byKind[kind] ?? 0) scenarios, seeds \(shown)\(more)"
         }
         return text
     }
