@@ -66,6 +66,7 @@ import TestSupport
         figures.seconds = Date().timeIntervalSince(started)
         print(figures)
         if let path = options.reportPath { TestFile.write(Array((figures.description + "\n").utf8), to: path) }
-        #expect(failures.isEmpty, "\(failures.count) failing scenarios:\n" + failures.prefix(40).joined(separator: "\n"))
+        let listed: String = failures.prefix(40).joined(separator: "\n")
+        #expect(failures.isEmpty, "\(failures.count) failing scenarios:\n\(listed)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A failing case written out so that another engineer can paste it: the command that plays it again,
 /// the case, its configuration, the files before and after, the fault, the writers and every run's output.
