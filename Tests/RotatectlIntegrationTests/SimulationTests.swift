@@ -17,7 +17,7 @@ import TestSupport
         #expect(getuid() == 0, "the simulation plants files as another user and runs su sets: it needs root")
         guard getuid() == 0 else { return }
         let options = SimulationOptions.fromEnvironment()
-        let runner = CaseRunner(user: SimUser.shared, deadline: options.runTimeout)
+        let runner = CaseRunner(user: SimUser.shared, deadline: options.runTimeout, overlapHold: options.overlapHold)
         let started = Date()
         var figures = SimFigures()
         var fullReports: [String: Int] = [:]

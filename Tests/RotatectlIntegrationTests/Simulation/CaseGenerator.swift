@@ -74,8 +74,13 @@ struct CaseGenerator {
                 log.existing.append(existing(name, id: id, age: count + 1, compressed: false, dateext: dateext, olddir: olddir))
             }
             if on(.leftovers) && chance(0.2) {
-                log.staleTemps.append(".rotatectl-tmp." + (compress ? name + ".1.gz" : name + ".1"))
+                // The temporary name of an output this case's rotation makes (`StepExecutor.temporaryName`).
+                let output = name + (dateext ? SimCase.todaySuffix() : ".1") + (compress && !delaycompress ? ".gz" : "")
+                log.staleTemps.append((olddir ? "archive/" : "") + ".rotatectl-tmp." + output)
             }
+            // A name longer than NAME_MAX cannot be laid out.
+            log.existing = log.existing.filter { $0.name.utf8.count <= 255 }
+            log.staleTemps = log.staleTemps.filter { $0.split(separator: "/").last!.utf8.count <= 255 }
             logs.append(log)
         }
 
@@ -87,7 +92,9 @@ struct CaseGenerator {
                 let gz = compress && !delaycompress
                 let candidates = dateext ? [SimCase.todaySuffix() + (gz ? ".gz" : ""), SimCase.todaySuffix()]
                                          : [gz ? ".1.gz" : ".1", ".1", ".2.gz", ".2"]
-                let name = (olddir ? "archive/" : "") + logs[index].name + pick(candidates)
+                let base = logs[index].name + pick(candidates)
+                if base.utf8.count > 255 { continue }
+                let name = (olddir ? "archive/" : "") + base
                 switch int(0...4) {
                 case 0, 1: plants.append(.symlink(log: index, name: name))
                 case 2: plants.append(.hardlink(log: index, name: name))

@@ -31,6 +31,8 @@ struct CaseOutcome {
 struct CaseRunner {
     let user: SimUser
     let deadline: Double
+    /// How long run A is held in its script while run B runs, at most.
+    let overlapHold: Double
 
     func execute(_ c: SimCase) -> (CaseLayout, CaseOutcome) {
         var outcome = CaseOutcome()
@@ -97,12 +99,21 @@ struct CaseRunner {
                 && access(layout.run + "/inside", F_OK) == 0
             if inside {
                 outcome.overlapped = true
-                outcome.runs.append(RotatectlRun.run("run B (while A is in its script)", layout, deadline: deadline))
+                // B runs while A is held; if B has not ended after `overlapHold` seconds, A is let go
+                // (B may be waiting for it), and B still has its whole deadline.
+                let b = RotatectlRun.Started("run B (while A is in its script)", layout: layout, deadline: deadline)
+                if !eventually(timeout: overlapHold, every: 0.005, { b.poll() }) {
+                    outcome.notes.append("run B had not ended \(overlapHold) s after it started; A was released then")
+                }
+                TestFile.write([], to: layout.run + "/release")
+                let rb = b.finish()
+                outcome.runs.append(a.finish())
+                outcome.runs.append(rb)
             } else {
                 outcome.notes.append("run A never entered its blocking script: no overlap")
+                TestFile.write([], to: layout.run + "/release")
+                outcome.runs.append(a.finish())
             }
-            TestFile.write([], to: layout.run + "/release")
-            outcome.runs.insert(a.finish(), at: max(0, outcome.runs.count - 1))
         }
 
         outcome.runs.append(RotatectlRun.run("clean run, writers live", layout, deadline: deadline))

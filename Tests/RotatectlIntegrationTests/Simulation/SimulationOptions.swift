@@ -4,7 +4,8 @@ import Foundation
 /// `ROTATECTL_SIM_SECONDS` (time budget, default 120), `ROTATECTL_SIM_SEED` (first seed, default 1; seeds
 /// follow on while the budget lasts), `ROTATECTL_SIM_SEEDS` (an exact comma-separated list, run whatever
 /// the budget), `ROTATECTL_SIM_DIMENSIONS` (`all`, a list, or `-name` to leave one out),
-/// `ROTATECTL_SIM_RUN_TIMEOUT` (seconds before a run counts as hung, default 20), `ROTATECTL_SIM_KEEP=1`
+/// `ROTATECTL_SIM_RUN_TIMEOUT` (seconds before a run counts as hung, default 20), `ROTATECTL_SIM_OVERLAP_HOLD`
+/// (seconds run A is held in its script while run B runs, default 3), `ROTATECTL_SIM_KEEP=1`
 /// (keep the directories of failing cases), `ROTATECTL_SIM_REPORT` (a file the figures are also written to),
 /// `ROTATECTL_SIM_FULL_REPORTS` (full reports printed per violation kind, default 3).
 struct SimulationOptions {
@@ -14,6 +15,7 @@ struct SimulationOptions {
     var dimensions: Set<SimDimension>
     var dimensionsText: String
     var runTimeout: Double
+    var overlapHold: Double
     var keep: Bool
     var reportPath: String?
     var fullReports: Int
@@ -27,6 +29,7 @@ struct SimulationOptions {
             dimensions: dims,
             dimensionsText: dims.count == SimDimension.allCases.count ? "all" : dims.sorted().map(\.rawValue).joined(separator: ","),
             runTimeout: Double(env["ROTATECTL_SIM_RUN_TIMEOUT"] ?? "") ?? 20,
+            overlapHold: Double(env["ROTATECTL_SIM_OVERLAP_HOLD"] ?? "") ?? 3,
             keep: env["ROTATECTL_SIM_KEEP"] == "1",
             reportPath: env["ROTATECTL_SIM_REPORT"],
             fullReports: Int(env["ROTATECTL_SIM_FULL_REPORTS"] ?? "") ?? 3)
