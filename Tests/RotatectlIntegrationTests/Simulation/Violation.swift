@@ -11,6 +11,7 @@ struct Violation: Sendable, CustomStringConvertible {
         case hung = "run hung"
         case stateMissing = "state misses a rotated log"
         case leftovers = "leftovers after the clean run"
+        case staleTempKept = "stale temporary file kept"
         case finalRunFailed = "final clean run failed"
     }
 
