@@ -54,7 +54,12 @@ struct CaseGenerator {
         var prerotate = chance(0.3), postrotate = chance(0.45)
         if case .overlap(let pre) = fault { if pre { prerotate = true } else { postrotate = true } }
         let rotate = chance(0.7) ? int(5...8) : int(0...3)
-        let trigger: SimCase.Trigger = chance(0.5) ? .sizeOne : chance(0.7) ? .forced : .sizeSmall
+        var trigger: SimCase.Trigger = chance(0.5) ? .sizeOne : chance(0.7) ? .forced : .sizeSmall
+        var burst = int(50...3000)
+        if mode == .copytruncate {
+            trigger = .sizeBlocks
+            burst = int(1100...3000)
+        }
 
         var logs: [SimCase.Log] = []
         for id in ids {
@@ -128,7 +133,7 @@ struct CaseGenerator {
                        dateext: dateext, su: su, userOwnedDirectory: su || hostile, pidfile: pidfile,
                        pidfileInLogDirectory: pidfileInLogDirectory, signal: chance(0.5) ? "HUP" : "USR1",
                        sharedscripts: chance(0.5), prerotate: prerotate, postrotate: postrotate,
-                       maxtotalsize: chance(0.1), shred: chance(0.15), deafWriter: deaf, burst: int(50...3000),
+                       maxtotalsize: chance(0.1), shred: chance(0.15), deafWriter: deaf, burst: burst,
                        fault: fault, plants: plants)
     }
 

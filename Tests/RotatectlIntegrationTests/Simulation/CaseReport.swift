@@ -9,10 +9,12 @@ struct CaseReport {
     let outcome: CaseOutcome
     let violations: [Violation]
     let options: SimulationOptions
+    /// The crash point imposed instead of the drawn one.
+    let crashAtOverride: Int?
 
     var summary: String {
         let kinds: String = Set(violations.map(\.kind.rawValue)).sorted().joined(separator: ", ")
-        return "seed \(c.seed): \(kinds) — \(fault)\n  reproduce: \(options.reproduction(c.seed))"
+        return "seed \(c.seed): \(kinds) — \(fault)\n  reproduce: \(options.reproduction(c.seed, crashAt: crashAtOverride))"
     }
 
     var fault: String {
@@ -53,7 +55,7 @@ struct CaseReport {
 
     var text: String {
         var out = ["==== SIMULATION VIOLATION, seed \(c.seed) (dimensions \(options.dimensionsText)) ===="]
-        out.append("reproduce: \(options.reproduction(c.seed))")
+        out.append("reproduce: \(options.reproduction(c.seed, crashAt: crashAtOverride))")
         out.append("fault: \(fault)")
         out.append("case: " + features.joined(separator: ", "))
         if !c.plants.isEmpty { out.append("hostile plants: \(c.plants)") }

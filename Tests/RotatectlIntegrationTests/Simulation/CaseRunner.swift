@@ -34,8 +34,10 @@ struct CaseRunner {
     /// How long run A is held in its script while run B runs, at most.
     let overlapHold: Double
 
-    func execute(_ c: SimCase) -> (CaseLayout, CaseOutcome) {
+    func execute(_ c: SimCase, crashAt: Int? = nil) -> (CaseLayout, CaseOutcome) {
         var outcome = CaseOutcome()
+        // Once a run of the case has hung (reported), the later ones get 5 s: they would hang the same way.
+        var deadline = self.deadline
         var probeSeconds = 0.0
         switch c.fault {
         case .crash, .kill:
@@ -45,6 +47,10 @@ struct CaseRunner {
             let r = RotatectlRun.run("probe", probe, environment: ["ROTATECTL_CRASH_COUNT": count], deadline: deadline)
             outcome.points = Int((TestFile.text(count) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             probeSeconds = r.seconds
+            if r.hung {
+                outcome.notes.append("the undisturbed probe run hung too")
+                deadline = min(deadline, 5)
+            }
             probe.remove()
         default:
             break
@@ -73,7 +79,7 @@ struct CaseRunner {
         case .none:
             outcome.runs.append(RotatectlRun.run("run 1", layout, deadline: deadline))
         case .crash(let fraction, let recovery):
-            let k = min(max(1, 1 + Int(fraction * Double(outcome.points))), max(outcome.points, 1))
+            let k = crashAt ?? min(max(1, 1 + Int(fraction * Double(outcome.points))), max(outcome.points, 1))
             outcome.crashAt = k
             let r = RotatectlRun.run("run 1", layout, environment: ["ROTATECTL_CRASH_AT": String(k)], deadline: deadline)
             if r.status == 137 && !r.hung { outcome.stops += 1 }
@@ -116,6 +122,7 @@ struct CaseRunner {
             }
         }
 
+        if outcome.runs.contains(where: \.hung) { deadline = min(deadline, 5) }
         outcome.runs.append(RotatectlRun.run("clean run, writers live", layout, deadline: deadline))
         usleep(50_000)
         for (i, w) in writers.enumerated() {
@@ -126,6 +133,7 @@ struct CaseRunner {
             outcome.writers.append(status)
             outcome.stoppedInodes.append(inode(layout.logs + "/" + c.logs[i].name))
         }
+        if outcome.runs.contains(where: \.hung) { deadline = min(deadline, 5) }
         outcome.runs.append(RotatectlRun.run("final clean run", layout, deadline: deadline))
         return (layout, outcome)
     }

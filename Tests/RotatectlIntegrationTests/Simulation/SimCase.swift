@@ -13,6 +13,9 @@ struct SimCase: Sendable {
     enum Trigger: String, Sendable {
         case sizeOne = "size 1"
         case sizeSmall = "size 2k"
+        /// copytruncate's: a file smaller than a block is truncated, not collapsed, which may lose lines
+        /// written meanwhile (documented); at 8k the collapse always applies.
+        case sizeBlocks = "size 8k"
         case forced = "--force"
     }
 
@@ -29,7 +32,7 @@ struct SimCase: Sendable {
     }
 
     /// Something the unprivileged owner of the log directory put there before the run.
-    enum Plant: Sendable, Equatable {
+    enum Plant: Sendable, Equatable, CustomStringConvertible {
         /// A symbolic link at a generation name (in the log's directory or olddir) to a victim file.
         case symlink(log: Int, name: String)
         /// A hard link at a generation name to a victim file.
@@ -40,6 +43,16 @@ struct SimCase: Sendable {
         case olddirSymlink
         /// The log's pidfile (in the log directory) is a symbolic link to another daemon's pidfile.
         case pidfileSymlink(log: Int)
+
+        var description: String {
+            switch self {
+            case .symlink(_, let name): "symlink logs/\(name) -> victim/secret"
+            case .hardlink(_, let name): "hard link logs/\(name) = victim/data.log"
+            case .fifo(_, let name): "FIFO at logs/\(name)"
+            case .olddirSymlink: "olddir logs/archive -> victim/"
+            case .pidfileSymlink(let log): "pidfile logs/\(["a", "b", "c"][log]).pid -> victim/daemon.pid (root's other daemon)"
+            }
+        }
     }
 
     /// An older generation present before the run, holding lines `GROUP N`.

@@ -7,7 +7,8 @@ import Foundation
 /// `ROTATECTL_SIM_RUN_TIMEOUT` (seconds before a run counts as hung, default 20), `ROTATECTL_SIM_OVERLAP_HOLD`
 /// (seconds run A is held in its script while run B runs, default 3), `ROTATECTL_SIM_KEEP=1`
 /// (keep the directories of failing cases), `ROTATECTL_SIM_REPORT` (a file the figures are also written to),
-/// `ROTATECTL_SIM_FULL_REPORTS` (full reports printed per violation kind, default 3).
+/// `ROTATECTL_SIM_FULL_REPORTS` (full reports printed per violation kind, default 3), `ROTATECTL_SIM_CRASH_AT`
+/// (the crash point of every crash case), `ROTATECTL_SIM_EVERY_POINT=1` (each crash case at every point).
 struct SimulationOptions {
     var seconds: Double
     var firstSeed: UInt64
@@ -19,6 +20,10 @@ struct SimulationOptions {
     var keep: Bool
     var reportPath: String?
     var fullReports: Int
+    /// `ROTATECTL_SIM_CRASH_AT`: the crash point of every crash case, instead of the drawn one.
+    var crashAt: Int?
+    /// `ROTATECTL_SIM_EVERY_POINT=1`: every crash case is played at each of its crash points.
+    var everyPoint: Bool
 
     static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> SimulationOptions {
         let dims = SimDimension.parse(env["ROTATECTL_SIM_DIMENSIONS"])
@@ -32,11 +37,14 @@ struct SimulationOptions {
             overlapHold: Double(env["ROTATECTL_SIM_OVERLAP_HOLD"] ?? "") ?? 3,
             keep: env["ROTATECTL_SIM_KEEP"] == "1",
             reportPath: env["ROTATECTL_SIM_REPORT"],
-            fullReports: Int(env["ROTATECTL_SIM_FULL_REPORTS"] ?? "") ?? 3)
+            fullReports: Int(env["ROTATECTL_SIM_FULL_REPORTS"] ?? "") ?? 3,
+            crashAt: Int(env["ROTATECTL_SIM_CRASH_AT"] ?? ""),
+            everyPoint: env["ROTATECTL_SIM_EVERY_POINT"] == "1")
     }
 
     /// The command that plays `seed` again, alone, keeping its directory.
-    func reproduction(_ seed: UInt64) -> String {
-        "ROTATECTL_SIM_SEEDS=\(seed) ROTATECTL_SIM_DIMENSIONS=\(dimensionsText) ROTATECTL_SIM_KEEP=1 swift test --skip-build --filter SimulationTests"
+    func reproduction(_ seed: UInt64, crashAt: Int? = nil) -> String {
+        let point: String = crashAt.map { "ROTATECTL_SIM_CRASH_AT=\($0) " } ?? ""
+        return "\(point)ROTATECTL_SIM_SEEDS=\(seed) ROTATECTL_SIM_DIMENSIONS=\(dimensionsText) ROTATECTL_SIM_KEEP=1 swift test --skip-build --filter SimulationTests"
     }
 }
