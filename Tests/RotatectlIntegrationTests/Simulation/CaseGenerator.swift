@@ -58,7 +58,8 @@ struct CaseGenerator {
         var burst = int(50...3000)
         if mode == .copytruncate {
             trigger = .sizeBlocks
-            burst = int(1100...3000)
+            // Past 64 KiB half the time: recovery must compare more than a prefix.
+            burst = chance(0.5) ? int(1100...3000) : int(8000...25000)
         }
 
         var logs: [SimCase.Log] = []

@@ -14,11 +14,14 @@ struct LineCensus {
     var total: Int { counts.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
 
     /// Counts the lines of `bytes`, a whole file or the concatenated stream of a log's generations.
-    mutating func add(_ bytes: [UInt8], file: String) {
+    /// With `leadingFragment`, a first line that is not `PREFIX N` is passed over: the tail of a line
+    /// whose head was in a generation that retention dropped (copytruncate cuts at a block boundary).
+    mutating func add(_ bytes: [UInt8], file: String, leadingFragment: Bool = false) {
         var seen = Set<[UInt8]>()
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+        for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: true).enumerated() {
             let text = String(decoding: line, as: UTF8.self)
             guard let space = text.lastIndex(of: " "), let n = Int(text[text.index(after: space)...]), n > 0 else {
+                if leadingFragment && index == 0 && bytes.first != 0x0A { continue }
                 if garbled.count < 20 { garbled.append((file, String(text.prefix(80)))) }
                 continue
             }
