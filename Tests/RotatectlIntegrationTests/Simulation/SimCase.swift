@@ -105,9 +105,15 @@ struct SimCase: Sendable {
     /// Whether a live writer can follow a rename (reopen on the signal); copy modes use one that cannot.
     var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter }
 
-    /// Whether retention (`rotate`, `maxtotalsize`) may drop lines in three runs.
+    /// Whether retention (`rotate`, `maxtotalsize`) may drop lines in the (at most four) runs of a case.
     var retentionMayDrop: Bool {
-        maxtotalsize || logs.contains { rotate < $0.existing.count + 3 }
+        maxtotalsize || logs.contains { rotate < $0.existing.count + 4 }
+    }
+
+    /// Whether the writer of log `index` never reopens although the set renames: deaf, or its pidfile
+    /// replaced by a hostile link. Its lines follow the renamed file down the chain of generations.
+    func writerStaysOnRenamedFile(_ index: Int) -> Bool {
+        (mode == .create || mode == .renamecopy) && (deafWriter || plants.contains(.pidfileSymlink(log: index)))
     }
 
     /// The generation suffix a rotation of today would produce (dateext's default `-%Y%m%d`).

@@ -24,8 +24,9 @@ final class VictimArea {
         TestFile.write(Array("nested\n".utf8), to: path + "/sub/file")
         daemon = SpawnedProcess.start(["/bin/sleep", "3600"], output: "/dev/null")
         TestFile.write(Array("\(daemon?.pid ?? 0)\n".utf8), to: path + "/daemon.pid")
-        // Times in the past, so that a write or a touch of any of them shows.
-        for name in ["secret", "data.log", "sub/file", "daemon.pid", "sub"] { TestFile.setModified(path + "/" + name, 1_700_000_000) }
+        // Times in the past, so that a write or a touch of any of them shows; not the pidfile's, which must
+        // look as fresh as a real daemon's (an old one reads as a reused pid and would shield the daemon).
+        for name in ["secret", "data.log", "sub/file", "sub"] { TestFile.setModified(path + "/" + name, 1_700_000_000) }
         before = fingerprint()
     }
 
