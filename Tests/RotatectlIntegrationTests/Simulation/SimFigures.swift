@@ -16,6 +16,9 @@ struct SimFigures: CustomStringConvertible {
     /// Failing seeds, per violation kind.
     var seedsByKind: [String: [UInt64]] = [:]
     var seconds = 0.0
+    /// Scenarios and failing ones, per fault and per feature (hostile, su, long names, deaf, copy modes).
+    var played: [String: Int] = [:]
+    var failed: [String: Int] = [:]
 
     mutating func add(_ c: SimCase, _ outcome: CaseOutcome, _ found: [Violation], lines: Int) {
         scenarios += 1
@@ -26,10 +29,32 @@ struct SimFigures: CustomStringConvertible {
         linesChecked += lines
         violations += found.count
         if !found.isEmpty { failingCases += 1 }
+        for tag in Self.tags(c) {
+            played[tag, default: 0] += 1
+            if !found.isEmpty { failed[tag, default: 0] += 1 }
+        }
         for kind in Set(found.map(\.kind.rawValue)) {
             byKind[kind, default: 0] += 1
             seedsByKind[kind, default: []].append(c.seed)
         }
+    }
+
+    /// What a case exercised, for the per-dimension lines.
+    static func tags(_ c: SimCase) -> [String] {
+        var tags: [String]
+        switch c.fault {
+        case .none: tags = ["fault none"]
+        case .crash: tags = ["fault crash"]
+        case .kill: tags = ["fault kill"]
+        case .overlap: tags = ["fault overlap"]
+        }
+        if !c.plants.isEmpty { tags.append("hostile") }
+        if c.su { tags.append("su") }
+        if c.logs.contains(where: { $0.name.utf8.count > 200 }) { tags.append("longnames") }
+        if c.deafWriter { tags.append("deaf") }
+        if c.mode == .copy || c.mode == .copytruncate { tags.append("copy") }
+        if c.logs.contains(where: { !$0.staleTemps.isEmpty }) { tags.append("leftovers") }
+        return tags
     }
 
     var description: String {
@@ -41,6 +66,8 @@ struct SimFigures: CustomStringConvertible {
               lines checked: \(linesChecked)
               violations: \(violations) in \(failingCases) failing scenarios
             """
+        let tags: String = played.keys.sorted().map { "\($0) \(failed[$0] ?? 0)/\(played[$0] ?? 0)" }.joined(separator: ", ")
+        text += "\n  failing/played: \(tags)"
         for kind in byKind.keys.sorted() {
             let seeds: [UInt64] = seedsByKind[kind] ?? []
             let shown: String = seeds.prefix(12).map { "\($0)" }.joined(separator: ",")
