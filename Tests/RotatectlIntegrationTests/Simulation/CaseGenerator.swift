@@ -1,0 +1,147 @@
+import Foundation
+import TestSupport
+
+/// Draws a `SimCase` from a seed, using only the enabled dimensions: the same seed and dimensions give
+/// the same case.
+struct CaseGenerator {
+    let dimensions: Set<SimDimension>
+    private var random: SeededRandom
+
+    init(seed: UInt64, dimensions: Set<SimDimension>) {
+        self.dimensions = dimensions
+        // SplitMix64 of the seed, so that neighbouring seeds start far apart.
+        var z = seed &+ 0x9E3779B97F4A7C15
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        random = SeededRandom(seed: z ^ (z >> 31))
+    }
+
+    mutating func chance(_ p: Double) -> Bool { Double(random.next() % 1_000_000) < p * 1_000_000 }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(random.next() % UInt64(range.count))
+    }
+
+    mutating func fraction() -> Double { Double(random.next() % 1_000_000) / 1_000_000 }
+
+    mutating func pick<T>(_ options: [T]) -> T { options[int(0...(options.count - 1))] }
+
+    mutating func generate(seed: UInt64) -> SimCase {
+        let on = dimensions.contains
+        let longNames = on(.longnames) && chance(0.3)
+        let ids = Array(["a", "b", "c"].prefix(int(1...3)))
+        var mode = SimCase.Mode.create
+        if on(.copy) && chance(0.3) { mode = chance(0.75) ? .copytruncate : .copy } else if chance(0.15) { mode = .renamecopy }
+        let compress = chance(0.65)
+        let delaycompress = compress && chance(0.35)
+        let olddir = chance(mode == .renamecopy ? 0.5 : 0.25)
+        let dateext = chance(0.25)
+        let hostile = on(.hostile) && chance(0.4)
+        let su = on(.su) && chance(hostile ? 0.6 : 0.25)
+        var faults: [SimCase.Fault] = [.none]
+        if on(.crash) { faults += [.crash(fraction: 0, recovery: nil), .crash(fraction: 0, recovery: nil)] }
+        if on(.kill) { faults += [.kill(fraction: 0)] }
+        if on(.overlap) { faults += [.overlap(inPrerotate: false), .overlap(inPrerotate: false)] }
+        var fault = pick(faults)
+        switch fault {
+        case .crash: fault = .crash(fraction: fraction(), recovery: chance(0.3) ? int(1...12) : nil)
+        case .kill: fault = .kill(fraction: fraction() * 1.2)
+        case .overlap: fault = .overlap(inPrerotate: chance(0.3))
+        case .none: break
+        }
+        let pidfile = mode == .create || mode == .renamecopy
+        let deaf = on(.deaf) && pidfile && chance(0.2)
+        var prerotate = chance(0.3), postrotate = chance(0.45)
+        if case .overlap(let pre) = fault { if pre { prerotate = true } else { postrotate = true } }
+        let rotate = chance(0.7) ? int(5...8) : int(0...3)
+        var trigger: SimCase.Trigger = chance(0.5) ? .sizeOne : chance(0.7) ? .forced : .sizeSmall
+        var burst = int(50...3000)
+        if mode == .copytruncate {
+            trigger = .sizeBlocks
+            // Past 64 KiB half the time: recovery must compare more than a prefix.
+            burst = chance(0.5) ? int(1100...3000) : int(8000...25000)
+        }
+
+        var logs: [SimCase.Log] = []
+        for id in ids {
+            var name = id + ".log"
+            if longNames && chance(0.7) {
+                let length = int(236...250)
+                name = id + String(repeating: "_", count: length - id.count - 4) + ".log"
+            }
+            var log = SimCase.Log(id: id, name: name)
+            let count = int(0...3)
+            for age in 1...max(1, count + 1) where age <= count {
+                let compressed = compress && !(delaycompress && age == 1)
+                log.existing.append(existing(name, id: id, age: age, compressed: compressed, dateext: dateext, olddir: olddir))
+            }
+            if on(.leftovers) && compress && chance(0.25) {
+                // An older generation left uncompressed (a run that failed to compress it).
+                log.existing.append(existing(name, id: id, age: count + 1, compressed: false, dateext: dateext, olddir: olddir))
+            }
+            if on(.leftovers) && chance(0.2) {
+                // The temporary name of an output this case's rotation makes (`StepExecutor.temporaryName`).
+                let output = name + (dateext ? SimCase.todaySuffix() : ".1") + (compress && !delaycompress ? ".gz" : "")
+                log.staleTemps.append((olddir ? "archive/" : "") + ".rotatectl-tmp." + output)
+            }
+            // A name longer than NAME_MAX cannot be laid out.
+            log.existing = log.existing.filter { $0.name.utf8.count <= 255 }
+            log.staleTemps = log.staleTemps.filter { $0.split(separator: "/").last!.utf8.count <= 255 }
+            logs.append(log)
+        }
+
+        var plants: [SimCase.Plant] = []
+        var pidfileInLogDirectory = false
+        if hostile {
+            for _ in 0..<int(1...2) {
+                let index = int(0...(logs.count - 1))
+                let gz = compress && !delaycompress
+                let candidates = dateext ? [SimCase.todaySuffix() + (gz ? ".gz" : ""), SimCase.todaySuffix()]
+                                         : [gz ? ".1.gz" : ".1", ".1", ".2.gz", ".2"]
+                let base = logs[index].name + pick(candidates)
+                if base.utf8.count > 255 { continue }
+                let name = (olddir ? "archive/" : "") + base
+                switch int(0...4) {
+                case 0, 1: plants.append(.symlink(log: index, name: name))
+                case 2: plants.append(.hardlink(log: index, name: name))
+                case 3: plants.append(.fifo(log: index, name: name))
+                default:
+                    if olddir { plants.append(.olddirSymlink) } else if pidfile {
+                        pidfileInLogDirectory = true
+                        plants.append(.pidfileSymlink(log: index))
+                    } else {
+                        plants.append(.symlink(log: index, name: name))
+                    }
+                }
+            }
+            // A name planted takes the place of an existing generation of that name.
+            for (i, log) in logs.enumerated() {
+                logs[i].existing = log.existing.filter { e in
+                    let path = (e.inOlddir ? "archive/" : "") + e.name
+                    return !plants.contains { p in
+                        switch p {
+                        case .symlink(_, let n), .hardlink(_, let n), .fifo(_, let n): return n == path
+                        case .olddirSymlink: return e.inOlddir
+                        case .pidfileSymlink: return false
+                        }
+                    }
+                }
+            }
+        }
+
+        return SimCase(seed: seed, logs: logs, mode: mode, trigger: trigger, rotate: rotate, compress: compress,
+                       delaycompress: delaycompress, olddir: olddir, createolddir: olddir && chance(0.5),
+                       dateext: dateext, su: su, userOwnedDirectory: su || hostile, pidfile: pidfile,
+                       pidfileInLogDirectory: pidfileInLogDirectory, signal: chance(0.5) ? "HUP" : "USR1",
+                       sharedscripts: chance(0.5), prerotate: prerotate, postrotate: postrotate,
+                       maxtotalsize: chance(0.1), shred: chance(0.15), deafWriter: deaf, burst: burst,
+                       fault: fault, plants: plants)
+    }
+
+    private mutating func existing(_ name: String, id: String, age: Int, compressed: Bool, dateext: Bool,
+                                   olddir: Bool) -> SimCase.Existing {
+        let suffix = dateext ? String(format: "-202611%02d", 28 - age) : ".\(age)"
+        return SimCase.Existing(name: name + suffix + (compressed ? ".gz" : ""), age: age, lines: int(1...400),
+                                compressed: compressed, inOlddir: olddir, group: "\(id).g\(age)")
+    }
+}

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// One generated case: a log set, what lies in its directories before the run, its writers, and the fault
+/// the run meets. Everything is derived from `seed`, so the same seed lays out the same case again.
+struct SimCase: Sendable {
+    /// How a log is rotated: the exclusive choice of the configuration.
+    enum Mode: String, Sendable { case create, copytruncate, copy, renamecopy }
+
+    /// When the set is rotated.
+    enum Trigger: String, Sendable {
+        case sizeOne = "size 1"
+        case sizeSmall = "size 2k"
+        /// copytruncate's: a file smaller than a block is truncated, not collapsed, which may lose lines
+        /// written meanwhile (documented); at 8k the collapse always applies.
+        case sizeBlocks = "size 8k"
+        case forced = "--force"
+    }
+
+    /// What goes wrong during the first run.
+    enum Fault: Sendable, Equatable {
+        case none
+        /// Stopped at crash point 1 + fraction * (points of an undisturbed run); the recovery run too, at
+        /// its `recovery`-th point, when set.
+        case crash(fraction: Double, recovery: Int?)
+        /// SIGKILL after `fraction` of an undisturbed run's duration.
+        case kill(fraction: Double)
+        /// A second run started while the first is blocked in its postrotate (or prerotate) script.
+        case overlap(inPrerotate: Bool)
+    }
+
+    /// Something the unprivileged owner of the log directory put there before the run.
+    enum Plant: Sendable, Equatable, CustomStringConvertible {
+        /// A symbolic link at a generation name (in the log's directory or olddir) to a victim file.
+        case symlink(log: Int, name: String)
+        /// A hard link at a generation name to a victim file.
+        case hardlink(log: Int, name: String)
+        /// A FIFO at a generation name.
+        case fifo(log: Int, name: String)
+        /// The olddir is a symbolic link to the victim directory.
+        case olddirSymlink
+        /// The log's pidfile (in the log directory) is a symbolic link to another daemon's pidfile.
+        case pidfileSymlink(log: Int)
+
+        var description: String {
+            switch self {
+            case .symlink(_, let name): "symlink logs/\(name) -> victim/secret"
+            case .hardlink(_, let name): "hard link logs/\(name) = victim/data.log"
+            case .fifo(_, let name): "FIFO at logs/\(name)"
+            case .olddirSymlink: "olddir logs/archive -> victim/"
+            case .pidfileSymlink(let log): "pidfile logs/\(["a", "b", "c"][log]).pid -> victim/daemon.pid (root's other daemon)"
+            }
+        }
+    }
+
+    /// An older generation present before the run, holding lines `GROUP N`.
+    struct Existing: Sendable {
+        var name: String
+        /// 1 for the newest; decides the order in which retention may drop it.
+        var age: Int
+        var lines: Int
+        var compressed: Bool
+        var inOlddir: Bool
+        var group: String
+    }
+
+    struct Log: Sendable {
+        /// The prefix of every line its writer writes.
+        var id: String
+        var name: String
+        var existing: [Existing] = []
+        /// Hidden names left by an earlier run (`.rotatectl-tmp.` files with junk in them).
+        var staleTemps: [String] = []
+    }
+
+    var seed: UInt64
+    var logs: [Log]
+    var mode: Mode
+    var trigger: Trigger
+    var rotate: Int
+    var compress: Bool
+    var delaycompress: Bool
+    var olddir: Bool
+    var createolddir: Bool
+    var dateext: Bool
+    var su: Bool
+    /// The log directory belongs to the unprivileged user (for `su` and hostile plants).
+    var userOwnedDirectory: Bool
+    var pidfile: Bool
+    /// The pidfiles live in the log directory (where its owner can replace them) instead of a root-only one.
+    var pidfileInLogDirectory: Bool
+    var signal: String
+    var sharedscripts: Bool
+    var prerotate: Bool
+    var postrotate: Bool
+    var maxtotalsize: Bool
+    var shred: Bool
+    var deafWriter: Bool
+    var burst: Int
+    var fault: Fault
+    var plants: [Plant]
+
+    /// Whether a live writer can follow a rename (reopen on the signal); copy modes use one that cannot.
+    var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter }
+
+    /// Whether retention (`rotate`, `maxtotalsize`) may drop lines in the (at most four) runs of a case.
+    var retentionMayDrop: Bool {
+        maxtotalsize || logs.contains { rotate < $0.existing.count + 4 }
+    }
+
+    /// Whether the writer of log `index` never reopens although the set renames: deaf, or its pidfile
+    /// replaced by a hostile link. Its lines follow the renamed file down the chain of generations.
+    func writerStaysOnRenamedFile(_ index: Int) -> Bool {
+        (mode == .create || mode == .renamecopy) && (deafWriter || plants.contains(.pidfileSymlink(log: index)))
+    }
+
+    /// The generation suffix a rotation of today would produce (dateext's default `-%Y%m%d`).
+    static func todaySuffix() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return String(format: "-%04d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday)
+    }
+}
