@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <linux/falloc.h>
 #include <malloc.h>
@@ -41,6 +42,20 @@ int rotatectl_ofd_getlk(int fd, pid_t *holder) {
     if (fl.l_type == F_UNLCK) return 0;
     if (holder) *holder = fl.l_pid;
     return 1;
+}
+
+/* Whether any process (this one included) has the file of `fd` (opened read-only) open for writing:
+ * a read lease (F_SETLEASE F_RDLCK) is granted only when none has; it is dropped at once. 1: open for
+ * writing, 0: not, -1: leases unsupported here (errno). A lease break would send SIGIO, which is
+ * ignored first (its default action ends the process). */
+int rotatectl_open_for_writing(int fd) {
+    static int ignored = 0;
+    if (!ignored) { signal(SIGIO, SIG_IGN); ignored = 1; }
+    if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+        fcntl(fd, F_SETLEASE, F_UNLCK);
+        return 0;
+    }
+    return errno == EAGAIN ? 1 : -1;
 }
 
 int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len) {

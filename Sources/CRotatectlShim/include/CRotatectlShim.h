@@ -11,6 +11,7 @@ int rotatectl_ofd_setlk(int fd, short type, int wait);
 /* Returns the pid of a conflicting lock holder (l_pid, -1 for OFD locks), 0 if unlocked, -1 on error. */
 int rotatectl_ofd_getlk(int fd, pid_t *holder);
 int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len);
+int rotatectl_open_for_writing(int fd);
 int rotatectl_fallocate_punch(int fd, off_t offset, off_t len);
 /* syncfs(2): flush the whole file system holding fd; one call commits a group of new files. */
 int rotatectl_syncfs(int fd);

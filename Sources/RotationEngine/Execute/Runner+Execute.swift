@@ -30,6 +30,7 @@ extension Runner {
         guard stateWritable(first) else { return }
         guard var locks = lock(first) else { return }
         recoverJournals(locks)
+        if unfinishedJournal(locks, first) { release(&locks); return }
         var failedUnits = Set<String>()
         if first.firstAction != nil || first.units.contains(where: { $0.preRotate != nil }) {
             release(&locks)
@@ -40,6 +41,7 @@ extension Runner {
             guard let again = lock(first) else { return }
             locks = again
             recoverJournals(locks)
+            if unfinishedJournal(locks, first) { release(&locks); return }
         }
         // Plan again under the lock: what we do is decided on what is on disk now. The state is read
         // first so that its file's bytes are gone before the listings are taken.

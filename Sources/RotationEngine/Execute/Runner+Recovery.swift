@@ -81,6 +81,25 @@ extension Runner {
         }
     }
 
+    /// Removes what a crash left at a compressed output's temporary name, once its step is settled
+    /// (done, or failed with its source kept): nothing needs it, and no later step would reuse it.
+    func discardTemporary(_ destination: String) {
+        guard let (dir, name) = try? directories.locate(destination) else { return }
+        let temp = StepExecutor.temporaryName(for: name)
+        if ((try? dir.status(temp)) ?? nil) != nil { try? dir.remove(temp) }
+    }
+
+    /// A directory of `held` whose journal could not be finished: a set there is not rotated until it
+    /// is, so that no new block is ever written beside an unfinished one.
+    func unfinishedJournal(_ held: Held, _ plan: SetPlan) -> Bool {
+        for dir in held.handles where ((try? dir.status(JournalFile.name)) ?? nil) != nil {
+            emit(RunEvent(.error, set: plan.name, "\(dir.child(JournalFile.name)): an interrupted rotation could not be finished; log set not rotated until it is", path: dir.child(JournalFile.name)))
+            setFailed = true
+            return true
+        }
+        return false
+    }
+
     /// Replays one unit's steps. The writers are signalled again (a writer that already reopened
     /// reopens once more, which loses nothing), and nothing a writer still holds after the unit's
     /// reopen timeout is copied, compressed or removed. Returns the steps done and whether all went well.
@@ -112,7 +131,9 @@ extension Runner {
                 continue
             case .compress(let source, _) where held.contains(source):
                 continue
-            case .copy(let from, _) where held.contains(from):
+            case .copy(let from, _) where held.contains(from) || !exists(from):
+                // Still written to; or gone, which for renamecopy's temporary file means the unit's
+                // later removal ran, and that runs only after the copy was made.
                 continue
             case .remove(let path, _, _) where held.contains(path):
                 continue
@@ -126,8 +147,18 @@ extension Runner {
             default:
                 break
             }
-            guard perform(step, set, config) else { return (done, false) }
-            done += 1
+            let ok = perform(step, set, config)
+            if case .compress(_, let destination) = step { discardTemporary(destination) }
+            if ok {
+                done += 1
+                continue
+            }
+            switch step {
+            case .compress, .remove, .capTotalSize:
+                continue   // nothing after it depends on it: the source or the generation is kept, and reported
+            default:
+                return (done, false)   // a rename, creation or copy the rest would build on
+            }
         }
         return (done, true)
     }

@@ -202,18 +202,28 @@ extension Runner {
         }
     }
 
-    /// Which of `paths` another process has open for writing, with the pids, in one scan of `/proc`.
+    /// Which of `paths` a process has open for writing, with the pids: one scan of `/proc`, and for each
+    /// file it did not show, a read lease tried on it (granted only when no process has it open for
+    /// writing), which also sees the processes `/proc` hides from us (under `su`, another user's).
     func openForWriting(_ paths: [String], _ set: String) -> [String: String] {
         var named: [FileKey: [String]] = [:]
+        var located: [String: (DirectoryHandle, String)] = [:]
         for path in paths {
-            guard let (dir, name) = try? directories.locate(path), let st = (try? dir.status(name)) ?? nil else { continue }
+            guard let (dir, name) = try? directories.locate(path), let st = (try? dir.status(name)) ?? nil,
+                  st.kind == .regular else { continue }
             named[FileKey(st), default: []].append(path)
+            located[path] = (dir, name)
         }
         guard !named.isEmpty else { return [:] }
         var found: [String: String] = [:]
         for (key, writers) in OpenWriters.writers(of: Set(named.keys)) {
             let pids = Set(writers.map(\.pid)).sorted().map(String.init).joined(separator: ", ")
             for path in named[key] ?? [] { found[path] = pids }
+        }
+        for (path, (dir, name)) in located where found[path] == nil {
+            guard let fd = try? dir.openRegular(name, O_RDONLY) else { continue }
+            if fd.isOpenForWriting() == true { found[path] = "not visible to uid \(geteuid())" }
+            _ = try? fd.close()
         }
         return found
     }
@@ -232,12 +242,12 @@ extension Runner {
             }
         }
         guard !named.isEmpty else { return [] }
-        let keys = Set(named.keys)
+        let waiting = named.values.flatMap { $0 }
         let deadline = monotonicNow() + timeout
         while true {
-            let open = OpenWriters.writers(of: keys)
+            let open = openForWriting(waiting, set)
             if open.isEmpty { break }
-            if monotonicNow() >= deadline { return Set(open.keys.flatMap { named[$0] ?? [] }) }
+            if monotonicNow() >= deadline { return Set(open.keys) }
             sleepSeconds(0.02)
         }
         for path in paths { FaultInjection.point("writers closed \(path)") }
@@ -253,8 +263,10 @@ extension Runner {
             let (toDir, toName) = try directories.locate(to)
             if try toDir.status(toName) != nil { return true }
             let temp = StepExecutor.temporaryName(for: toName)
-            if let st = try toDir.status(temp), st.kind != .regular || st.linkCount != 1 {
-                try toDir.remove(temp)   // not a copy of ours (a planted link): never opened
+            if let st = try toDir.status(temp), st.kind != .regular || st.linkCount != 1 || !recovering {
+                // Not a copy of ours: a planted link (never opened), or any file found there outside the
+                // replay of a journal (a crash's copy is adopted only by the replay, which runs first).
+                try toDir.remove(temp)
             }
             if try toDir.status(temp) != nil {
                 if try liveStartsWith(dir, name, toDir, temp) {
@@ -513,16 +525,11 @@ extension Runner {
     /// `/proc` for all of them.
     func withoutHeldSources(_ outputs: [(CompressTask, CompressTask.Output)], _ set: String) -> [(CompressTask, CompressTask.Output)] {
         guard !outputs.isEmpty else { return outputs }
-        var keys: [Int: FileKey] = [:]
-        for (task, _) in outputs {
-            if let st = (try? task.srcDir.status(task.srcName)) ?? nil { keys[task.index] = FileKey(st) }
-        }
-        let open = OpenWriters.writers(of: Set(keys.values))
+        let open = openForWriting(outputs.map(\.0.source), set)
         guard !open.isEmpty else { return outputs }
         return outputs.filter { task, output in
-            guard let key = keys[task.index], let writers = open[key] else { return true }
+            guard let pids = open[task.source] else { return true }
             task.discard(output)
-            let pids = Set(writers.map(\.pid)).sorted().map(String.init).joined(separator: ", ")
             emit(RunEvent(.warning, set: set, "\(task.source): still open for writing (pid \(pids)); left uncompressed, compressed on a later run",
                           action: "compress", path: task.source))
             return false

@@ -22,3 +22,15 @@ public struct NotifyOutcome: Sendable, Equatable {
         self.action = action
     }
 }
+
+extension NotifyOutcome: CustomStringConvertible {
+    /// What was done, for a person: "signalled pid 42", "not signalling: pid file is missing".
+    public var description: String {
+        switch action {
+        case .signalled(let pid): "signalled pid \(pid)"
+        case .alreadySignalled(let pid): "pid \(pid) already signalled"
+        case .skipped: "not signalling: pid file is \(result)"
+        case .failed(let pid, let e): "kill(\(pid)): \(e)"
+        }
+    }
+}

@@ -19,7 +19,7 @@ public enum WriterNotifier {
         let results = pidFiles.map { PidFile.read($0, logOwners: logOwners) }
         for (pidFile, result) in zip(pidFiles, results) {
             guard let pid = result.livePid, pid > 1 else {
-                logger?.warning("\(pidFile): not signalling: pid file is \(result)")
+                logger?.debug("\(pidFile): not signalling: pid file is \(result)")
                 outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .skipped))
                 continue
             }
@@ -30,10 +30,10 @@ public enum WriterNotifier {
             switch system_retry({ kill(pid, signal) }) {
             case .success:
                 signalled.insert(pid)
-                logger?.info("\(pidFile): sent signal \(signal) to pid \(pid)")
+                logger?.debug("\(pidFile): sent signal \(signal) to pid \(pid)")
                 outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .signalled(pid)))
             case .failure(let e):
-                logger?.error("\(pidFile): kill(\(pid), \(signal)): \(e)")
+                logger?.debug("\(pidFile): kill(\(pid), \(signal)): \(e)")
                 outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .failed(pid, e)))
             }
         }

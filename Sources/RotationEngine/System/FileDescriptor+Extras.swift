@@ -102,4 +102,16 @@ extension FileDescriptor {
         }
         return buffer
     }
+
+    /// Whether some process (this one included) has this file open for writing, from a read lease tried
+    /// and dropped at once (`fcntl(F_SETLEASE, F_RDLCK)`, granted only when none has); nil where leases
+    /// are not supported (NFS, a descriptor not opened read-only). Sees every process, even those `/proc`
+    /// hides from an unprivileged caller. Never blocks.
+    public func isOpenForWriting() -> Bool? {
+        switch rotatectl_open_for_writing(rawValue) {
+        case 0: return false
+        case 1: return true
+        default: return nil
+        }
+    }
 }

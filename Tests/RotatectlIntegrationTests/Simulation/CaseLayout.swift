@@ -68,8 +68,13 @@ final class CaseLayout {
     /// The hostile plants, made as the directory's owner where the kernel lets them (a hard link to a
     /// file of root's is refused by `protected_hardlinks`, so root makes that one, as if it were old).
     private func plant() {
+        // With archive/ itself a link to the victim, a plant under it would land in the victim's directory.
+        let throughLink = c.plants.contains(.olddirSymlink)
         for p in c.plants {
             switch p {
+            case .symlink(_, let name), .hardlink(_, let name), .fifo(_, let name)
+                where throughLink && name.hasPrefix("archive/"):
+                continue
             case .symlink(_, let name):
                 asOwner(["/bin/ln", "-s", victim.secret, logs + "/" + name], name)
             case .hardlink(_, let name):
