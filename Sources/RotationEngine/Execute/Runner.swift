@@ -64,12 +64,15 @@ public final class Runner {
         // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
         // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
         let plans = planAll(sets)
-        for plan in plans {
-            let config = sets[plan.index]
-            if options.dryRun {
-                describe(plan)
-            } else {
-                execute(plan, config)
+        if options.dryRun {
+            for plan in plans { describe(plan) }
+        } else {
+            for group in groups(plans, sets) {
+                if group.count == 1 {
+                    execute(group[0].plan, group[0].config)
+                } else {
+                    executeGroup(group)
+                }
             }
         }
         if !options.dryRun { finishState() }
@@ -93,6 +96,32 @@ public final class Runner {
             plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state)
         }
         return plans
+    }
+
+    /// The plans in order, consecutive `groupable` sets together (see `executeGroup`), every other set
+    /// alone. A set naming a path that a set of the group already names starts a new group, so that
+    /// no set is planned under the lock before the steps of another one on the same files.
+    func groups(_ plans: [SetPlan], _ sets: [LogSetConfig]) -> [[(plan: SetPlan, config: LogSetConfig)]] {
+        var groups: [[(plan: SetPlan, config: LogSetConfig)]] = []
+        var named = Set<String>()
+        var open = false
+        for plan in plans {
+            let config = sets[plan.index]
+            guard groupable(plan, config) else {
+                groups.append([(plan, config)])
+                open = false
+                continue
+            }
+            let paths = plan.steps.flatMap { [$0.primaryPath, $0.targetPath].compactMap { $0 } }
+            if !open || !named.isDisjoint(with: paths) {
+                groups.append([])
+                named = []
+                open = true
+            }
+            groups[groups.count - 1].append((plan, config))
+            named.formUnion(paths)
+        }
+        return groups
     }
 
     func input(_ sets: [LogSetConfig], _ snapshot: Snapshot, _ state: StateTable) -> PlannerInput {
