@@ -50,7 +50,8 @@ extension Runner {
             release(&locks)
             return
         }
-        let units = replan(first, config, snapshot, state, dropping: failedUnits)
+        var digests: [String: Int] = [:]
+        let units = replan(first, config, snapshot, state, digests: &digests, dropping: failedUnits)
         guard let home = locks.handles.first else { release(&locks); return }
         let journal = JournalFile(home)
         var active: [(id: Int, unit: RotationUnit)] = []
@@ -136,9 +137,10 @@ extension Runner {
     /// The units of `first` to rotate now, under the lock: planned again on `snapshot` and `state` (read
     /// under it), unless nothing the plan was made on has changed (the planner is pure, so the plan
     /// stands). A log no longer due is reported and dropped, and so are the logs of `failed`.
+    /// `digests`: of the snapshot's directories, for the next sets planned on the same snapshot.
     func replan(_ first: SetPlan, _ config: LogSetConfig, _ snapshot: Snapshot, _ state: StateTable,
-                dropping failed: Set<String>) -> [RotationUnit] {
-        let unchanged = plannedInputs[first.index] == PlannedInputs(config, first, snapshot, state)
+                digests: inout [String: Int], dropping failed: Set<String>) -> [RotationUnit] {
+        let unchanged = plannedInputs[first.index] == PlannedInputs(config, first, snapshot, state, digests: &digests)
         let fresh = unchanged ? first.units : Planner(input([config], snapshot, state)).plan().first?.units ?? []
         var current: [String: LogRotation] = [:]
         for unit in fresh { for log in unit.logs { current[log.path] = log } }

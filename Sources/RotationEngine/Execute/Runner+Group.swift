@@ -40,6 +40,7 @@ extension Runner {
         var parts: [GroupPart] = []
         var newLogs = StateTable()
         var nextID = 0
+        var digests: [String: Int] = [:]
         for m in locked {
             let handles = m.plan.directories.compactMap { held[$0] }.sorted { $0.path < $1.path }
             if let swapped = replacedDirectory(handles, snapshot) {
@@ -47,7 +48,7 @@ extension Runner {
                 continue
             }
             for (path, time) in m.plan.newStateLogs { newLogs[path] = time }
-            let units = replan(m.plan, m.config, snapshot, state, dropping: [])
+            let units = replan(m.plan, m.config, snapshot, state, digests: &digests, dropping: [])
             guard !units.isEmpty, let home = handles.first else { continue }
             parts.append(GroupPart(plan: m.plan, config: m.config, units: units, home: home, firstID: nextID))
             nextID += units.count

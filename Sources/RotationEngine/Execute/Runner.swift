@@ -33,9 +33,10 @@ public final class Runner {
         var fingerprint: Int
         var states: [Int64?]
 
-        /// What `plan`, of `set`, was made on in `snapshot` and `state`.
-        init(_ set: LogSetConfig, _ plan: SetPlan, _ snapshot: Snapshot, _ state: StateTable) {
-            fingerprint = snapshot.fingerprint(of: set)
+        /// What `plan`, of `set`, was made on in `snapshot` and `state` (`digests`: of the snapshot's
+        /// directories, kept from one set to the next, see `Snapshot.fingerprint(of:digests:)`).
+        init(_ set: LogSetConfig, _ plan: SetPlan, _ snapshot: Snapshot, _ state: StateTable, digests: inout [String: Int]) {
+            fingerprint = snapshot.fingerprint(of: set, digests: &digests)
             states = plan.rotatedPaths.map { state[$0] }
         }
     }
@@ -92,8 +93,9 @@ public final class Runner {
         let state = currentState()
         let plans = Planner(input(sets, snapshot, state)).plan()
         stateSession.expectGrowth(plans.reduce(0) { $0 + PendingMarks.estimatedSize(of: $1.rotatedPaths) + PendingMarks.estimatedSize(of: $1.newStateLogs) })
+        var digests: [String: Int] = [:]
         for plan in plans where plan.hasWork && !options.dryRun {
-            plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state)
+            plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state, digests: &digests)
         }
         return plans
     }
