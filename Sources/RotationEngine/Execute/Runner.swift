@@ -100,12 +100,18 @@ public final class Runner {
         return plans
     }
 
+    /// The most directories a group locks at once: each holds a lock and a journal descriptor besides
+    /// its directory's, and the soft `RLIMIT_NOFILE` is often 1,024.
+    static let groupDirectoryLimit = 128
+
     /// The plans in order, consecutive `groupable` sets together (see `executeGroup`), every other set
     /// alone. A set naming a path that a set of the group already names starts a new group, so that
-    /// no set is planned under the lock before the steps of another one on the same files.
+    /// no set is planned under the lock before the steps of another one on the same files; so does one
+    /// that would take the group past `groupDirectoryLimit` directories.
     func groups(_ plans: [SetPlan], _ sets: [LogSetConfig]) -> [[(plan: SetPlan, config: LogSetConfig)]] {
         var groups: [[(plan: SetPlan, config: LogSetConfig)]] = []
         var named = Set<String>()
+        var locked = Set<String>()
         var open = false
         for plan in plans {
             let config = sets[plan.index]
@@ -115,13 +121,16 @@ public final class Runner {
                 continue
             }
             let paths = plan.steps.flatMap { [$0.primaryPath, $0.targetPath].compactMap { $0 } }
-            if !open || !named.isDisjoint(with: paths) {
+            let more = plan.directories.filter { !locked.contains($0) }.count
+            if !open || !named.isDisjoint(with: paths) || (locked.count + more > Self.groupDirectoryLimit && !locked.isEmpty) {
                 groups.append([])
                 named = []
+                locked = []
                 open = true
             }
             groups[groups.count - 1].append((plan, config))
             named.formUnion(paths)
+            locked.formUnion(plan.directories)
         }
         return groups
     }
