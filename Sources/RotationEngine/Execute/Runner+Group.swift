@@ -14,10 +14,12 @@ extension Runner {
 
     /// Whether a set may be executed in a group with its neighbours: it has work, and none of it runs
     /// user code (scripts) or under other rights (`su`) between its steps, so the order of its steps
-    /// relative to other sets' steps is seen by nobody.
+    /// relative to other sets' steps is seen by nobody. A set that compresses enough logs to start
+    /// compressing during its renames (`EarlyCompression`) gains more from that, and runs alone.
     func groupable(_ plan: SetPlan, _ config: LogSetConfig) -> Bool {
         plan.hasWork && plan.firstAction == nil && plan.lastAction == nil && plan.preRemove == nil && config.su == nil
             && !plan.units.contains { $0.preRotate != nil || $0.postRotate != nil }
+            && EarlyCompression(units: plan.units, plan: plan, config: config, minimum: CompressionBatch.groupMinimum) == nil
     }
 
     /// Executes consecutive script-less sets together, as `execute` does one set, but with every
