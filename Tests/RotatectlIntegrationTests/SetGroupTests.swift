@@ -56,6 +56,27 @@ import TestSupport
         #expect(!t.exists("logs/.rotatectl.journal"))
     }
 
+    /// A directory another run holds skips only the sets of the group that name it (exit status 3);
+    /// the group's other sets, in other directories, rotate.
+    @Test func aBusyDirectorySkipsOnlyTheSetsNamingIt() throws {
+        let t = TempDirectory("rotatectl-group")
+        var conf = ""
+        for d in ["a", "b", "c"] {
+            t.write("\(d)/\(d).log", "\(d) line\n")
+            conf += "@DIR@/\(d)/\(d).log {\n    rotate 1\n}\n"
+        }
+        let path = t.config(conf)
+        let holder = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "lock", t.child("b"), "--",
+                                                        "/bin/sh", "-c", "touch \(t.child("held")); sleep 3"]))
+        defer { holder.kill(SIGTERM); holder.wait() }
+        for _ in 0..<200 where !t.exists("held") { usleep(20_000) }
+        let r = Harness.rotatectl(["run", "--force", "--wait", "0", "-s", t.child("state"), path])
+        #expect(r.status == 3, "\(r.stdout)\n\(r.stderr)")
+        #expect(t.read("a/a.log.1") == "a line\n" && t.read("c/c.log.1") == "c line\n", "\(r.stdout)")
+        #expect(t.exists("b/b.log") && !t.exists("b/b.log.1"))
+        #expect(r.stderr.contains("b/.rotatectl.lock") || r.stderr.contains("lock"), "\(r.stderr)")
+    }
+
     /// fsync, fdatasync and syncfs calls of a forced run over `n` one-log sets in one directory.
     static func syncCalls(_ n: Int) -> Int? {
         let t = TempDirectory("rotatectl-group")

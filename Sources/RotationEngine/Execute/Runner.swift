@@ -5,7 +5,8 @@ import Logging
 
 /// One run of rotatectl: plans every log set, then, set by set, takes the directory locks, finishes any
 /// journal left by a crash, journals and applies the steps, signals writers, compresses, saves state.
-/// Scripts run with the locks released.
+/// Scripts run with the locks released. Consecutive sets without scripts run as one group
+/// (`executeGroup`), which pays those per-set costs once.
 public final class Runner {
     let options: RunOptions
     let logger: Logger?
