@@ -115,6 +115,17 @@ import TestSupport
                 compress
             }
             """, files: ["logs/app.log": big, "logs/app.log.1.gz": ""], stream: ["logs/app.log.1.gz", "logs/app.log"]),
+        // Issue 16, point 15: one-log sets executed as one group (one journal for all, one state record).
+        Scenario(name: "one-log sets executed as a group", config: (0..<6).map { i in """
+            @DIR@/logs/g\(i).log {
+                size 1
+                rotate 3
+                compress
+                create
+            }
+
+            """ }.joined(), files: Dictionary(uniqueKeysWithValues: (0..<6).map { ("logs/g\($0).log", Harness.lines("g\($0)", 1...200)) })
+                .merging(["logs/g0.log.1.gz": "", "logs/g2.log.1.gz": "", "logs/g2.log.2.gz": "", "logs/g5.log.1.gz": ""]) { a, _ in a }),
         Scenario(name: "scripts", config: """
             @DIR@/logs/*.log {
                 size 1

@@ -23,6 +23,19 @@ import Testing
         #expect(a.plan(set) == b.plan(set))
     }
 
+    /// Digests kept from set to set (a group re-planned under one lock) give each set the fingerprint
+    /// it has alone, and a directory changed in another snapshot still changes it.
+    @Test func directoryDigestsKeptAcrossSetsChangeNoFingerprint() {
+        let sets = [set, logSet(["/var/log/app.log"]), logSet(["/var/log/*.txt"]) { $0.oldDir = "/var/log/old" }]
+        let w = world()
+        var digests: [String: Int] = [:]
+        for s in sets + sets { #expect(w.snapshot.fingerprint(of: s, digests: &digests) == w.snapshot.fingerprint(of: s)) }
+        var grown = world()
+        grown.snapshot.directories["/var/log"]?["other.txt"]?.size = 8
+        var fresh: [String: Int] = [:]
+        #expect(grown.snapshot.fingerprint(of: sets[1], digests: &fresh) != w.snapshot.fingerprint(of: sets[1], digests: &digests))
+    }
+
     @Test func anyEntryThePlannerCanSeeChangesIt() {
         let base = world().snapshot.fingerprint(of: set)
         var grown = world()

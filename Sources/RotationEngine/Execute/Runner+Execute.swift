@@ -47,54 +47,24 @@ extension Runner {
         // first so that its file's bytes are gone before the listings are taken.
         let state = currentState()
         let snapshot = SnapshotReader().read([config])
-        if let swapped = replacedDirectory(locks, snapshot) {
-            emit(RunEvent(.error, set: first.name, "\(swapped): replaced while scripts ran (the path now names another directory); log set not rotated"))
-            setFailed = true
+        if let swapped = replacedDirectory(locks.handles, snapshot) {
+            reportReplaced(swapped, first.name)
             release(&locks)
             return
         }
-        // When nothing the plan was made on has changed, it stands as it is.
-        let unchanged = plannedInputs[first.index] == PlannedInputs(config, first, snapshot, state)
-        let fresh = unchanged ? first.units : Planner(input([config], snapshot, state)).plan().first?.units ?? []
-        var current: [String: LogRotation] = [:]
-        for unit in fresh { for log in unit.logs { current[log.path] = log } }
-        var units: [RotationUnit] = []
-        for unit in first.units {
-            var u = unit
-            u.logs = unit.logs.compactMap { log in
-                if failedUnits.contains(log.path) { return nil }
-                guard let now = current[log.path] else {
-                    emit(RunEvent(.decision, set: first.name, "\(log.path): no longer due (rotated meanwhile by another run)", path: log.path))
-                    return nil
-                }
-                return now
-            }
-            if !u.logs.isEmpty { units.append(u) }
-        }
+        var digests: [String: Int] = [:]
+        let units = replan(first, config, snapshot, state, digests: &digests, dropping: failedUnits)
         guard let home = locks.handles.first else { release(&locks); return }
         let journal = JournalFile(home)
         var active: [(id: Int, unit: RotationUnit)] = []
         var marks: [StateMark] = []
         // Every unit's block in one write and one fsync, then every rename, then one fsync per directory.
-        // The writer signal is journalled with each unit, between its renames and what follows them, so
-        // that a run killed before signalling has the next run signal the writers before it compresses.
-        let policy = JournalPolicy(config)
-        let signal = first.notify.map { [$0] } ?? []
-        let blocks = units.enumerated().map { id, unit in
-            JournalBlock.unit(id: id, directories: first.directories,
-                              steps: unit.logs.flatMap(\.rotateSteps) + signal + unit.logs.flatMap(\.finishSteps),
-                              state: unit.logs.map { StateMark(path: $0.path, time: now) }, policy: policy)
-        }
+        let blocks = journalBlocks(units, first, config, from: 0)
         let user = config.su.map { Privileges(uid: $0.uid, gid: $0.gid) }
         let reserve = JournalReserve(home)
         do {
             try user?.assume()
-            do {
-                try journal.append(blocks)
-            } catch where (error.errno == .noSpace || error.errno == .diskQuotaExceeded) && reserve.release() {
-                emit(RunEvent(.warning, set: first.name, "\(home.path): file system full: using the space reserved for the journal (\(reserve.path))"))
-                try journal.append(blocks)
-            }
+            try writeJournal(journal, blocks, reserve, first.name)
         } catch {
             user?.restore()
             emit(RunEvent(.error, set: first.name, "\(error); log set not rotated"))
@@ -109,12 +79,7 @@ extension Runner {
         var early = EarlyCompression(units: units, plan: first, config: config, minimum: CompressionBatch.groupMinimum)
         let batch = early.map { startCompression($0.steps, first.name, config, gated: true) }
         for (id, unit) in units.enumerated() {
-            var ok = true
-            for log in unit.logs where ok {
-                for step in log.rotateSteps where ok {
-                    ok = perform(step, first.name, config)
-                }
-            }
+            let ok = rotate(unit, first.name, config)
             if let done = early?.unitDone(id, ok: ok) {
                 batch?.release(belowStep: done.released, cancelling: done.cancelling)
             }
@@ -163,27 +128,95 @@ extension Runner {
             }
             finish(active.map(\.unit), first, config, keeping: [], started: batch)
         }
-        do {
-            if !recorded {
-                keepJournal = false
-                journal.release()
-                emit(RunEvent(.warning, set: first.name, "\(journal.path): kept, so that the next run records the rotation in the state", path: journal.path))
-            } else if keepJournal {
-                keepJournal = false
-                journal.release()
-                emit(RunEvent(.warning, set: first.name, "\(journal.path): kept, so that the next run finishes the compression a failed sync left", path: journal.path))
-            } else {
-                try journal.remove()
-                FaultInjection.point("journal removed")
-                reserve.ensure()
-            }
-        } catch {
-            emit(RunEvent(.error, set: first.name, "\(error)"))
-            setFailed = true
-        }
+        let unsynced = keepJournal
+        keepJournal = false
+        close(journal, reserve, recorded: recorded, unsynced: unsynced, first.name)
         user?.restore()
         release(&locks)
         _ = run(first.lastAction, first.name)
+    }
+
+    /// The units of `first` to rotate now, under the lock: planned again on `snapshot` and `state` (read
+    /// under it), unless nothing the plan was made on has changed (the planner is pure, so the plan
+    /// stands). A log no longer due is reported and dropped, and so are the logs of `failed`.
+    /// `digests`: of the snapshot's directories, for the next sets planned on the same snapshot.
+    func replan(_ first: SetPlan, _ config: LogSetConfig, _ snapshot: Snapshot, _ state: StateTable,
+                digests: inout [String: Int], dropping failed: Set<String>) -> [RotationUnit] {
+        let unchanged = plannedInputs[first.index] == PlannedInputs(config, first, snapshot, state, digests: &digests)
+        let fresh = unchanged ? first.units : Planner(input([config], snapshot, state)).plan().first?.units ?? []
+        var current: [String: LogRotation] = [:]
+        for unit in fresh { for log in unit.logs { current[log.path] = log } }
+        var units: [RotationUnit] = []
+        for unit in first.units {
+            var u = unit
+            u.logs = unit.logs.compactMap { log in
+                if failed.contains(log.path) { return nil }
+                guard let now = current[log.path] else {
+                    emit(RunEvent(.decision, set: first.name, "\(log.path): no longer due (rotated meanwhile by another run)", path: log.path))
+                    return nil
+                }
+                return now
+            }
+            if !u.logs.isEmpty { units.append(u) }
+        }
+        return units
+    }
+
+    /// The journal blocks of a set's units, numbered from `firstID`: each unit's steps, with the set's
+    /// policy. The writer signal is journalled with each unit, between its renames and what follows
+    /// them, so that a run killed before signalling has the next run signal the writers before it
+    /// compresses.
+    func journalBlocks(_ units: [RotationUnit], _ plan: SetPlan, _ config: LogSetConfig, from firstID: Int) -> [JournalBlock] {
+        let policy = JournalPolicy(config)
+        let signal = plan.notify.map { [$0] } ?? []
+        return units.enumerated().map { id, unit in
+            JournalBlock.unit(id: firstID + id, directories: plan.directories,
+                              steps: unit.logs.flatMap(\.rotateSteps) + signal + unit.logs.flatMap(\.finishSteps),
+                              state: unit.logs.map { StateMark(path: $0.path, time: now) }, policy: policy)
+        }
+    }
+
+    /// Appends `blocks` to the journal; on a full file system, gives back the reserve and tries again.
+    func writeJournal(_ journal: JournalFile, _ blocks: [JournalBlock], _ reserve: JournalReserve, _ set: String) throws(SystemError) {
+        do {
+            try journal.append(blocks)
+        } catch where (error.errno == .noSpace || error.errno == .diskQuotaExceeded) && reserve.release() {
+            emit(RunEvent(.warning, set: set, "\(journal.directory.path): file system full: using the space reserved for the journal (\(reserve.path))"))
+            try journal.append(blocks)
+        }
+    }
+
+    /// Applies a unit's rotate steps, stopping at the first that fails; whether all were done.
+    func rotate(_ unit: RotationUnit, _ set: String, _ config: LogSetConfig) -> Bool {
+        for log in unit.logs {
+            for step in log.rotateSteps where !perform(step, set, config) { return false }
+        }
+        return true
+    }
+
+    /// At the end of a rotation: removes its journal (then makes sure the reserve is there again), or
+    /// keeps it for the next run when the state marks were not `recorded` or a compressed output could
+    /// not be made durable (`unsynced`).
+    func close(_ journal: JournalFile, _ reserve: JournalReserve, recorded: Bool, unsynced: Bool, _ set: String) {
+        if !recorded || unsynced {
+            journal.release()
+            let why = recorded ? "finishes the compression a failed sync left" : "records the rotation in the state"
+            emit(RunEvent(.warning, set: set, "\(journal.path): kept, so that the next run \(why)", path: journal.path))
+            return
+        }
+        do {
+            try journal.remove()
+            FaultInjection.point("journal removed")
+            reserve.ensure()
+        } catch {
+            emit(RunEvent(.error, set: set, "\(error)"))
+            setFailed = true
+        }
+    }
+
+    func reportReplaced(_ path: String, _ set: String) {
+        emit(RunEvent(.error, set: set, "\(path): replaced while scripts ran (the path now names another directory); log set not rotated"))
+        setFailed = true
     }
 
     /// Takes the `su` user's rights again for the rest of a set; when that fails, nothing more of the set
@@ -203,40 +236,82 @@ extension Runner {
     /// Locks the set's existing directories in one global order; nil (and exit status 3) when busy.
     /// Returns the handles, sorted by path, with their locks.
     func lock(_ plan: SetPlan) -> Held? {
-        var handles: [DirectoryHandle] = []
-        for dir in plan.directories {
-            do {
-                handles.append(try directories.handle(dir))
-            } catch {
-                if error.errno == .noSuchFileOrDirectory { continue }   // an olddir still to be created
-                emit(RunEvent(.error, set: plan.name, "\(error); log set skipped"))
-                setFailed = true
-                return nil
+        var (held, usable) = lock([plan])
+        guard usable.first == true else {
+            release(&held)
+            return nil
+        }
+        return held
+    }
+
+    /// Locks the existing directories of several sets in one global order, going on past a directory
+    /// that cannot be locked: each set naming one is reported skipped (busy: exit status 3). Returns the
+    /// directories locked (sorted by path, each directory once) and, by set, whether all of its are.
+    func lock(_ plans: [SetPlan]) -> (held: Held, usable: [Bool]) {
+        var usable = [Bool](repeating: true, count: plans.count)
+        var handles: [String: DirectoryHandle] = [:]
+        for (i, plan) in plans.enumerated() {
+            for dir in plan.directories where handles[dir] == nil {
+                do {
+                    handles[dir] = try directories.handle(dir)
+                } catch {
+                    if error.errno == .noSuchFileOrDirectory { continue }   // an olddir still to be created
+                    emit(RunEvent(.error, set: plan.name, "\(error); log set skipped"))
+                    setFailed = true
+                    usable[i] = false
+                    break
+                }
             }
         }
         // A directory already found busy past --wait in this run is not waited for a second time.
-        let wait = plan.directories.contains(where: busyDirectories.contains) ? 0 : options.wait
+        let wait = plans.contains { $0.directories.contains(where: busyDirectories.contains) } ? 0 : options.wait
+        let results: [(key: FileKey, dir: DirectoryHandle, lock: Result<DirectoryLock, LockError>)]
         do {
-            let locks = try DirectoryLock.acquireAll(handles, wait: wait, logger: options.verbose ? logger : nil)
-            return Held(handles: handles.sorted { $0.path < $1.path }, locks: locks)
+            results = try DirectoryLock.acquireEach(Array(handles.values), wait: wait, logger: options.verbose ? logger : nil)
         } catch {
-            switch error {
-            case .busy(let path, _, _), .nested(let path), .journalInUse(let path):
-                busyDirectories.insert(PathName.split(path).0)
-                emit(RunEvent(.lock, set: plan.name, "\(error); log set skipped after waiting \(Int(wait)) s"))
-                lockBusy = true
-            default:
-                emit(RunEvent(.error, set: plan.name, "\(error); log set skipped"))
-                setFailed = true
+            for (i, plan) in plans.enumerated() where usable[i] { reportLockFailure(error, plan.name, waited: wait) }
+            return (Held(handles: [], locks: []), [Bool](repeating: false, count: plans.count))
+        }
+        var held = Held(handles: [], locks: [])
+        var failed: [FileKey: LockError] = [:]
+        for r in results {
+            switch r.lock {
+            case .success(let l):
+                held.handles.append(r.dir)
+                held.locks.append(l)
+            case .failure(let e):
+                failed[r.key] = e
             }
-            return nil
+        }
+        held.handles.sort { $0.path < $1.path }
+        if !failed.isEmpty {
+            for (i, plan) in plans.enumerated() where usable[i] {
+                let keys = plan.directories.compactMap { handles[$0].flatMap { try? $0.status() }.map(FileKey.init) }
+                if let error = keys.lazy.compactMap({ failed[$0] }).first {
+                    reportLockFailure(error, plan.name, waited: wait)
+                    usable[i] = false
+                }
+            }
+        }
+        return (held, usable)
+    }
+
+    func reportLockFailure(_ error: LockError, _ set: String, waited: Double) {
+        switch error {
+        case .busy(let path, _, _), .nested(let path), .journalInUse(let path):
+            busyDirectories.insert(PathName.split(path).0)
+            emit(RunEvent(.lock, set: set, "\(error); log set skipped after waiting \(Int(waited)) s"))
+            lockBusy = true
+        default:
+            emit(RunEvent(.error, set: set, "\(error); log set skipped"))
+            setFailed = true
         }
     }
 
     /// The first locked directory whose path, listed again, names another directory than the one
     /// opened (moved away and replaced, by a symbolic link for instance, while the locks were released).
-    func replacedDirectory(_ held: Held, _ snapshot: Snapshot) -> String? {
-        for handle in held.handles {
+    func replacedDirectory(_ handles: [DirectoryHandle], _ snapshot: Snapshot) -> String? {
+        for handle in handles {
             guard let now = snapshot.directoryStatuses[handle.path], let opened = try? handle.status() else { continue }
             if now.device != opened.device || now.inode != opened.inode { return handle.path }
         }

@@ -5,7 +5,8 @@ import Logging
 
 /// One run of rotatectl: plans every log set, then, set by set, takes the directory locks, finishes any
 /// journal left by a crash, journals and applies the steps, signals writers, compresses, saves state.
-/// Scripts run with the locks released.
+/// Scripts run with the locks released. Consecutive sets without scripts run as one group
+/// (`executeGroup`), which pays those per-set costs once.
 public final class Runner {
     let options: RunOptions
     let logger: Logger?
@@ -35,9 +36,10 @@ public final class Runner {
         var fingerprint: Int
         var states: [Int64?]
 
-        /// What `plan`, of `set`, was made on in `snapshot` and `state`.
-        init(_ set: LogSetConfig, _ plan: SetPlan, _ snapshot: Snapshot, _ state: StateTable) {
-            fingerprint = snapshot.fingerprint(of: set)
+        /// What `plan`, of `set`, was made on in `snapshot` and `state` (`digests`: of the snapshot's
+        /// directories, kept from one set to the next, see `Snapshot.fingerprint(of:digests:)`).
+        init(_ set: LogSetConfig, _ plan: SetPlan, _ snapshot: Snapshot, _ state: StateTable, digests: inout [String: Int]) {
+            fingerprint = snapshot.fingerprint(of: set, digests: &digests)
             states = plan.rotatedPaths.map { state[$0] }
         }
     }
@@ -66,12 +68,15 @@ public final class Runner {
         // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
         // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
         let plans = planAll(sets)
-        for plan in plans {
-            let config = sets[plan.index]
-            if options.dryRun {
-                describe(plan)
-            } else {
-                execute(plan, config)
+        if options.dryRun {
+            for plan in plans { describe(plan) }
+        } else {
+            for group in groups(plans, sets) {
+                if group.count == 1 {
+                    execute(group[0].plan, group[0].config)
+                } else {
+                    executeGroup(group)
+                }
             }
         }
         if !options.dryRun { finishState() }
@@ -91,10 +96,46 @@ public final class Runner {
         let state = currentState()
         let plans = Planner(input(sets, snapshot, state)).plan()
         stateSession.expectGrowth(plans.reduce(0) { $0 + PendingMarks.estimatedSize(of: $1.rotatedPaths) + PendingMarks.estimatedSize(of: $1.newStateLogs) })
+        var digests: [String: Int] = [:]
         for plan in plans where plan.hasWork && !options.dryRun {
-            plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state)
+            plannedInputs[plan.index] = PlannedInputs(sets[plan.index], plan, snapshot, state, digests: &digests)
         }
         return plans
+    }
+
+    /// The most directories a group locks at once: each holds a lock and a journal descriptor besides
+    /// its directory's, and the soft `RLIMIT_NOFILE` is often 1,024.
+    static let groupDirectoryLimit = 128
+
+    /// The plans in order, consecutive `groupable` sets together (see `executeGroup`), every other set
+    /// alone. A set naming a path that a set of the group already names starts a new group, so that
+    /// no set is planned under the lock before the steps of another one on the same files; so does one
+    /// that would take the group past `groupDirectoryLimit` directories.
+    func groups(_ plans: [SetPlan], _ sets: [LogSetConfig]) -> [[(plan: SetPlan, config: LogSetConfig)]] {
+        var groups: [[(plan: SetPlan, config: LogSetConfig)]] = []
+        var named = Set<String>()
+        var locked = Set<String>()
+        var open = false
+        for plan in plans {
+            let config = sets[plan.index]
+            guard groupable(plan, config) else {
+                groups.append([(plan, config)])
+                open = false
+                continue
+            }
+            let paths = plan.steps.flatMap { [$0.primaryPath, $0.targetPath].compactMap { $0 } }
+            let more = plan.directories.filter { !locked.contains($0) }.count
+            if !open || !named.isDisjoint(with: paths) || (locked.count + more > Self.groupDirectoryLimit && !locked.isEmpty) {
+                groups.append([])
+                named = []
+                locked = []
+                open = true
+            }
+            groups[groups.count - 1].append((plan, config))
+            named.formUnion(paths)
+            locked.formUnion(plan.directories)
+        }
+        return groups
     }
 
     func input(_ sets: [LogSetConfig], _ snapshot: Snapshot, _ state: StateTable) -> PlannerInput {

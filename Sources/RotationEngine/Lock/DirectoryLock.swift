@@ -87,18 +87,9 @@ public final class DirectoryLock: Sendable {
     /// overlapping sets never deadlock; the same directory given twice is locked once. On failure the
     /// locks already taken are released. `wait` bounds the whole call.
     public static func acquireAll(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?) throws(LockError) -> [DirectoryLock] {
-        var keyed: [(FileKey, DirectoryHandle)] = []
-        for dir in dirs {
-            let status: FileStatus
-            do { status = try dir.status() } catch { throw .system(error) }
-            keyed.append((FileKey(device: status.device, inode: status.inode), dir))
-        }
-        keyed.sort { $0.0 < $1.0 }
         let deadline = monotonicNow() + max(0, wait)
         var locks: [DirectoryLock] = []
-        var previous: FileKey?
-        for (key, dir) in keyed where key != previous {
-            previous = key
+        for (_, dir) in try inGlobalOrder(dirs) {
             do {
                 locks.append(try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger))
             } catch {
@@ -107,6 +98,33 @@ public final class DirectoryLock: Sendable {
             }
         }
         return locks
+    }
+
+    /// Locks several directories in the same global order as `acquireAll`, but goes on past one that
+    /// cannot be locked (busy after `wait`, which bounds the whole call): each directory with its lock
+    /// or why not. Waiting only in that order, with no lock released, keeps two runs from deadlocking.
+    public static func acquireEach(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?) throws(LockError)
+        -> [(key: FileKey, dir: DirectoryHandle, lock: Result<DirectoryLock, LockError>)] {
+        let deadline = monotonicNow() + max(0, wait)
+        return try inGlobalOrder(dirs).map { key, dir in
+            (key, dir, Result { () throws(LockError) in try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger) })
+        }
+    }
+
+    /// The directories sorted by device and inode, each once (`stat`).
+    private static func inGlobalOrder(_ dirs: [DirectoryHandle]) throws(LockError) -> [(FileKey, DirectoryHandle)] {
+        var keyed: [(FileKey, DirectoryHandle)] = []
+        for dir in dirs {
+            let status: FileStatus
+            do { status = try dir.status() } catch { throw .system(error) }
+            keyed.append((FileKey(device: status.device, inode: status.inode), dir))
+        }
+        keyed.sort { $0.0 < $1.0 }
+        var previous: FileKey?
+        return keyed.filter { key, _ in
+            defer { previous = key }
+            return key != previous
+        }
     }
 
     /// The environment to give scripts run while holding locks: `ROTATECTL_LOCKED_DIRS` naming every

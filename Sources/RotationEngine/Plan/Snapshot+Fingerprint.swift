@@ -8,33 +8,52 @@ extension Snapshot {
     /// lock and journal reserve are left out: each run rewrites them, and the planner never plans them
     /// (`Planner.ownFiles`).
     public func fingerprint(of set: LogSetConfig) -> Int {
+        var digests: [String: Int] = [:]
+        return fingerprint(of: set, digests: &digests)
+    }
+
+    /// The same, with the digest of each directory kept in `digests` for the next sets of the same
+    /// snapshot: a thousand sets of one directory hash its listing once, not a thousand times.
+    public func fingerprint(of set: LogSetConfig, digests: inout [String: Int]) -> Int {
         var hasher = Hasher()
         var seen = Set<String>()
         func list(_ dir: String) -> Listing? {
-            let listing = directories[dir]
             if seen.insert(dir).inserted {
                 hasher.combine(dir)
-                if let listing {
-                    hasher.combine(true)
-                    listing.fingerprint(into: &hasher, excluding: [DirectoryLock.fileName, JournalReserve.name])
+                if let digest = digests[dir] {
+                    hasher.combine(digest)
                 } else {
-                    hasher.combine(false)
+                    let digest = self.digest(of: dir)
+                    digests[dir] = digest
+                    hasher.combine(digest)
                 }
-                // Of the directory itself, what the planner reads (its owner and mode) and which one it
-                // is; not its times and size, which change when rotatectl's own files come and go.
-                if let d = directoryStatuses[dir] {
-                    hasher.combine(d.device)
-                    hasher.combine(d.inode)
-                    hasher.combine(d.kind)
-                    hasher.combine(d.mode)
-                    hasher.combine(d.uid)
-                    hasher.combine(d.gid)
-                }
-                hasher.combine(unreadable[dir])
             }
-            return listing
+            return directories[dir]
         }
         Snapshot.walk(set, list: list)
+        return hasher.finalize()
+    }
+
+    /// What the planner can see of one directory: its entries with their statuses, or that it could
+    /// not be listed, and of the directory itself what the planner reads (its owner and mode) and which
+    /// one it is; not its times and size, which change when rotatectl's own files come and go.
+    func digest(of dir: String) -> Int {
+        var hasher = Hasher()
+        if let listing = directories[dir] {
+            hasher.combine(true)
+            listing.fingerprint(into: &hasher, excluding: [DirectoryLock.fileName, JournalReserve.name])
+        } else {
+            hasher.combine(false)
+        }
+        if let d = directoryStatuses[dir] {
+            hasher.combine(d.device)
+            hasher.combine(d.inode)
+            hasher.combine(d.kind)
+            hasher.combine(d.mode)
+            hasher.combine(d.uid)
+            hasher.combine(d.gid)
+        }
+        hasher.combine(unreadable[dir])
         return hasher.finalize()
     }
 }
