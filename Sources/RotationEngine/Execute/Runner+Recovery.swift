@@ -148,7 +148,15 @@ extension Runner {
                 break
             }
             let ok = perform(step, set, config)
-            if case .compress(_, let destination) = step { discardTemporary(destination) }
+            switch step {
+            case .compress(let source, let destination):
+                discardTemporary(destination)
+                finishInterruptedShred(source, config, set)
+            case .remove(let path, _, _):
+                finishInterruptedShred(path, config, set)
+            default:
+                break
+            }
             if ok {
                 done += 1
                 continue

@@ -30,12 +30,16 @@ extension Runner {
             return true
         case .awaitWriters:
             return true
-        case .remove(let path, _, _) where config?.shred == true:
-            if let failure = shredBeforeRemoval(path, config) {
+        case .remove(let path, let inode, _) where config?.shred == true:
+            if let config, let failure = shredAway(path, inode: inode, config) {
                 emit(RunEvent(.error, set: set, "\(path): \(failure); kept", action: "remove", path: path))
                 setFailed = true
                 return false
             }
+            emit(RunEvent(.action, set: set, step.summary + " (shredded)", action: step.kindName, path: path,
+                          seconds: monotonicNow() - started))
+            FaultInjection.point(step.summary)
+            return true
         default:
             break
         }
@@ -181,24 +185,69 @@ extension Runner {
         }
     }
 
-    /// `shred`: overwrites a file with `shred [-n N] -` on its descriptor (as standard output) before it is unlinked, as
-    /// logrotate does, refusing a file with several hard links unless `allowhardlink`. Nil when done or
-    /// not configured, else why not.
-    func shredBeforeRemoval(_ path: String, _ config: LogSetConfig?) -> String? {
-        guard let config, config.shred else { return nil }
+    /// `shred`: overwrites a file with `shred [-n N] -` on its descriptor (as standard output) and unlinks
+    /// it, as logrotate does, refusing a file with several hard links unless `allowhardlink`. The file is
+    /// first renamed to its shred name (`shredName`), so that a run killed while shredding never leaves
+    /// half-overwritten bytes under a generation's name (beside its compressed copy, whose source would
+    /// then no longer match it); the next run's replay finishes it (`finishInterruptedShred`). Nil when
+    /// the file is gone (or was never there), else why it was kept.
+    func shredAway(_ path: String, inode: UInt64 = 0, _ config: LogSetConfig) -> String? {
         do {
             let (dir, name) = try directories.locate(path)
-            guard let st = try dir.status(name), st.kind == .regular else { return nil }
+            guard let st = try dir.status(name), st.kind == .regular, inode == 0 || st.inode == inode else { return nil }
             if st.linkCount != 1 && !config.allowHardlink {
                 return "not shredded: it has \(st.linkCount) hard links (allowhardlink not set)"
             }
+            let shredding = Self.shredName(for: name)
+            if try dir.status(shredding) != nil { try dir.remove(shredding) }
+            try dir.rename(name, to: dir, as: shredding)
+            steps.markDirty(dir.path)
+            FaultInjection.point("renamed for shred \(path)")
+            return shredAndRemove(dir, shredding, config)
+        } catch {
+            return "shred: \(error)"
+        }
+    }
+
+    /// Overwrites `name` in `dir` with shred(1) and unlinks it; nil when done.
+    func shredAndRemove(_ dir: DirectoryHandle, _ name: String, _ config: LogSetConfig) -> String? {
+        do {
             let fd = try dir.openRegular(name, O_WRONLY)
             defer { _ = try? fd.close() }
             let cycles = config.shredCycles.map { ["-n", String($0)] } ?? []
             let result = try ChildProcess.run(["shred"] + cycles + ["-"], stdout: fd.rawValue)   // shred's "-" is standard output
-            return result.succeeded ? nil : "shred \(result)"
+            guard result.succeeded else { return "shred \(result)" }
+            FaultInjection.point("shredded \(dir.child(name))")
+            try dir.remove(name)
+            steps.markDirty(dir.path)
+            return nil
         } catch {
             return "shred: \(error)"
+        }
+    }
+
+    /// The name a file is shredded under: `.rotatectl-shred.` where its temporary name has `.rotatectl-tmp.`.
+    static func shredName(for name: String) -> String {
+        ".rotatectl-shred." + StepExecutor.temporaryName(for: name).dropFirst(".rotatectl-tmp.".count)
+    }
+
+    /// After a replayed step that removes `path` (a compressed source, a dropped generation): a file a
+    /// crash left under its shred name is shredded (or, without `shred` in the journal, removed) now.
+    func finishInterruptedShred(_ path: String, _ config: LogSetConfig, _ set: String) {
+        guard let (dir, name) = try? directories.locate(path) else { return }
+        let shredding = Self.shredName(for: name)
+        guard let st = (try? dir.status(shredding)) ?? nil, st.kind == .regular else { return }
+        let failure: String?
+        if config.shred {
+            failure = shredAndRemove(dir, shredding, config)
+        } else {
+            failure = (try? dir.remove(shredding)) == nil ? "could not remove it" : nil
+        }
+        if let failure {
+            emit(RunEvent(.error, set: set, "\(dir.child(shredding)): \(failure)", path: path))
+            setFailed = true
+        } else {
+            emit(RunEvent(.recovery, set: set, "\(path): finished an interrupted shred", path: path))
         }
     }
 
@@ -572,17 +621,22 @@ extension Runner {
     func removeSources(_ outputs: [(CompressTask, CompressTask.Output)], _ set: String, _ config: LogSetConfig?,
                        started: Double, results: inout [Bool]) {
         var removing: [(CompressTask, CompressTask.Output)] = []
+        var shredded: [(CompressTask, CompressTask.Output)] = []
         for (task, output) in outputs where results[task.index] {
-            if let failure = shredBeforeRemoval(task.source, config) {
+            guard let config, config.shred else {
+                removing.append((task, output))
+                continue
+            }
+            if let failure = shredAway(task.source, config) {
                 emit(RunEvent(.error, set: set, "\(task.source): \(failure); kept next to its compressed copy",
                               action: "compress", path: task.source))
                 setFailed = true
                 continue
             }
-            removing.append((task, output))
+            shredded.append((task, output))
         }
         let errors = DirectoryHandle.removeAll(removing.map { ($0.0.srcDir, $0.0.srcName) })
-        for ((task, output), error) in zip(removing, errors) {
+        for ((task, output), error) in zip(removing, errors) + shredded.map({ ($0, nil) }) {
             steps.markDirty(task.srcDir.path)
             if let error {
                 emit(RunEvent(.error, set: set, "\(error)", action: "compress", path: task.source))
