@@ -266,6 +266,22 @@ import TestSupport
         }
     }
 
+    // MARK: - Found by the simulation
+
+    /// renamecopy whose copy fails (its olddir on a full file system): the renamed file is all there is,
+    /// and was removed after the failed copy. It is kept, and the run fails.
+    @Test func renamecopyKeepsItsFileWhenTheCopyFails() throws {
+        let t = TempDirectory("rr-rc")
+        t.write("logs/app.log", Harness.lines("line", 1...20_000))
+        let small = try #require(Hostile.tmpfs("64k", in: t))
+        defer { Hostile.unmount(small) }
+        let conf = t.config("@DIR@/logs/app.log {\n size 1\n rotate 2\n renamecopy\n olddir \(small)\n create\n}\n")
+        let r = Self.run(t, conf)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(t.exists("logs/app.log.tmp"), "\(t.names())")
+        #expect(Self.numbers(t, "app.log") == Array(1...20_000))
+    }
+
     // MARK: - 9. copytruncate recovery compares the whole copy
 
     @Test func copytruncateRecoveryComparesTheWholeCopy() throws {

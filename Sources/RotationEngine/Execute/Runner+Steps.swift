@@ -101,8 +101,13 @@ extension Runner {
                     // renamecopy: what a writer still appends to is neither copied nor removed.
                     emit(RunEvent(.warning, set: plan.name, "\(from): a writer still has it open after \(config.reopenTimeout) s; not copied to \(to), kept", path: from))
                     held.insert(to)
-                case .copy:
-                    perform(step, plan.name, config)   // renamecopy: the copy is what gets compressed
+                case .copy(let from, let to):
+                    // renamecopy: the copy is what gets compressed; if it could not be made, the renamed
+                    // file is all there is, and is kept where it is (never removed after a failed copy).
+                    if !perform(step, plan.name, config) {
+                        held.insert(from)
+                        held.insert(to)
+                    }
                 default:
                     rest.append(step)
                 }
