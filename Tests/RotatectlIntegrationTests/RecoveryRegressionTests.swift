@@ -282,6 +282,22 @@ import TestSupport
         #expect(Self.numbers(t, "app.log") == Array(1...20_000))
     }
 
+    /// A file found at copytruncate's temporary name outside the replay of a journal is stale: it was
+    /// adopted as "an interrupted copytruncate" in place of the rotation, and the log not rotated.
+    @Test func staleCopytruncateTemporaryIsNeverAdopted() throws {
+        let t = TempDirectory("rr-ctstale")
+        t.write("logs/app.log", Harness.lines("line", 1...20_000))
+        t.write("logs/.rotatectl-tmp.app.log.1", "junk of an interrupted run\n")
+        let conf = t.config("@DIR@/logs/app.log {\n size 1\n rotate 2\n copytruncate\n}\n")
+        let r = Self.run(t, conf)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("finished an interrupted copytruncate"), "\(r.stdout)")
+        #expect(!t.exists("logs/.rotatectl-tmp.app.log.1"))
+        // copytruncate cuts at a block boundary: the two files, oldest first, are the original stream.
+        let stream = (t.read("logs/app.log.1") ?? "") + (t.read("logs/app.log") ?? "")
+        #expect(stream == Harness.lines("line", 1...20_000))
+    }
+
     // MARK: - 9. copytruncate recovery compares the whole copy
 
     @Test func copytruncateRecoveryComparesTheWholeCopy() throws {
