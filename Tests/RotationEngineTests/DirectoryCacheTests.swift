@@ -52,4 +52,15 @@ import TestSupport
         if name.utf8.count + 15 <= 255 { #expect(temp == ".rotatectl-tmp." + name) }
         #expect(StepExecutor.temporaryName(for: name + "x") != temp)
     }
+
+    /// The shred name has a longer prefix: it fits NAME_MAX by itself (a 237-byte name once gave a
+    /// 256-byte shred name, found by the simulation: the source was then kept beside its .gz).
+    @Test(arguments: [1, 100, 236, 237, 238, 240, 249, 255])
+    func shredNamesFit(length: Int) {
+        let name = String(repeating: "n", count: length)
+        let shred = Runner.shredName(for: name)
+        #expect(shred.utf8.count <= 255)
+        #expect(shred.hasPrefix(".rotatectl-shred."))
+        #expect(shred != StepExecutor.temporaryName(for: name))
+    }
 }

@@ -231,9 +231,10 @@ extension Runner {
         }
     }
 
-    /// The name a file is shredded under: `.rotatectl-shred.` where its temporary name has `.rotatectl-tmp.`.
+    /// The name a file is shredded under: as its temporary name, with `.rotatectl-shred.` for a prefix
+    /// (within NAME_MAX the same way).
     static func shredName(for name: String) -> String {
-        ".rotatectl-shred." + StepExecutor.temporaryName(for: name).dropFirst(".rotatectl-tmp.".count)
+        StepExecutor.temporaryName(for: name, prefix: ".rotatectl-shred.")
     }
 
     /// After a replayed step that removes `path` (a compressed source, a dropped generation): a file a

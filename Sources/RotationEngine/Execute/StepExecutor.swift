@@ -21,8 +21,7 @@ final class StepExecutor {
     /// Temporary name for a file being written in place of `name`: `.rotatectl-tmp.NAME` when that fits in
     /// NAME_MAX (255 bytes), else `.rotatectl-tmp.` + the first 64 bytes of the name (whole characters) +
     /// `.` + the FNV-1a 64 hash of all of it in hex. Deterministic, so recovery finds it by the same call.
-    static func temporaryName(for name: String) -> String {
-        let prefix = ".rotatectl-tmp."
+    static func temporaryName(for name: String, prefix: String = ".rotatectl-tmp.") -> String {
         if prefix.utf8.count + name.utf8.count <= Planner.nameMax { return prefix + name }
         var kept = ""
         var bytes = 0

@@ -103,7 +103,7 @@ struct SimCase: Sendable {
     var plants: [Plant]
 
     /// Whether a live writer can follow a rename (reopen on the signal); copy modes use one that cannot.
-    var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter }
+    var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter && !pidfileUntrusted }
 
     /// Whether retention (`rotate`, `maxtotalsize`) may drop lines in the (at most four) runs of a case.
     var retentionMayDrop: Bool {
@@ -113,8 +113,12 @@ struct SimCase: Sendable {
     /// Whether the writer of log `index` never reopens although the set renames: deaf, or its pidfile
     /// replaced by a hostile link. Its lines follow the renamed file down the chain of generations.
     func writerStaysOnRenamedFile(_ index: Int) -> Bool {
-        (mode == .create || mode == .renamecopy) && (deafWriter || plants.contains(.pidfileSymlink(log: index)))
+        (mode == .create || mode == .renamecopy) && (deafWriter || plants.contains(.pidfileSymlink(log: index)) || pidfileUntrusted)
     }
+
+    /// A root writer's pidfile in a directory an ordinary user owns: that user could have written any pid
+    /// there, so rotatectl signals only a process of that user's (issue 16, point 6), never this writer.
+    var pidfileUntrusted: Bool { pidfile && pidfileInLogDirectory && userOwnedDirectory }
 
     /// The generation suffix a rotation of today would produce (dateext's default `-%Y%m%d`).
     static func todaySuffix() -> String {
