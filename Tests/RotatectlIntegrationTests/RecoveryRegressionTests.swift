@@ -298,6 +298,25 @@ import TestSupport
         #expect(stream == Harness.lines("line", 1...20_000))
     }
 
+    /// The same junk, and a crash after the journal was written: the replay took the junk for the
+    /// crashed run's copy. It is removed before the journal is written, so a replay finds only its own.
+    @Test func staleCopytruncateTemporaryIsNeverAdoptedByAReplay() throws {
+        func setUp() -> (TempDirectory, String) {
+            let t = TempDirectory("rr-ctstale2")
+            t.write("logs/app.log", Harness.lines("line", 1...20_000))
+            t.write("logs/.rotatectl-tmp.app.log.1", "junk of an interrupted run\n")
+            return (t, t.config("@DIR@/logs/app.log {\n size 1\n rotate 2\n copytruncate\n}\n"))
+        }
+        let k = try #require(Self.crashPoint("journal written", setUp))
+        let (t, conf) = setUp()
+        _ = Self.run(t, conf, environment: ["ROTATECTL_CRASH_AT": String(k)])
+        let again = Self.run(t, conf)
+        #expect(again.status == 0, "\(again.stderr)")
+        // The replay finishes the crashed rotation, and the run then rotates the log again (size 1).
+        let stream = ["logs/app.log.2", "logs/app.log.1", "logs/app.log"].map { t.read($0) ?? "" }.joined()
+        #expect(stream == Harness.lines("line", 1...20_000), "\(again.stdout)")
+    }
+
     // MARK: - 9. copytruncate recovery compares the whole copy
 
     @Test func copytruncateRecoveryComparesTheWholeCopy() throws {

@@ -178,6 +178,15 @@ extension Runner {
 
     /// Appends `blocks` to the journal; on a full file system, gives back the reserve and tries again.
     func writeJournal(_ journal: JournalFile, _ blocks: [JournalBlock], _ reserve: JournalReserve, _ set: String) throws(SystemError) {
+        // Whatever lies at a copytruncate's temporary name now is not this rotation's copy: it goes before
+        // the journal exists, so that a replay can take what it finds there for the crashed run's own.
+        for case .unit(_, _, let steps, _, _) in blocks {
+            for case .copyTruncate(_, let to) in steps {
+                guard let (dir, name) = try? directories.locate(to) else { continue }   // an olddir still to make
+                let temp = StepExecutor.temporaryName(for: name)
+                if try dir.status(temp) != nil { try dir.remove(temp) }
+            }
+        }
         do {
             try journal.append(blocks)
         } catch where (error.errno == .noSpace || error.errno == .diskQuotaExceeded) && reserve.release() {

@@ -107,7 +107,8 @@ struct SimCase: Sendable {
 
     /// Whether retention (`rotate`, `maxtotalsize`) may drop lines in the (at most four) runs of a case.
     var retentionMayDrop: Bool {
-        maxtotalsize || logs.contains { rotate < $0.existing.count + 4 }
+        // A file planted at a generation's name takes a place in the chain like any generation.
+        maxtotalsize || logs.contains { rotate < $0.existing.count + 4 } || !plants.isEmpty
     }
 
     /// Whether the writer of log `index` never reopens although the set renames: deaf, or its pidfile
