@@ -317,6 +317,25 @@ import TestSupport
         #expect(stream == Harness.lines("line", 1...20_000), "\(again.stdout)")
     }
 
+    /// A file the `su` user cannot overwrite (root's, in the user's directory) is removed without
+    /// shredding, with a warning, as logrotate does; it was kept (under its shred name, or as renamecopy's
+    /// temporary file), and every later run failed on it (found by the simulation's long run).
+    @Test func unshreddableFileIsStillRemoved() throws {
+        let t = TempDirectory("rr-shredsu")
+        t.write("logs/app.log", Harness.lines("line", 1...500))
+        t.write("logs/app.log.1", Harness.lines("old", 1...500))
+        chown(t.child("logs"), 65534, 65534)
+        chown(t.child("logs/app.log"), 65534, 65534)
+        chmod(t.path, 0o755)
+        let conf = t.config("@DIR@/logs/app.log {\n su nobody nogroup\n size 1\n rotate 1\n shred\n create\n}\n")
+        let r = Self.run(t, conf)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("removed without shredding"), "\(r.stderr)")
+        #expect(t.names().filter { $0.hasPrefix("logs/") }.sorted() == ["logs/.rotatectl.lock", "logs/.rotatectl.reserve", "logs/app.log", "logs/app.log.1"], "\(t.names())")
+        let again = Self.run(t, conf, ["-f"])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     // MARK: - 9. copytruncate recovery compares the whole copy
 
     @Test func copytruncateRecoveryComparesTheWholeCopy() throws {

@@ -31,7 +31,7 @@ extension Runner {
         case .awaitWriters:
             return true
         case .remove(let path, let inode, _) where config?.shred == true:
-            if let config, let failure = shredAway(path, inode: inode, config) {
+            if let config, let failure = shredAway(path, inode: inode, config, set) {
                 emit(RunEvent(.error, set: set, "\(path): \(failure); kept", action: "remove", path: path))
                 setFailed = true
                 return false
@@ -196,7 +196,7 @@ extension Runner {
     /// half-overwritten bytes under a generation's name (beside its compressed copy, whose source would
     /// then no longer match it); the next run's replay finishes it (`finishInterruptedShred`). Nil when
     /// the file is gone (or was never there), else why it was kept.
-    func shredAway(_ path: String, inode: UInt64 = 0, _ config: LogSetConfig) -> String? {
+    func shredAway(_ path: String, inode: UInt64 = 0, _ config: LogSetConfig, _ set: String) -> String? {
         do {
             let (dir, name) = try directories.locate(path)
             guard let st = try dir.status(name), st.kind == .regular, inode == 0 || st.inode == inode else { return nil }
@@ -208,27 +208,38 @@ extension Runner {
             try dir.rename(name, to: dir, as: shredding)
             steps.markDirty(dir.path)
             FaultInjection.point("renamed for shred \(path)")
-            return shredAndRemove(dir, shredding, config)
+            return shredAndRemove(dir, shredding, config, set)
         } catch {
             return "shred: \(error)"
         }
     }
 
-    /// Overwrites `name` in `dir` with shred(1) and unlinks it; nil when done.
-    func shredAndRemove(_ dir: DirectoryHandle, _ name: String, _ config: LogSetConfig) -> String? {
+    /// Overwrites `name` in `dir` with shred(1) and unlinks it; nil when it is gone. A file that cannot be
+    /// overwritten (under `su`, one the user may not write) is unlinked all the same with a warning, as
+    /// logrotate does: kept, it would stop the log's rotation for good.
+    func shredAndRemove(_ dir: DirectoryHandle, _ name: String, _ config: LogSetConfig, _ set: String = "") -> String? {
+        let failure: String?
         do {
             let fd = try dir.openRegular(name, O_WRONLY)
             defer { _ = try? fd.close() }
             let cycles = config.shredCycles.map { ["-n", String($0)] } ?? []
             let result = try ChildProcess.run(["shred"] + cycles + ["-"], stdout: fd.rawValue)   // shred's "-" is standard output
-            guard result.succeeded else { return "shred \(result)" }
-            FaultInjection.point("shredded \(dir.child(name))")
-            try dir.remove(name)
-            steps.markDirty(dir.path)
-            return nil
+            failure = result.succeeded ? nil : "shred \(result)"
         } catch {
-            return "shred: \(error)"
+            failure = "shred: \(error)"
         }
+        if let failure {
+            emit(RunEvent(.warning, set: set, "\(dir.child(name)): \(failure); removed without shredding", path: dir.child(name)))
+        } else {
+            FaultInjection.point("shredded \(dir.child(name))")
+        }
+        do {
+            try dir.remove(name)
+        } catch {
+            return "\(error)"
+        }
+        steps.markDirty(dir.path)
+        return nil
     }
 
     /// The name a file is shredded under: as its temporary name, with `.rotatectl-shred.` for a prefix
@@ -245,7 +256,7 @@ extension Runner {
         guard let st = (try? dir.status(shredding)) ?? nil, st.kind == .regular else { return }
         let failure: String?
         if config.shred {
-            failure = shredAndRemove(dir, shredding, config)
+            failure = shredAndRemove(dir, shredding, config, set)
         } else {
             failure = (try? dir.remove(shredding)) == nil ? "could not remove it" : nil
         }
@@ -633,7 +644,7 @@ extension Runner {
                 removing.append((task, output))
                 continue
             }
-            if let failure = shredAway(task.source, config) {
+            if let failure = shredAway(task.source, config, set) {
                 emit(RunEvent(.error, set: set, "\(task.source): \(failure); kept next to its compressed copy",
                               action: "compress", path: task.source))
                 setFailed = true

@@ -19,6 +19,9 @@ struct LineCensus {
     mutating func add(_ bytes: [UInt8], file: String, leadingFragment: Bool = false) {
         var seen = Set<[UInt8]>()
         for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: true).enumerated() {
+            // The tail of a cut line may itself parse (" 4312": the cut fell after the prefix): the first
+            // line of such a stream is passed over whatever it reads; retention dropped what came before.
+            if leadingFragment && index == 0 && bytes.first != 0x0A { continue }
             let text = String(decoding: line, as: UTF8.self)
             guard let space = text.lastIndex(of: " "), let n = Int(text[text.index(after: space)...]), n > 0 else {
                 if leadingFragment && index == 0 && bytes.first != 0x0A { continue }
