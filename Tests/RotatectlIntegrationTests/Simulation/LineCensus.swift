@@ -19,10 +19,11 @@ struct LineCensus {
     mutating func add(_ bytes: [UInt8], file: String, leadingFragment: Bool = false) {
         var seen = Set<[UInt8]>()
         for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: true).enumerated() {
-            // The tail of a cut line may itself parse (" 4312": the cut fell after the prefix): the first
-            // line of such a stream is passed over whatever it reads; retention dropped what came before.
-            if leadingFragment && index == 0 && bytes.first != 0x0A { continue }
             let text = String(decoding: line, as: UTF8.self)
+            // The tail of a cut line may itself parse (" 4312", "g1 55": the cut fell in or after the
+            // prefix); a first line whose prefix is not a writer's (`a`, `a.g1`) is such a tail.
+            if leadingFragment && index == 0 && bytes.first != 0x0A,
+               let space = text.lastIndex(of: " "), !Self.isWriterPrefix(text[..<space]) { continue }
             guard let space = text.lastIndex(of: " "), let n = Int(text[text.index(after: space)...]), n > 0 else {
                 if leadingFragment && index == 0 && bytes.first != 0x0A { continue }
                 if garbled.count < 20 { garbled.append((file, String(text.prefix(80)))) }
@@ -36,6 +37,14 @@ struct LineCensus {
     }
 
     func count(_ prefix: String, _ n: Int) -> Int { counts[prefix]?[n] ?? 0 }
+
+    /// A log's id (one letter) or one of its older groups (`a.g1`).
+    static func isWriterPrefix(_ p: Substring) -> Bool {
+        let b = Array(p.utf8)
+        guard let first = b.first, first >= 0x61, first <= 0x7A else { return false }
+        if b.count == 1 { return true }
+        return b.count > 3 && b[1] == 0x2E && b[2] == 0x67 && b[3...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
 
     /// Numbers of `prefix` outside 1...last.
     func unexpected(_ prefix: String, last: Int) -> [Int] {
