@@ -106,6 +106,11 @@ import TestSupport
         #expect(b.stderr.contains("still in progress"), "\(b.stderr)")
         let forced = Self.run(t, conf, ["-f", "--wait", "0"])
         #expect(forced.status == 3)
+        // A directory found busy past --wait (by recovery) is not waited for a second time (by the set).
+        let waited = Self.run(t, conf, ["-f", "--wait", "1"])
+        #expect(waited.status == 3)
+        #expect(waited.stderr.components(separatedBy: "after waiting 1 s").count == 2
+                && waited.stderr.contains("after waiting 0 s"), "\(waited.stderr)")
         #expect(t.exists("logs/app.log.1") && !t.exists("logs/app.log.1.gz"), "compressed under the live run: \(t.names())")
         t.write("go", "")
         #expect(a.wait() == 0, "\(t.read("a.out") ?? "")")
