@@ -156,9 +156,10 @@ import TestSupport
         Self.writeUnheld(scratch, "app.log", "new\n")
         scratch.write("app.log.1", "old\n")
         let dir = try scratch.handle()
-        #expect(throws: SystemError.self) {
+        let error = #expect(throws: RotationError.self) {
             try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         }
+        #expect(error?.code == .stepFailed && error?.system?.errno == .fileExists)
         #expect(scratch.read("app.log.1") == "old\n")
         #expect(scratch.read("app.log") == "new\n")
     }
@@ -176,7 +177,7 @@ import TestSupport
             _ = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
             Issue.record("copytruncate went ahead under a writer without O_APPEND")
         } catch {
-            #expect(error.errno == .resourceBusy)
+            #expect(error.code == .copyProblem && error.system == nil)
             #expect(error.description.contains("pid \(writer.pid)"))
             #expect(error.description.contains("O_APPEND"))
         }
@@ -190,9 +191,10 @@ import TestSupport
         scratch.write("real.log", "data\n")
         symlink(scratch.child("real.log"), scratch.child("app.log"))
         let dir = try scratch.handle()
-        #expect(throws: SystemError.self) {
+        let error = #expect(throws: RotationError.self) {
             try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         }
+        #expect(error?.code == .stepFailed && error?.system != nil)
         #expect(scratch.read("real.log") == "data\n")
         #expect(!scratch.exists("app.log.1"))
     }

@@ -58,7 +58,7 @@ import TestSupport
     @Test(arguments: [1, 100, 236, 237, 238, 240, 249, 255])
     func shredNamesFit(length: Int) {
         let name = String(repeating: "n", count: length)
-        let shred = Runner.shredName(for: name)
+        let shred = StepRunner.shredName(for: name)
         #expect(shred.utf8.count <= 255)
         #expect(shred.hasPrefix(".rotatectl-shred."))
         #expect(shred != StepExecutor.temporaryName(for: name))

@@ -28,8 +28,33 @@ public struct CopyTruncate {
     static let bufferSize = 1 << 20
     static let catchUpRounds = 8
 
+    /// Copies and cuts `name`; a refusal (not a regular file, a writer without `O_APPEND`, a file that
+    /// shrank under us) is `.copyProblem`, a failed system call `.stepFailed`.
     public static func perform(source: DirectoryHandle, name: String, destination: DirectoryHandle, as newName: String,
-                               logger: Logger?) throws(SystemError) -> CopyTruncateResult {
+                               logger: Logger?) throws(RotationError) -> CopyTruncateResult {
+        let attempt: Attempt
+        do {
+            attempt = try copyAndCut(source: source, name: name, destination: destination, as: newName, logger: logger)
+        } catch {
+            throw RotationError(.stepFailed, error)
+        }
+        switch attempt {
+        case .copied(let result): return result
+        case .refused(let error): throw error
+        }
+    }
+
+    enum Attempt {
+        case copied(CopyTruncateResult)
+        case refused(RotationError)
+    }
+
+    static func shrank(_ path: String) -> Attempt {
+        .refused(RotationError(.copyProblem, path: path, "file shrank while being copied (truncated by another process?)"))
+    }
+
+    private static func copyAndCut(source: DirectoryHandle, name: String, destination: DirectoryHandle, as newName: String,
+                                   logger: Logger?) throws(SystemError) -> Attempt {
         let path = source.child(name)
         let copyPath = destination.child(newName)
         let live = try source.openRegular(name, O_RDWR)
@@ -38,12 +63,12 @@ public struct CopyTruncate {
         _ = try system_call("fstat", path) { fstat(live.rawValue, &st) }
         let status = FileStatus(st)
         guard status.kind == .regular else {
-            throw SystemError("copytruncate (not a regular file)", path: path, errno: .invalidArgument)
+            return .refused(RotationError(.copyProblem, path: path, "not a regular file"))
         }
         let writers = OpenWriters.writers(of: [FileKey(status)])[FileKey(status)] ?? []
         if let bad = writers.first(where: { !$0.append }) {
-            throw SystemError("copytruncate refused: pid \(bad.pid) (fd \(bad.fd)) writes it without O_APPEND and "
-                              + "would fill the truncated file with NUL bytes", path: path, errno: .resourceBusy)
+            return .refused(RotationError(.copyProblem, path: path, "copytruncate refused: pid \(bad.pid) (fd \(bad.fd)) writes it "
+                                          + "without O_APPEND and would fill the truncated file with NUL bytes"))
         }
 
         let copy = try destination.createExclusive(newName)
@@ -71,8 +96,9 @@ public struct CopyTruncate {
         var lastByte: UInt8 = 0x0A
 
         if prefix > 0 {
-            lastByte = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: prefix,
-                                     buffer: buffer, last: lastByte)
+            guard let b = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: prefix,
+                                        buffer: buffer, last: lastByte) else { return shrank(path) }
+            lastByte = b
             copied = prefix
             try copy.sync(path: copyPath)
             switch system_retry({ rotatectl_fallocate_collapse(live.rawValue, 0, off_t(prefix)) }) {
@@ -84,9 +110,9 @@ public struct CopyTruncate {
                 try destination.sync()
                 done = true
                 logger?.debug("\(path): copied and collapsed \(prefix) bytes into \(copyPath), \(kept) kept")
-                return CopyTruncateResult(bytesCopied: prefix, method: .collapse, bytesKept: kept,
-                                          endsMidLine: lastByte != 0x0A,
-                                          warnings: warnings + nulWarnings(live, path: path))
+                return .copied(CopyTruncateResult(bytesCopied: prefix, method: .collapse, bytesKept: kept,
+                                                  endsMidLine: lastByte != 0x0A,
+                                                  warnings: warnings + nulWarnings(live, path: path)))
             case .failure(let e) where e == .notSupported || e == .invalidArgument || e == .noFunction:
                 warnings.append("\(path): the file system cannot collapse ranges (\(e)): copied and truncated "
                                 + "instead, lines written during the truncation may be lost")
@@ -101,8 +127,9 @@ public struct CopyTruncate {
         // Fallback: copy everything, sync, catch up with what was appended, truncate at once.
         let size = try live.status(path: path).size
         if size > copied {
-            lastByte = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: size,
-                                     buffer: buffer, last: lastByte)
+            guard let b = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: size,
+                                        buffer: buffer, last: lastByte) else { return shrank(path) }
+            lastByte = b
             copied = size
         }
         try copy.sync(path: copyPath)
@@ -111,8 +138,9 @@ public struct CopyTruncate {
             lastCheck = monotonicNow()
             let now = try live.status(path: path).size
             if now <= copied { break }
-            lastByte = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: now,
-                                     buffer: buffer, last: lastByte)
+            guard let b = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: now,
+                                        buffer: buffer, last: lastByte) else { return shrank(path) }
+            lastByte = b
             copied = now
         }
         try live.truncate(to: 0, path: path)
@@ -127,26 +155,24 @@ public struct CopyTruncate {
         let rate = Double(appended) / max(truncated - started, 1e-6)
         let atRisk = appended > 0 ? Int64((rate * (truncated - lastCheck)).rounded(.up)) : 0
         logger?.debug("\(path): copied \(copied) bytes into \(copyPath) and truncated, about \(atRisk) bytes at risk")
-        return CopyTruncateResult(bytesCopied: copied, method: .truncate, bytesAtRisk: atRisk,
-                                  bytesKept: (try? live.status(path: path).size) ?? 0,
-                                  endsMidLine: copied > 0 && lastByte != 0x0A,
-                                  warnings: warnings + nulWarnings(live, path: path))
+        return .copied(CopyTruncateResult(bytesCopied: copied, method: .truncate, bytesAtRisk: atRisk,
+                                          bytesKept: (try? live.status(path: path).size) ?? 0,
+                                          endsMidLine: copied > 0 && lastByte != 0x0A,
+                                          warnings: warnings + nulWarnings(live, path: path)))
     }
 
     /// Copies `start..<end` of `from` to the current offset of `to` with `pread`/`write`; returns the
-    /// last byte copied. A file that shrank under us (someone else truncated it) is an error.
+    /// last byte copied, or nil when the file shrank under us (someone else truncated it).
     private static func copyRange(from: FileDescriptor, path: String, to: FileDescriptor, copyPath: String,
                                   start: Int64, end: Int64, buffer: UnsafeMutableRawBufferPointer,
-                                  last: UInt8) throws(SystemError) -> UInt8 {
+                                  last: UInt8) throws(SystemError) -> UInt8? {
         var offset = start
         var lastByte = last
         while offset < end {
             let want = Int(min(Int64(buffer.count), end - offset))
             let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want])
             let n = try from.readFully(into: chunk, at: offset, path: path)
-            if n < want {
-                throw SystemError("copytruncate (file shrank while being copied)", path: path, errno: .resourceBusy)
-            }
+            if n < want { return nil }
             try to.writeFully(UnsafeRawBufferPointer(chunk), path: copyPath)
             lastByte = chunk[want - 1]
             offset += Int64(want)

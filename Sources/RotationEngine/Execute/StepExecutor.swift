@@ -50,15 +50,8 @@ final class StepExecutor {
         }
     }
 
-    func apply(_ action: Action) throws(StepError) -> StepOutcome {
-        do {
-            return try applyUnchecked(action)
-        } catch {
-            throw StepError(action, error.description)
-        }
-    }
-
-    private func applyUnchecked(_ action: Action) throws(SystemError) -> StepOutcome {
+    /// Applies one step, or finds it done or moot; a failed system call is thrown.
+    func apply(_ action: Action) throws(SystemError) -> StepOutcome {
         switch action {
         case .rename(let from, let to, let inode):
             let (fromDir, fromName) = try directories.locate(from)

@@ -6,11 +6,3 @@ public enum StepOutcome: Sendable, Equatable {
     /// Not applied, and why (a writer still holds the file, a file replaced underneath, …).
     case skipped(String)
 }
-
-/// A step that failed: what it was and the system error.
-public struct StepError: Error, CustomStringConvertible, Sendable {
-    public var action: Action
-    public var message: String
-    public init(_ action: Action, _ message: String) { self.action = action; self.message = message }
-    public var description: String { message }
-}

@@ -6,11 +6,4 @@ public enum ExitStatus: Int32, Sendable {
     case configError = 2
     case lockBusy = 3
     case usage = 64
-
-    static func combine(configError: Bool, lockBusy: Bool, setFailed: Bool) -> ExitStatus {
-        if configError { return .configError }
-        if lockBusy { return .lockBusy }
-        if setFailed { return .setFailed }
-        return .success
-    }
 }

@@ -1,0 +1,54 @@
+/// The state file during a run: read once, each set's rotations made durable as they happen
+/// (`STATE.pending`), the whole file written at the end.
+extension RunContext {
+    /// The state entries now, with warnings about what could not be read reported.
+    func currentState() -> StateTable {
+        let entries = stateSession.entries()
+        reportStateWarnings()
+        return entries
+    }
+
+    func reportStateWarnings() {
+        for w in stateSession.takeWarnings() { emit(RunEvent(.warning, .stateProblem, w)) }
+    }
+
+    /// Before a set's first rename: whether the state can be written (proved once per run by
+    /// `StateSession.proveWritable`). A run that could not record its rotations would repeat them on the
+    /// next run, so when it cannot, the set is not rotated and the run fails.
+    func stateWritable(_ plan: SetPlan) -> Bool {
+        guard case .failure(let error) = stateSession.proveWritable() else { return true }
+        emit(RunEvent(.error, .stateUnwritable, set: plan.name, "\(options.statePath): state cannot be written (\(error)); log set not rotated",
+                      path: options.statePath))
+        return false
+    }
+
+    /// Records the state entries of rotated logs (the run's time) and of logs seen for the first time
+    /// (this hour, as logrotate records them); `finishState` merges them with what other runs saved.
+    /// Whether the marks are recorded (durable); a journal whose marks are not is kept for the next run.
+    @discardableResult
+    func saveState(_ set: String, marks: [StateMark], newLogs: StateTable) -> Bool {
+        guard !options.dryRun, !marks.isEmpty || !newLogs.isEmpty else { return true }
+        let c = options.timeZone.civil(now)
+        let hour = options.timeZone.epoch(CivilTime(year: c.year, month: c.month, day: c.day, hour: c.hour))
+        do {
+            // The rotations are durable on return (`STATE.pending`); the whole file is written at the
+            // end of the run, or now when a long run last wrote it some seconds ago.
+            try stateSession.record(marks: marks, newLogs: newLogs, hour: hour)
+            if stateSession.flushDue { for w in try stateSession.flush() { emit(RunEvent(.warning, .stateProblem, w)) } }
+            return true
+        } catch {
+            emit(RunEvent(.error, .stateNotSaved, set: set, "\(options.statePath): state not saved: \(error)", path: options.statePath))
+            return false
+        }
+    }
+
+    /// At the end of the run: writes the state file once, with every rotation of the run.
+    func finishState() {
+        do {
+            for w in try stateSession.flush() { emit(RunEvent(.warning, .stateProblem, w)) }
+        } catch {
+            emit(RunEvent(.error, .stateNotSaved, "\(options.statePath): state not saved: \(error)", path: options.statePath))
+        }
+        reportStateWarnings()
+    }
+}

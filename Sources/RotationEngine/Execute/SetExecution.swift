@@ -1,0 +1,75 @@
+/// One log set's rotation, from its lock to its last action:
+///
+///     lock → replay a crashed run's journal → firstaction/prerotate (unlocked) → plan again under the lock
+///     → journal → renames → state marks → postrotate/preremove (unlocked) → signal, wait for writers,
+///     compress, prune → remove the journal → unlock → lastaction
+///
+/// Scripts run with the directory locks released (never user code under a lock it could need); the
+/// journal stays locked throughout, so no other run replays it meanwhile. `run()` returns the set's
+/// outcome, judged by what it reported.
+struct SetExecution {
+    let context: RunContext
+    let plan: SetPlan
+    let config: LogSetConfig
+    var steps: StepRunner { StepRunner(context: context, leftovers: .distrust) }
+    var replay: JournalReplay { JournalReplay(context: context) }
+    func emit(_ event: RunEvent) { context.emit(event) }
+
+    func run() -> Outcome {
+        context.outcome { execute() }
+    }
+
+    /// Runs a script; a failure is reported (naming `subject`, followed by `consequence`) and is false.
+    func runScript(_ script: ScriptRun?, _ subject: String, _ consequence: String = "") -> Bool {
+        guard let script, let failure = ScriptRunner(outputToStderr: context.options.json).run(script) else { return true }
+        emit(RunEvent(.error, .scriptFailed, set: plan.name, "\(subject): \(failure)\(consequence)"))
+        return false
+    }
+
+    private func execute() {
+        context.reportDecisions(plan)
+        guard plan.hasWork else {
+            context.saveState(plan.name, marks: [], newLogs: plan.newStateLogs)
+            // A due log that could not be rotated still runs the set's first and last actions, as logrotate does.
+            if runScript(plan.firstAction, plan.name) { _ = runScript(plan.lastAction, plan.name) }
+            return
+        }
+        guard context.stateWritable(plan), var locks = lockAndRecover() else { return }
+        var failedUnits = Set<String>()
+        if plan.firstAction != nil || plan.units.contains(where: { $0.preRotate != nil }) {
+            context.release(&locks)
+            guard runScript(plan.firstAction, plan.name, "; log set skipped") else { return }
+            for unit in plan.units where !runScript(unit.preRotate, unit.logs.map(\.path).joined(separator: " "), "; not rotated") {
+                failedUnits.formUnion(unit.logs.map(\.path))
+            }
+            guard let again = lockAndRecover() else { return }
+            locks = again
+        }
+        // Plan again under the lock: what we do is decided on what is on disk now. The state is read
+        // first so that its file's bytes are gone before the listings are taken.
+        let state = context.currentState()
+        let snapshot = SnapshotReader().read([config])
+        var digests: [String: Int] = [:]
+        guard context.replacedDirectory(locks.handles, snapshot, plan.name) == nil, let home = locks.handles.first else {
+            context.release(&locks)
+            return
+        }
+        let units = context.replan(plan, config, snapshot, state, digests: &digests, dropping: failedUnits)
+        let rotation = SetRotation(execution: self, units: units, journal: JournalFile(home), reserve: JournalReserve(home))
+        let finished = rotation.run(&locks)
+        context.release(&locks)
+        if finished { _ = runScript(plan.lastAction, plan.name) }
+    }
+
+    /// Locks the set's directories and finishes any journal a crashed run left there; nil (reported)
+    /// when a directory is busy, or holds a journal that could not be finished.
+    func lockAndRecover() -> RunContext.Held? {
+        guard var locks = context.lock(plan) else { return nil }
+        replay.recover(locks)
+        if replay.unfinished(locks, plan) {
+            context.release(&locks)
+            return nil
+        }
+        return locks
+    }
+}
