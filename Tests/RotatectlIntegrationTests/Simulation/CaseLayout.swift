@@ -72,8 +72,9 @@ final class CaseLayout {
         let throughLink = c.plants.contains(.olddirSymlink)
         for p in c.plants {
             switch p {
-            case .symlink(_, let name), .hardlink(_, let name), .fifo(_, let name)
-                where throughLink && name.hasPrefix("archive/"):
+            case .symlink(_, let name) where throughLink && name.hasPrefix("archive/"),
+                 .hardlink(_, let name) where throughLink && name.hasPrefix("archive/"),
+                 .fifo(_, let name) where throughLink && name.hasPrefix("archive/"):
                 continue
             case .symlink(_, let name):
                 asOwner(["/bin/ln", "-s", victim.secret, logs + "/" + name], name)

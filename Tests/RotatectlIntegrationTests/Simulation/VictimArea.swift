@@ -19,7 +19,7 @@ final class VictimArea {
         self.path = path
         mkdir(path, 0o755)
         TestFile.write(Array("secret of another daemon\n".utf8), to: path + "/secret", mode: 0o600)
-        TestFile.write(Array((1...20).map { "victim \($0)\n" }.joined().utf8), to: path + "/data.log")
+        TestFile.write(Array((1...20).map { "victim \($0)\n" }.joined().utf8), to: path + "/data.log", mode: 0o640)
         mkdir(path + "/sub", 0o755)
         TestFile.write(Array("nested\n".utf8), to: path + "/sub/file")
         daemon = SpawnedProcess.start(["/bin/sleep", "3600"], output: "/dev/null")
@@ -28,6 +28,12 @@ final class VictimArea {
         // look as fresh as a real daemon's (an old one reads as a reused pid and would shield the daemon).
         for name in ["secret", "data.log", "sub/file", "sub"] { TestFile.setModified(path + "/" + name, 1_700_000_000) }
         before = fingerprint()
+    }
+
+    /// The permission bits of the victim's data file (0640: a copy anyone else may read would disclose it).
+    var dataMode: UInt32 {
+        var st = stat()
+        return lstat(data, &st) == 0 ? st.st_mode & 0o7777 : 0
     }
 
     /// Inodes of the victim's regular files, to tell a planted hard link from a log file.
