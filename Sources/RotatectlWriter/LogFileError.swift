@@ -9,9 +9,7 @@ public struct LogFileError: Error, CustomStringConvertible, Sendable, Equatable 
     public var errno: Int32
 
     public init(_ call: String, path: String, errno: Int32) {
-        self.call = call
-        self.path = path
-        self.errno = errno
+        (self.call, self.path, self.errno) = (call, path, errno)
     }
 
     /// `PATH: CALL: strerror text`.

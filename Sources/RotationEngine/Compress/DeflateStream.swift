@@ -1,37 +1,14 @@
 import CZlib
 
 /// A raw deflate `z_stream` (no zlib or gzip wrapper: the compressor writes the gzip framing itself so
-/// that blocks compressed on several threads join into one member). The stream lives at a fixed heap
-/// address from `deflateInit2` to the `deflateEnd` in `deinit`, as zlib requires.
-final class DeflateStream {
-    let stream: UnsafeMutablePointer<z_stream>
-    /// The file being compressed, for messages (a stream reused for many files is told each one).
-    var path: String
-
+/// that blocks compressed on several threads join into one member).
+final class DeflateStream: ZStream {
     /// `deflateInit2(level, Z_DEFLATED, -15, memLevel 8, Z_DEFAULT_STRATEGY)`.
     init(level: Int32, path: String) throws(CompressError) {
-        // Fail before every property is set, so that `deinit` does not run for a stream never initialised.
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let rc = rotatectl_deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
-        if rc != Z_OK {
-            let message = stream.pointee.msg.map { String(cString: $0) }
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw .zlib(path: path, call: "deflateInit2", code: rc, message: message ?? (level < -1 || level > 9 ? "invalid level \(level)" : nil))
+        try super.init(path: path, call: "deflateInit2", end: { deflateEnd($0) },
+                       invalid: level < -1 || level > 9 ? "invalid level \(level)" : nil) {
+            rotatectl_deflateInit2($0, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
         }
-        self.stream = stream
-        self.path = path
-    }
-
-    deinit {
-        deflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
-
-    func error(_ call: String, _ code: Int32) -> CompressError {
-        .zlib(path: path, call: call, code: code, message: stream.pointee.msg.map { String(cString: $0) })
     }
 
     /// `deflateReset`, then `deflateSetDictionary` with the data that precedes the next block.

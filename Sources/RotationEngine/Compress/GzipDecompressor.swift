@@ -70,32 +70,9 @@ public struct GzipDecompressor: Sendable {
     }
 }
 
-/// An inflate `z_stream`, for gzip input (windowBits 15 + 16) unless told otherwise (-15: raw deflate),
-/// at a fixed heap address until `inflateEnd`.
-final class InflateStream {
-    let stream: UnsafeMutablePointer<z_stream>
-    let path: String
-
+/// An inflate `z_stream`, for gzip input (windowBits 15 + 16) unless told otherwise (-15: raw deflate).
+final class InflateStream: ZStream {
     init(path: String, windowBits: Int32 = 15 + 16) throws(CompressError) {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let rc = rotatectl_inflateInit2(stream, windowBits)
-        if rc != Z_OK {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw .zlib(path: path, call: "inflateInit2", code: rc, message: nil)
-        }
-        self.stream = stream
-        self.path = path
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
-
-    func error(_ call: String, _ code: Int32) -> CompressError {
-        .zlib(path: path, call: call, code: code, message: stream.pointee.msg.map { String(cString: $0) })
+        try super.init(path: path, call: "inflateInit2", end: { inflateEnd($0) }) { rotatectl_inflateInit2($0, windowBits) }
     }
 }

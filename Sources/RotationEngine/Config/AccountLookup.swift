@@ -39,20 +39,21 @@ enum AccountLookup {
     }
 
     private static func passwd(named name: String) -> (uid: UInt32, home: String)? {
-        withBuffer { buffer, size in
-            var entry = Glibc.passwd()
-            var result: UnsafeMutablePointer<Glibc.passwd>? = nil
-            let rc = getpwnam_r(name, &entry, buffer, size, &result)
-            guard rc == 0, let r = result else { return (rc, nil) }
-            return (0, (r.pointee.pw_uid, r.pointee.pw_dir.map { String(cString: $0) } ?? ""))
-        }
+        passwd { entry, buffer, size, result in getpwnam_r(name, entry, buffer, size, result) }
     }
 
     private static func passwd(uid: UInt32) -> (uid: UInt32, home: String)? {
+        passwd { entry, buffer, size, result in getpwuid_r(uid, entry, buffer, size, result) }
+    }
+
+    /// A password entry found by `lookup` (`getpwnam_r` or `getpwuid_r`).
+    private static func passwd(_ lookup: (UnsafeMutablePointer<Glibc.passwd>, UnsafeMutablePointer<CChar>, Int,
+                                          UnsafeMutablePointer<UnsafeMutablePointer<Glibc.passwd>?>) -> Int32)
+        -> (uid: UInt32, home: String)? {
         withBuffer { buffer, size in
             var entry = Glibc.passwd()
             var result: UnsafeMutablePointer<Glibc.passwd>? = nil
-            let rc = getpwuid_r(uid, &entry, buffer, size, &result)
+            let rc = lookup(&entry, buffer, size, &result)
             guard rc == 0, let r = result else { return (rc, nil) }
             return (0, (r.pointee.pw_uid, r.pointee.pw_dir.map { String(cString: $0) } ?? ""))
         }

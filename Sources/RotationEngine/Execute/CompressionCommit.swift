@@ -8,7 +8,7 @@ import Glibc
 /// 16 files or more, else an fsync each, done by the workers), names them (linking an `O_TMPFILE` output,
 /// renaming a temporary one), makes the names durable, and removes the sources. A failure (ENOSPC, EIO)
 /// keeps that source and drops its partial output. One value per batch.
-final class CompressionCommit {
+final class CompressionCommit: RunPart {
     /// What a commit came to: success per step, and whether a named output could not be made durable,
     /// in which case the set's journal is kept so that the next run checks, syncs and finishes it.
     struct Result {
@@ -20,8 +20,6 @@ final class CompressionCommit {
     let set: String
     let config: LogSetConfig?
     var context: RunContext { runner.context }
-    var directories: DirectoryCache { context.directories }
-    func emit(_ event: RunEvent) { context.emit(event) }
 
     // The commit's progress: success by step, the linked outputs whose sources wait for the next syncfs.
     var results: [Bool] = []
@@ -56,7 +54,7 @@ final class CompressionCommit {
         }
         let command = config?.compressCommand ?? "gzip"
         let compressOptions = config?.compressOptions ?? []
-        let jobs = context.options.jobs
+        let jobs = options.jobs
         let gzip = GzipCompressor.replacing(command: command, options: compressOptions, jobs: jobs)
         let width = gzip == nil ? 1 : max(1, min(jobs, tasks.count))
         // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
@@ -90,7 +88,7 @@ final class CompressionCommit {
         guard !tasks.isEmpty else { return Result(results: results, keepJournal: false) }   // no job, so no worker waits
         started = monotonicNow()
         var meter: ProgressMeter? = nil
-        if !context.options.json && isatty(2) == 1 {
+        if !options.json && isatty(2) == 1 {
             // Only for a terminal: the sizes cost a stat each.
             let total = tasks.reduce(Int64(0)) { sum, t in sum + ((try? t.srcDir.status(t.srcName))??.size ?? 0) }
             meter = ProgressMeter.start(label: "compressing \(tasks.count == 1 ? tasks[0].source : "\(tasks.count) files")",

@@ -14,22 +14,12 @@ public struct CopyTruncateResult: Sendable, Equatable {
     public var method: Method
     /// For `.truncate`: an estimate of the bytes writers may have appended between the last catch-up copy
     /// and the truncation (their append rate during the copy times that window); 0 for `.collapse`.
-    public var bytesAtRisk: Int64
+    public var bytesAtRisk: Int64 = 0
     /// Bytes left in the live file right after the operation (the part past the last block boundary plus
     /// what was appended meanwhile, for `.collapse`).
-    public var bytesKept: Int64
+    public var bytesKept: Int64 = 0
     /// The copy does not end with a newline: a line straddles the block boundary, its head ends the copy
     /// and its tail begins the live file.
-    public var endsMidLine: Bool
-    public var warnings: [String]
-
-    public init(bytesCopied: Int64, method: Method, bytesAtRisk: Int64 = 0, bytesKept: Int64 = 0,
-                endsMidLine: Bool = false, warnings: [String] = []) {
-        self.bytesCopied = bytesCopied
-        self.method = method
-        self.bytesAtRisk = bytesAtRisk
-        self.bytesKept = bytesKept
-        self.endsMidLine = endsMidLine
-        self.warnings = warnings
-    }
+    public var endsMidLine = false
+    public var warnings: [String] = []
 }

@@ -3,7 +3,7 @@
 /// write per directory holding journals, one directory sync, one state record, one journal removal per
 /// directory. Each set is then finished on its own (writers, compression, removals), with its own
 /// configuration.
-struct GroupExecution {
+struct GroupExecution: RunPart {
     /// A set of a group with the units it rotates, where its journal goes and the id of its first unit.
     struct Part {
         var plan: SetPlan
@@ -15,7 +15,6 @@ struct GroupExecution {
 
     let context: RunContext
     let members: [(plan: SetPlan, config: LogSetConfig)]
-    func emit(_ event: RunEvent) { context.emit(event) }
 
     /// Whether a set may be executed in a group with its neighbours: it has work, and none of it runs
     /// user code (scripts) or under other rights (`su`) between its steps, so the order of its steps

@@ -7,11 +7,9 @@ import Glibc
 /// (compressor, shred, writer wait, `su` rights); what the crashed run made is adopted once checked
 /// (`StepRunner.Leftovers.adopt`). A journal still held by a live run is never replayed: its directory
 /// lock was refused.
-struct JournalReplay {
+struct JournalReplay: RunPart {
     let context: RunContext
     var runner: StepRunner { StepRunner(context: context, leftovers: .adopt) }
-    var directories: DirectoryCache { context.directories }
-    func emit(_ event: RunEvent) { context.emit(event) }
     static let set = "recovery"
 
     /// Before planning: every directory of the snapshot that holds a journal is locked and its journal

@@ -7,13 +7,12 @@
 /// Scripts run with the directory locks released (never user code under a lock it could need); the
 /// journal stays locked throughout, so no other run replays it meanwhile. `run()` returns the set's
 /// outcome, judged by what it reported.
-struct SetExecution {
+struct SetExecution: RunPart {
     let context: RunContext
     let plan: SetPlan
     let config: LogSetConfig
     var steps: StepRunner { StepRunner(context: context, leftovers: .distrust) }
     var replay: JournalReplay { JournalReplay(context: context) }
-    func emit(_ event: RunEvent) { context.emit(event) }
 
     func run() -> Outcome {
         context.outcome { execute() }

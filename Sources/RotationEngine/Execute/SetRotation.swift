@@ -1,6 +1,6 @@
 /// The locked part of a set's rotation (`SetExecution`): journal, renames, state marks, the scripts after
 /// them (unlocked), then signal, writers, compression and pruning, and the journal's removal.
-struct SetRotation {
+struct SetRotation: RunPart {
     let execution: SetExecution
     let units: [RotationUnit]
     let journal: JournalFile
@@ -8,7 +8,6 @@ struct SetRotation {
     var context: RunContext { execution.context }
     var plan: SetPlan { execution.plan }
     var config: LogSetConfig { execution.config }
-    func emit(_ event: RunEvent) { context.emit(event) }
 
     /// Runs it with `locks` held (released and taken again around scripts); whether the set got to its
     /// end, so that its lastaction runs.

@@ -5,7 +5,7 @@ import Logging
 
 /// Applies steps of a plan or of a journal and reports each once: a rename, a creation, a copy through
 /// `StepExecutor`; a copytruncate, a compression, a removal, a writer signal, a size cap by itself.
-struct StepRunner {
+struct StepRunner: RunPart {
     /// What to make of what an earlier, interrupted run left behind (a copytruncate's temporary copy, a
     /// compressed output beside its source, a step the file system shows moot).
     enum Leftovers {
@@ -17,10 +17,7 @@ struct StepRunner {
 
     let context: RunContext
     let leftovers: Leftovers
-    var options: RunOptions { context.options }
-    var directories: DirectoryCache { context.directories }
     var steps: StepExecutor { context.steps }
-    func emit(_ event: RunEvent) { context.emit(event) }
 
     /// Applies one step, reports it, and returns whether the unit may go on.
     @discardableResult
