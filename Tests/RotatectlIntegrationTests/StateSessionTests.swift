@@ -46,10 +46,10 @@ import TestSupport
         let remount = Harness.run(["/bin/mount", "-o", "remount,ro", fs])
         try #require(remount.status == 0, "remount: \(remount.stderr)")
         for run in 1...3 {
-            let r = Harness.rotatectl(["run", "-s", state, conf])
+            let r = Harness.rotatectl(["run", "--json", "-s", state, conf])
             #expect(r.status == 1, "run \(run): \(r.status) \(r.stdout) \(r.stderr)")
-            #expect(r.stderr.contains(state) && r.stderr.contains("Read-only file system"), "run \(run): \(r.stderr)")
-            #expect(!r.stdout.contains("rename"), "run \(run): \(r.stdout)")
+            #expect(Harness.codes(r) == ["state-unwritable"] && Harness.errnos(r, "state-unwritable") == [Int(EROFS)], "run \(run): \(r.stdout)")
+            #expect(!Harness.events(r).contains { $0["action"] as? String == "rename" }, "run \(run): \(r.stdout)")
         }
         #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == ["logs/a.log"])
     }
@@ -66,10 +66,10 @@ import TestSupport
         t.write("statefs/status", Self.oldEntries([log]))
         _ = Harness.run(["/bin/dd", "if=/dev/zero", "of=\(fs)/filler", "bs=4096"])
         for run in 1...3 {
-            let r = Harness.rotatectl(["run", "-s", state, conf])
+            let r = Harness.rotatectl(["run", "--json", "-s", state, conf])
             #expect(r.status == 1, "run \(run): \(r.status) \(r.stdout) \(r.stderr)")
-            #expect(r.stderr.contains(state) && r.stderr.contains("No space left on device"), "run \(run): \(r.stderr)")
-            #expect(!r.stdout.contains("rename"), "run \(run): \(r.stdout)")
+            #expect(Harness.codes(r) == ["state-unwritable"] && Harness.errnos(r, "state-unwritable") == [Int(ENOSPC)], "run \(run): \(r.stdout)")
+            #expect(!Harness.events(r).contains { $0["action"] as? String == "rename" }, "run \(run): \(r.stdout)")
         }
         #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == ["logs/a.log"])
         // Room again: the next run rotates, once.

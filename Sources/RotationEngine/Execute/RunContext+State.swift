@@ -18,7 +18,7 @@ extension RunContext {
     func stateWritable(_ plan: SetPlan) -> Bool {
         guard case .failure(let error) = stateSession.proveWritable() else { return true }
         emit(RunEvent(.error, .stateUnwritable, set: plan.name, "\(options.statePath): state cannot be written (\(error)); log set not rotated",
-                      path: options.statePath))
+                      path: options.statePath, system: error as? SystemError))
         return false
     }
 

@@ -26,4 +26,21 @@ enum Harness {
     static func lines(_ prefix: String, _ range: ClosedRange<Int>) -> String {
         range.map { "\(prefix) \($0)\n" }.joined()
     }
+
+    /// The events of a `--json` run's document on standard output (none when it is not one).
+    static func events(_ result: ProcessResult) -> [[String: Any]] {
+        guard let data = result.stdout.data(using: .utf8),
+              let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return doc["events"] as? [[String: Any]] ?? []
+    }
+
+    /// The codes of a `--json` run's errors, warnings and busy locks, in order: what tests match, never the wording.
+    static func codes(_ result: ProcessResult) -> [String] {
+        events(result).compactMap { $0["code"] as? String }
+    }
+
+    /// The errno of each event with `code` (events without a failed system call are left out).
+    static func errnos(_ result: ProcessResult, _ code: String) -> [Int] {
+        events(result).filter { $0["code"] as? String == code }.compactMap { $0["errno"] as? Int }
+    }
 }
