@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import RotationEngine
 
 /// The man pages render and lint clean with groff and mandoc, and document every subcommand and directive.
 @Suite struct ManPageTests {
@@ -32,5 +33,19 @@ import TestSupport
                      "STATE FILE", "CRASH SAFETY", "COPYTRUNCATE", "copytruncate", "delaycompress", "dateext"] {
             #expect(text.contains(word), "rotatectl.conf(5) lacks \(word)")
         }
+    }
+
+    /// Every event code the engine can emit is documented in rotatectl(8), and nothing else is.
+    @Test func everyEventCodeIsDocumented() {
+        let text = (try? String(contentsOfFile: PackagePaths.root + "/man/rotatectl.8", encoding: .utf8)) ?? ""
+        guard let section = text.components(separatedBy: ".SH EVENT CODES\n").dropFirst().first?
+            .components(separatedBy: "\n.SH ").first else {
+            Issue.record("rotatectl(8) has no EVENT CODES section")
+            return
+        }
+        let documented = Set(section.split(separator: "\n").filter { $0.hasPrefix(".B ") }.map { String($0.dropFirst(3)) })
+        let codes = Set(EventCode.allCases.map(\.rawValue))
+        #expect(codes.subtracting(documented).isEmpty, "undocumented: \(codes.subtracting(documented).sorted())")
+        #expect(documented.subtracting(codes).subtracting(["run \\-\\-json"]).isEmpty, "documented but unknown: \(documented.subtracting(codes).sorted())")
     }
 }
