@@ -17,7 +17,7 @@ public struct JournalReserve {
     public var path: String { directory.child(Self.name) }
 
     /// Whether the reserve is ours to use or replace.
-    private func ours(_ st: FileStatus) -> Bool { st.kind == .regular && st.uid == geteuid() && st.linkCount == 1 }
+    private func ours(_ st: FileStatus) -> Bool { st.kind == .regular && st.uid == ProcessIdentity.effectiveUID && st.linkCount == 1 }
 
     /// Removes the reserve, freeing its blocks; false when there was none of ours.
     public func release() -> Bool {
@@ -38,8 +38,7 @@ public struct JournalReserve {
             _ = release()
         }
         guard let fd = try? directory.createExclusive(Self.name) else { return }
-        let status = posix_fallocate(fd.rawValue, 0, off_t(Self.size))
-        let synced = status == 0 && (try? fd.sync(path: path)) != nil
+        let synced = (try? fd.allocate(Self.size, path: path)) != nil && (try? fd.sync(path: path)) != nil
         _ = try? fd.close(path: path)
         if !synced { _ = release() }
     }
