@@ -12,7 +12,7 @@ import SystemPackage
 /// released the directory lock. Another run that finds the journal can so tell a crash (no lock: the
 /// journal is replayed) from a run still going (locked: the directory is busy, see `heldByAnotherRun`).
 public final class JournalFile {
-    public static let name = ".rotatectl.journal"
+    public static let name = OwnFiles.journal
     /// A larger journal is refused as hostile.
     static let maxSize = 64 << 20
     /// The directories (device and inode) whose journal this process holds.

@@ -9,7 +9,7 @@ import SystemPackage
 /// what would free space, it would otherwise have nowhere to go. Only a regular file of ours with one
 /// link is ever removed; anything else under that name is left alone.
 public struct JournalReserve {
-    public static let name = ".rotatectl.reserve"
+    public static let name = OwnFiles.reserve
     public static let size: Int64 = 256 << 10
     public let directory: DirectoryHandle
     public init(_ directory: DirectoryHandle) { self.directory = directory }

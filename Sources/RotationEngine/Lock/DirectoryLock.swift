@@ -11,7 +11,7 @@ import Synchronization
 /// second it took the lock) into it so a waiting run can say who holds it. Released by `release()` or
 /// when the object goes away, and by the kernel when the process dies.
 public final class DirectoryLock: Sendable {
-    public static let fileName = ".rotatectl.lock"
+    public static let fileName = OwnFiles.lock
     /// How often a waiting `acquire` retries.
     static let pollInterval = 0.05
 

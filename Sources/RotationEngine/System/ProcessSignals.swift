@@ -5,6 +5,10 @@ import SystemPackage
 
 /// Signals to other processes (`kill(2)`) and the forwarding of signals received by `rotatectl lock`.
 public enum ProcessSignals {
+    public static let terminate = SIGTERM
+    public static let interrupt = SIGINT
+    public static let hangUp = SIGHUP
+
     /// `kill(pid, signal)`; a negative `pid` is a process group.
     public static func send(_ signal: Int32, to pid: Int32) throws(SystemError) {
         _ = try system_call("kill", "pid \(pid)") { kill(pid, signal) }
