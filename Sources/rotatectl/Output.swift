@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import RotationEngine
 
@@ -35,20 +32,15 @@ struct Output: Sendable {
         print(value.serialized(indent: 2))
     }
 
+    /// A line on standard error (`StandardError.write`).
     static func stderr(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + done, bytes.count - done) }
-            if n <= 0 { break }
-            done += n
-        }
+        StandardError.write(line)
     }
 }
 
 #if DEBUG
 /// Debug builds only: `ROTATECTL_NOW=EPOCH` fixes the run's clock, for tests of schedules.
 enum EnvironmentClock {
-    static var now: Int64? { getenv("ROTATECTL_NOW").flatMap { Int64(String(cString: $0)) } }
+    static var now: Int64? { ProcessEnvironment.value("ROTATECTL_NOW").flatMap { Int64($0) } }
 }
 #endif

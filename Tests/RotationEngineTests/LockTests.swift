@@ -230,11 +230,11 @@ import TestSupport
     }
 
     @Test func holderLineParsing() {
-        #expect(DirectoryLock.parseHolder("123 456\n") == (123, 456))
-        #expect(DirectoryLock.parseHolder("123\n") == (123, nil))
-        #expect(DirectoryLock.parseHolder("") == (nil, nil))
-        #expect(DirectoryLock.parseHolder("-5 456") == (nil, nil))
-        #expect(DirectoryLock.parseHolder("abc 456") == (nil, nil))
+        #expect(LockHolder.parse("123 456\n") == LockHolder(pid: 123, since: 456))
+        #expect(LockHolder.parse("123\n") == LockHolder(pid: 123, since: nil))
+        #expect(LockHolder.parse("") == LockHolder(pid: nil, since: nil))
+        #expect(LockHolder.parse("-5 456") == LockHolder(pid: nil, since: nil))
+        #expect(LockHolder.parse("abc 456") == LockHolder(pid: nil, since: nil))
     }
 
     @Test func errorsDescribeThemselves() {

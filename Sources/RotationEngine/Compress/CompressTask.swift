@@ -70,7 +70,7 @@ struct CompressTask: Sendable {
         } catch {
             return .failed("\(step.summary): \(error)")
         }
-        defer { _ = try? src.close() }
+        defer { _ = try? src.close(path: source) }
         var out: FileDescriptor
         var temp: String? = nil
         do {
@@ -106,7 +106,7 @@ struct CompressTask: Sendable {
             }
             return .written(Output(file: temp == nil ? out : nil, temp: temp, status: st, stats: stats))
         } catch {
-            if !closed { _ = try? out.close() }
+            if !closed { _ = try? out.close(path: outPath) }
             if let temp { try? dir.remove(temp) }
             return .failed("\(step.summary): \(error); source kept, retried next run")
         }
@@ -114,7 +114,7 @@ struct CompressTask: Sendable {
 
     /// Drops an output that will not be named: an anonymous file vanishes when closed.
     func discard(_ output: Output) {
-        if let file = output.file { _ = try? file.close() }
+        if let file = output.file { _ = try? file.close(path: dir.path) }
         if let temp = output.temp { try? dir.remove(temp) }
     }
 }

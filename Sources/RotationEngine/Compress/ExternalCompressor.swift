@@ -29,9 +29,9 @@ public struct ExternalCompressor: Sendable {
         let before: Int64
         let bytesIn: Int64
         do {
-            _ = try system_call("lseek", sourcePath) { lseek(source.rawValue, 0, SEEK_SET) }
+            _ = try source.seek(to: 0, path: sourcePath)
             bytesIn = try source.status(path: sourcePath).size
-            before = Int64(try system_call("lseek", destinationPath) { lseek(destination.rawValue, 0, SEEK_CUR) })
+            before = try destination.seek(to: 0, from: SEEK_CUR, path: destinationPath)
         } catch {
             throw .system(error)
         }

@@ -49,8 +49,8 @@ public struct GzipCompressor: Sendable {
         self.storesName = storesName
     }
 
-    /// Online processors (`sysconf(_SC_NPROCESSORS_ONLN)`).
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// Online processors (`HostLimits.processorCount`).
+    public static var processorCount: Int { HostLimits.processorCount }
 
     /// The compression level `compressoptions` asks of gzip, or nil when they contain anything else than
     /// `-1`…`-9`, `--fast`, `--best`, `-n`/`--no-name`, `-q`, `-f` (the caller should then run the real

@@ -22,8 +22,8 @@ enum AccountLookup {
 
     /// HOME from the environment, else the running user's password entry.
     static func currentHome() -> String? {
-        if let h = getenv("HOME"), h.pointee != 0 { return String(cString: h) }
-        return passwd(uid: getuid())?.home
+        if let h = ProcessEnvironment.value("HOME"), !h.isEmpty { return h }
+        return passwd(uid: ProcessIdentity.realUID)?.home
     }
 
     private static func withBuffer<T>(_ body: (UnsafeMutablePointer<CChar>, Int) -> (Int32, T?)) -> T? {

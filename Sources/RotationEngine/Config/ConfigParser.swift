@@ -13,7 +13,7 @@ public struct ConfigParser: Sendable {
     public var asRoot: Bool
     public var logger: Logger?
 
-    public init(asRoot: Bool = (getuid() == 0), logger: Logger? = nil) {
+    public init(asRoot: Bool = ProcessIdentity.isRoot, logger: Logger? = nil) {
         self.asRoot = asRoot
         self.logger = logger
     }

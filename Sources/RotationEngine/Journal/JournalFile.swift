@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CRotatectlShim
 import Synchronization
 import SystemPackage
 
@@ -13,7 +12,9 @@ import SystemPackage
 /// released the directory lock. Another run that finds the journal can so tell a crash (no lock: the
 /// journal is replayed) from a run still going (locked: the directory is busy, see `heldByAnotherRun`).
 public final class JournalFile {
-    public static let name = ".rotatectl.journal"
+    public static let name = OwnFiles.journal
+    /// A larger journal is refused as hostile.
+    static let maxSize = 64 << 20
     /// The directories (device and inode) whose journal this process holds.
     static let held = Mutex<Set<FileKey>>([])
 
@@ -64,18 +65,18 @@ public final class JournalFile {
         let fd = try directory.openFile(Self.name, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, mode: 0o600)
         do throws(SystemError) {
             let st = try fd.status(path: path)
-            guard st.kind == .regular, st.uid == geteuid(), st.linkCount == 1 else {
+            guard st.kind == .regular, st.uid == ProcessIdentity.effectiveUID, st.linkCount == 1 else {
                 throw SystemError("open", path: path, errno: .notPermitted)
             }
-            if case .failure(let e) = system_retry({ rotatectl_ofd_setlk(fd.rawValue, Int16(F_WRLCK), 0) }) {
-                throw SystemError("fcntl(F_OFD_SETLK)", path: path, errno: e)
+            guard try fd.tryLock(.write, path: path) else {
+                throw SystemError("fcntl(F_OFD_SETLK)", path: path, errno: .resourceTemporarilyUnavailable)
             }
             let dir = try directory.status()
             let key = FileKey(device: dir.device, inode: dir.inode)
             Self.held.withLock { _ = $0.insert(key) }
             directoryKey = key
         } catch {
-            _ = try? fd.close()
+            _ = try? fd.close(path: path)
             if isNew { try? directory.remove(Self.name) }
             throw error
         }
@@ -87,7 +88,7 @@ public final class JournalFile {
     public func release() {
         guard let fd = descriptor else { return }
         descriptor = nil
-        _ = try? fd.close()   // closing the last descriptor of the description drops its OFD lock
+        _ = try? fd.close(path: path)   // closing the last descriptor of the description drops its OFD lock
         if let key = directoryKey { Self.held.withLock { _ = $0.remove(key) } }
         directoryKey = nil
     }
@@ -99,19 +100,22 @@ public final class JournalFile {
         if let st = try? dir.status(), held.withLock({ $0.contains(FileKey(device: st.device, inode: st.inode)) }) {
             return false
         }
+        let path = dir.child(name)
         guard let fd = try? dir.openFile(name, O_RDONLY | O_NONBLOCK | O_NOCTTY) else { return false }
-        defer { _ = try? fd.close() }
-        guard let st = try? fd.status(path: dir.child(name)), st.kind == .regular else { return false }
-        switch system_retry({ rotatectl_ofd_setlk(fd.rawValue, Int16(F_RDLCK), 0) }) {
-        case .success:
-            _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+        defer { _ = try? fd.close(path: path) }
+        guard let st = try? fd.status(path: path), st.kind == .regular else { return false }
+        switch Result(catching: { () throws(SystemError) in try fd.tryLock(.read, path: path) }) {
+        case .success(true):
+            fd.unlock(path: path)
             return false
-        case .failure(let e):
-            return e == .resourceTemporarilyUnavailable || e == .permissionDenied
+        case .success(false):
+            return true
+        case .failure:
+            return false
         }
     }
 
-    /// Reads the journal, streaming it in 64 KiB pieces; a journal larger than 64 MiB is refused as
+    /// Reads the journal whole (`DirectoryHandle.readWholeFile`); a journal larger than 64 MiB is refused as
     /// hostile. `owners`: who may have written a journal we replay: ourselves, and, as root, the `su`
     /// user of a set (its units are then replayed with that user's rights, see `JournalRead.owner`).
     public func read() throws(SystemError) -> (blocks: [JournalBlock], problem: String?)? {
@@ -127,27 +131,20 @@ public final class JournalFile {
         }
         // Only a journal we wrote is replayed: its steps name any path, and recovery runs them with our
         // ids. As root, one written by the `su` user of a set is replayed with that user's rights only.
-        let ours = st.uid == geteuid() || geteuid() == 0
+        let euid = ProcessIdentity.effectiveUID
+        let ours = st.uid == euid || euid == 0
         guard ours, st.linkCount == 1, st.mode & 0o022 == 0 else {
             return ([], "\(path) was not written by us (owner uid \(st.uid), mode \(String(st.mode, radix: 8)), \(st.linkCount) links); refused, never replayed", st.uid)
         }
-        guard st.size <= 64 << 20 else { return ([], "\(path) is larger than 64 MiB; refused", st.uid) }
-        let fd = try directory.openRegular(Self.name, O_RDONLY)
-        defer { _ = try? fd.close() }
-        let opened = try fd.status(path: path)
-        guard opened.kind == .regular, opened.inode == st.inode else {
+        guard st.size <= Int64(Self.maxSize) else { return ([], "\(path) is larger than 64 MiB; refused", st.uid) }
+        guard let file = try directory.readWholeFile(Self.name, limit: Self.maxSize) else {
+            throw SystemError("openat", path: path, errno: .noSuchFileOrDirectory)
+        }
+        guard file.status.kind == .regular, file.status.inode == st.inode else {
             return ([], "\(path) changed while it was opened; refused", st.uid)
         }
-        var bytes: [UInt8] = []
-        var offset: Int64 = 0
-        while true {
-            let chunk = try fd.read(upTo: 65536, at: offset, path: path)
-            bytes += chunk
-            offset += Int64(chunk.count)
-            if chunk.count < 65536 { break }
-        }
-        let decoded = JournalCodec.decode(String(decoding: bytes, as: UTF8.self))
-        if st.uid != geteuid() {
+        let decoded = JournalCodec.decode(String(decoding: file.bytes, as: UTF8.self))
+        if st.uid != euid {
             // Written by someone else than us (we are root): every unit must name that user as its `su`.
             for case .unit(_, _, _, _, let policy) in decoded.blocks where policy.suUID != st.uid {
                 return ([], "\(path) is owned by uid \(st.uid) but names other rights; refused, never replayed", st.uid)

@@ -9,7 +9,7 @@ import SystemPackage
 /// what would free space, it would otherwise have nowhere to go. Only a regular file of ours with one
 /// link is ever removed; anything else under that name is left alone.
 public struct JournalReserve {
-    public static let name = ".rotatectl.reserve"
+    public static let name = OwnFiles.reserve
     public static let size: Int64 = 256 << 10
     public let directory: DirectoryHandle
     public init(_ directory: DirectoryHandle) { self.directory = directory }
@@ -17,7 +17,7 @@ public struct JournalReserve {
     public var path: String { directory.child(Self.name) }
 
     /// Whether the reserve is ours to use or replace.
-    private func ours(_ st: FileStatus) -> Bool { st.kind == .regular && st.uid == geteuid() && st.linkCount == 1 }
+    private func ours(_ st: FileStatus) -> Bool { st.kind == .regular && st.uid == ProcessIdentity.effectiveUID && st.linkCount == 1 }
 
     /// Removes the reserve, freeing its blocks; false when there was none of ours.
     public func release() -> Bool {
@@ -38,8 +38,7 @@ public struct JournalReserve {
             _ = release()
         }
         guard let fd = try? directory.createExclusive(Self.name) else { return }
-        let status = posix_fallocate(fd.rawValue, 0, off_t(Self.size))
-        let synced = status == 0 && (try? fd.sync(path: path)) != nil
+        let synced = (try? fd.allocate(Self.size, path: path)) != nil && (try? fd.sync(path: path)) != nil
         _ = try? fd.close(path: path)
         if !synced { _ = release() }
     }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CRotatectlShim
 import Logging
 import SystemPackage
 import Synchronization
@@ -12,7 +11,7 @@ import Synchronization
 /// second it took the lock) into it so a waiting run can say who holds it. Released by `release()` or
 /// when the object goes away, and by the kernel when the process dies.
 public final class DirectoryLock: Sendable {
-    public static let fileName = ".rotatectl.lock"
+    public static let fileName = OwnFiles.lock
     /// How often a waiting `acquire` retries.
     static let pollInterval = 0.05
 
@@ -33,7 +32,7 @@ public final class DirectoryLock: Sendable {
     /// with `.nested` when this process or the rotatectl run that started it holds it already.
     public static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?) throws(LockError) -> DirectoryLock {
         try acquire(dir, wait: wait, logger: logger,
-                    inherited: getenv(LockedDirectories.environmentName).map { String(cString: $0) })
+                    inherited: ProcessEnvironment.value(LockedDirectories.environmentName))
     }
 
     /// The same, with the inherited `ROTATECTL_LOCKED_DIRS` value given (tests).
@@ -53,7 +52,7 @@ public final class DirectoryLock: Sendable {
             while true {
                 try waitForLock(fd, path: path, wait: max(0, deadline - monotonicNow()), logger: logger)
                 guard JournalFile.heldByAnotherRun(dir) else { break }
-                _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+                fd.unlock(path: path)
                 if monotonicNow() >= deadline { throw LockError.journalInUse(path: dir.child(JournalFile.name)) }
                 sleepSeconds(min(pollInterval, max(0.001, deadline - monotonicNow())))
             }
@@ -64,7 +63,7 @@ public final class DirectoryLock: Sendable {
         let inserted = LockedDirectories.held.withLock { $0.insert(key).inserted }
         if !inserted {
             // Another thread of this process took it through another handle in the meantime.
-            _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+            fd.unlock(path: path)
             _ = try? fd.close(path: path)
             throw .nested(path: path)
         }
@@ -130,8 +129,7 @@ public final class DirectoryLock: Sendable {
     /// The environment to give scripts run while holding locks: `ROTATECTL_LOCKED_DIRS` naming every
     /// directory this process holds plus those it inherited, so a nested rotatectl fails at once.
     public static func heldEnvironment() -> [String: String] {
-        let inherited = getenv(LockedDirectories.environmentName).map { String(cString: $0) }
-        return heldEnvironment(inherited: inherited)
+        heldEnvironment(inherited: ProcessEnvironment.value(LockedDirectories.environmentName))
     }
 
     static func heldEnvironment(inherited: String?) -> [String: String] {
@@ -144,7 +142,7 @@ public final class DirectoryLock: Sendable {
     public func release() {
         guard let fd = descriptor.withLock({ held in defer { held = nil }; return held }) else { return }
         _ = try? fd.truncate(to: 0, path: path)
-        _ = rotatectl_ofd_setlk(fd.rawValue, Int16(F_UNLCK), 0)
+        fd.unlock(path: path)
         _ = try? fd.close(path: path)
         let key = self.key
         _ = LockedDirectories.held.withLock { $0.remove(key) }
@@ -174,8 +172,8 @@ public final class DirectoryLock: Sendable {
             let status = try fd.status(path: path)
             switch status.kind {
             case .regular:
-                if status.uid != geteuid() {
-                    reason = "it is owned by uid \(status.uid), not by us (uid \(geteuid()))"
+                if status.uid != ProcessIdentity.effectiveUID {
+                    reason = "it is owned by uid \(status.uid), not by us (uid \(ProcessIdentity.effectiveUID))"
                 } else if status.linkCount != 1 {
                     reason = "it has \(status.linkCount) hard links"
                 } else {
@@ -200,60 +198,35 @@ public final class DirectoryLock: Sendable {
 
     // MARK: - Locking
 
+    /// Takes the OFD write lock through `LockWaitLoop` (every 50 ms), logging at info level who holds
+    /// it every 5 s; `.busy` with the holder's line when `wait` seconds pass first.
     private static func waitForLock(_ fd: FileDescriptor, path: String, wait: Double, logger: Logger?) throws(LockError) {
-        let wait = wait.isNaN ? 0 : max(0, wait)   // .infinity waits for ever
-        let start = monotonicNow()
         var lastReport = -Double.infinity
-        while true {
-            switch system_retry({ rotatectl_ofd_setlk(fd.rawValue, Int16(F_WRLCK), 0) }) {
-            case .success: return
-            case .failure(let e) where e == .resourceTemporarilyUnavailable || e == .permissionDenied:
-                let holder = readHolder(fd)
-                let now = monotonicNow()
-                if now - start >= wait {
-                    throw .busy(path: path, holderPid: holder.pid, heldSince: holder.since)
-                }
-                if now - lastReport >= 5 {
-                    lastReport = now
-                    let who = holder.pid.map { "pid \($0)" } ?? "another process"
-                    let since = holder.since.map { " for \(max(0, Int64(wallClockNow()) - $0)) s" } ?? ""
-                    logger?.info("waiting for lock \(path) held by \(who)\(since)")
-                }
-                sleepSeconds(min(pollInterval, max(0.001, wait - (now - start))))
-            case .failure(let e):
-                throw .system(SystemError("fcntl(F_OFD_SETLK)", path: path, errno: e))
-            }
+        let taken: Bool
+        do {
+            taken = try LockWaitLoop(wait: wait, firstPause: pollInterval, longestPause: pollInterval).run({ () throws(SystemError) in
+                try fd.tryLock(.write, path: path)
+            }, stillBusy: { waited in
+                guard waited - lastReport >= 5 else { return }
+                lastReport = waited
+                let holder = LockHolder.read(fd, path: path)
+                let who = holder.pid.map { "pid \($0)" } ?? "another process"
+                let since = holder.since.map { " for \(max(0, Int64(wallClockNow()) - $0)) s" } ?? ""
+                logger?.info("waiting for lock \(path) held by \(who)\(since)")
+            })
+        } catch {
+            throw .system(error)
+        }
+        if !taken {
+            let holder = LockHolder.read(fd, path: path)
+            throw .busy(path: path, holderPid: holder.pid, heldSince: holder.since)
         }
     }
 
-    /// Parses `PID EPOCH` from the lock file; nils for what is missing or malformed.
-    static func readHolder(_ fd: FileDescriptor) -> (pid: Int32?, since: Int64?) {
-        var bytes = [UInt8](repeating: 0, count: 64)
-        let result = bytes.withUnsafeMutableBytes { buffer in
-            system_retry { pread(fd.rawValue, buffer.baseAddress, buffer.count, 0) }
-        }
-        let count = (try? result.get()) ?? 0
-        return parseHolder(String(decoding: bytes[0..<count], as: UTF8.self))
-    }
-
-    static func parseHolder(_ text: String) -> (pid: Int32?, since: Int64?) {
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let fields = line.split(separator: " ")
-        let pid = fields.first.flatMap { Int32($0) }.flatMap { $0 > 0 ? $0 : nil }
-        let since = fields.count > 1 ? Int64(fields[1]) : nil
-        return (pid, pid == nil ? nil : since)
-    }
-
-    /// `ftruncate` then `pwrite` of `PID EPOCH\n`.
+    /// Empties the file, then `pwrite`s this process's `PID EPOCH` line (see `LockHolder`).
     private func writeHolder() throws(SystemError) {
         guard let fd = descriptor.withLock({ $0 }) else { return }
         try fd.truncate(to: 0, path: path)
-        let line = "\(getpid()) \(Int64(wallClockNow()))\n"
-        let bytes = Array(line.utf8)
-        let result = bytes.withUnsafeBytes { buffer in
-            system_retry { pwrite(fd.rawValue, buffer.baseAddress, buffer.count, 0) }
-        }
-        if case .failure(let e) = result { throw SystemError("pwrite", path: path, errno: e) }
+        try fd.writeAll(LockHolder.ownLine(), at: 0, path: path)
     }
 }
-

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 /// Why the directory lock of a log directory could not be taken.
 public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Another run holds it. `holderPid` and `heldSince` (epoch seconds it was taken) come from what the
@@ -22,7 +19,7 @@ public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
         case .busy(let path, let pid, let since):
             var text = "\(path): locked by another rotatectl run"
             if let pid {
-                let held = since.map { ", held for \(max(0, Int64(time(nil)) - $0)) s" } ?? ""
+                let held = since.map { ", held for \(max(0, Int64(wallClockNow()) - $0)) s" } ?? ""
                 text += " (pid \(pid)\(held))"
             }
             return text

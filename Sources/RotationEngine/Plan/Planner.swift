@@ -33,7 +33,7 @@ public struct Planner: Sendable {
     }
 
     /// The files rotatectl keeps in a log directory: its lock, journal and journal reserve.
-    static let ownFiles: Set<String> = [DirectoryLock.fileName, JournalFile.name, JournalReserve.name]
+    static let ownFiles: Set<String> = [OwnFiles.lock, OwnFiles.journal, OwnFiles.reserve]
 
     /// The set's matches by directory (each log once, in config order), the patterns that matched
     /// nothing, and the logs named again by a later pattern of the same set.

@@ -41,7 +41,7 @@ extension Snapshot {
         var hasher = Hasher()
         if let listing = directories[dir] {
             hasher.combine(true)
-            listing.fingerprint(into: &hasher, excluding: [DirectoryLock.fileName, JournalReserve.name])
+            listing.fingerprint(into: &hasher, excluding: [OwnFiles.lock, OwnFiles.reserve])
         } else {
             hasher.combine(false)
         }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CRotatectlShim
 import SystemPackage
 
 /// Which processes hold a file open for writing, from `/proc/*/fd` (a `stat` through each fd link gives
@@ -38,14 +37,12 @@ public enum OpenWriters {
     }
 
     static func scan(only keys: Set<FileKey>?) -> [FileKey: [OpenWriter]] {
-        let me = getpid()
+        let me = ProcessIdentity.pid
         var found: [FileKey: [OpenWriter]] = [:]
         for pid in ProcFS.numericEntries("/proc") where pid != me {
             for fd in ProcFS.numericEntries("/proc/\(pid)/fd") {
-                var st = Glibc.stat()
-                guard case .success = system_retry({ stat("/proc/\(pid)/fd/\(fd)", &st) }),
-                      st.st_mode & S_IFMT == S_IFREG else { continue }
-                let key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+                guard let st = try? FileStatus.following(path: "/proc/\(pid)/fd/\(fd)"), st.kind == .regular else { continue }
+                let key = FileKey(device: st.device, inode: st.inode)
                 if let keys, !keys.contains(key) { continue }
                 guard let flags = ProcFS.fdFlags(pid: pid, fd: fd) else { continue }
                 let access = flags & O_ACCMODE

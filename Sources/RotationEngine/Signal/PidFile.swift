@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CRotatectlShim
 import SystemPackage
 
 /// Reads a daemon's pid file and decides whether the pid in it is still that daemon.
@@ -39,41 +35,24 @@ public enum PidFile {
             if error.errno == .noSuchFileOrDirectory { return .missing }
             return .unreadable(error.description)
         }
-        let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | rotatectl_o_nofollow() | rotatectl_o_cloexec()
-        let opened = system_retry { openat(parent.fd, name, flags) }
-        let fd: Int32
-        switch opened {
-        case .success(let value): fd = value
-        case .failure(.noSuchFileOrDirectory): return .missing
-        case .failure(.tooManySymbolicLinkLevels):
-            return .unreadable("\(path): a symbolic link; refused, never followed")
-        case .failure(let e): return .unreadable(SystemError("open", path: path, errno: e).description)
-        }
-        let descriptor = FileDescriptor(rawValue: fd)
-        defer { _ = try? descriptor.close(path: path) }
-        let status: FileStatus
+        // The first 256 bytes: only the first line counts.
+        let file: WholeFile
         let directory: FileStatus
-        do {
-            status = try descriptor.status(path: path)
+        do throws(SystemError) {
+            guard let read = try parent.readWholeFile(name, limit: 256, beyondLimit: .truncate) else { return .missing }
+            file = read
             directory = try parent.status()
+        } catch where error.errno == .tooManySymbolicLinkLevels && error.call == "openat" {
+            return .unreadable("\(path): a symbolic link; refused, never followed")
         } catch {
-            return .unreadable(error.description)
+            // Named by the path as configured, the call as the person knows it.
+            return .unreadable(SystemError(error.call == "openat" ? "open" : error.call, path: path, errno: error.errno).description)
         }
+        let status = file.status
         guard status.kind == .regular else { return .unreadable("\(path): not a regular file") }
-        var bytes = [UInt8](repeating: 0, count: 256)
-        let count: Int
-        do {
-            count = try bytes.withUnsafeMutableBytes { buffer throws(SystemError) in
-                try descriptor.readFully(into: buffer, at: 0, path: path)
-            }
-        } catch let error as SystemError {
-            return .unreadable(error.description)
-        } catch {
-            return .unreadable("\(path): \(error)")
-        }
         let written = Double(status.modified.seconds) + Double(status.modified.nanoseconds) / 1e9
-        let result = judge(String(decoding: bytes[0..<count], as: UTF8.self), writtenAt: written)
-        if case .live(let pid) = result, geteuid() == 0,
+        let result = judge(String(decoding: file.bytes, as: UTF8.self), writtenAt: written)
+        if case .live(let pid) = result, ProcessIdentity.effectiveUID == 0,
            let reason = distrust(status, in: directory, dirPath: parent.path, pid: pid,
                                  processUids: ProcFS.uids(pid), logOwners: logOwners) {
             return .untrusted(pid, reason: reason)
@@ -123,7 +102,7 @@ public enum PidFile {
 
     /// Whether `pid` is a running process that started by `writtenAt`.
     static func liveness(_ pid: Int32, writtenAt: Double) -> PidFileResult {
-        if kill(pid, 0) != 0 && rotatectl_errno() == ESRCH { return .stale(pid, reason: "no such process") }
+        if !ProcessSignals.exists(pid) { return .stale(pid, reason: "no such process") }
         switch ProcFS.state(pid) {
         case nil: return .stale(pid, reason: "no such process")
         case "Z", "X": return .stale(pid, reason: "the process has exited")

@@ -1,28 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CRotatectlShim
-import SystemPackage
 
 /// Small readers of `/proc`: process start times, boot time, fd flags.
 enum ProcFS {
-    /// The whole of a small file (`open`, `read`, `close`), nil if it cannot be read.
+    /// The whole of a small file (`DirectoryHandle.readWholeFile(path:)`, at most `limit` bytes), nil if
+    /// it cannot be read.
     static func read(_ path: String, limit: Int = 65536) -> String? {
-        guard case .success(let fd) = system_retry({ open(path, O_RDONLY | rotatectl_o_cloexec() | O_NONBLOCK) }) else {
-            return nil
-        }
-        defer { _ = close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < limit {
-            let result = chunk.withUnsafeMutableBytes { buffer in
-                system_retry { Glibc.read(fd, buffer.baseAddress, buffer.count) }
-            }
-            guard case .success(let n) = result else { return nil }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        guard let file = try? DirectoryHandle.readWholeFile(path: path, limit: limit, beyondLimit: .truncate) else { return nil }
+        return String(decoding: file.bytes, as: UTF8.self)
     }
 
     /// Fields of `/proc/PID/stat` after the command name (which may hold spaces and parentheses):
@@ -42,7 +25,7 @@ enum ProcFS {
     static func startTime(_ pid: Int32) -> Double? {
         guard let fields = statFields(pid), fields.count > 19, let ticks = Double(fields[19]),
               let boot = bootTime() else { return nil }
-        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let hz = HostLimits.clockTicksPerSecond
         guard hz > 0 else { return nil }
         return Double(boot) + ticks / hz
     }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CRotatectlShim
 import Logging
 import SystemPackage
 
@@ -27,14 +23,14 @@ public enum WriterNotifier {
                 outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .alreadySignalled(pid)))
                 continue
             }
-            switch system_retry({ kill(pid, signal) }) {
+            switch Result(catching: { () throws(SystemError) in try ProcessSignals.send(signal, to: pid) }) {
             case .success:
                 signalled.insert(pid)
                 logger?.debug("\(pidFile): sent signal \(signal) to pid \(pid)")
                 outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .signalled(pid)))
-            case .failure(let e):
-                logger?.debug("\(pidFile): kill(\(pid), \(signal)): \(e)")
-                outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .failed(pid, e)))
+            case .failure(let error):
+                logger?.debug("\(pidFile): kill(\(pid), \(signal)): \(error.errno)")
+                outcomes.append(NotifyOutcome(pidFile: pidFile, result: result, action: .failed(pid, error.errno)))
             }
         }
         return outcomes

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CRotatectlShim
 import SystemPackage
 
 /// An exclusive lock on `STATEPATH.lock` (mode 0600), held while one run reads, changes and writes the
@@ -35,7 +34,7 @@ public final class StateLock: @unchecked Sendable {
 
     static func acquire(in dir: DirectoryHandle, name: String, timeout: Double?) throws -> StateLock {
         let lockPath = dir.child(name)
-        let euid = geteuid()
+        let euid = ProcessIdentity.effectiveUID
         if euid == 0 {
             let st = try dir.status()
             if st.uid != 0 {
@@ -62,25 +61,13 @@ public final class StateLock: @unchecked Sendable {
         return StateLock(path: lockPath, directory: dir, fd: fd)
     }
 
+    /// `fcntl(F_OFD_SETLKW)` without a timeout; else `LockWaitLoop`, pausing 2 ms, then twice as
+    /// long each time up to 50 ms.
     private static func lock(_ fd: FileDescriptor, path: String, timeout: Double?) throws {
-        let write = Int16(F_WRLCK)
-        guard let timeout else {
-            _ = try system_call("fcntl(F_OFD_SETLKW)", path) { rotatectl_ofd_setlk(fd.rawValue, write, 1) }
-            return
-        }
-        let deadline = monotonicNow() + max(0, timeout)
-        var pause = 0.002
-        while true {
-            switch system_retry({ rotatectl_ofd_setlk(fd.rawValue, write, 0) }) {
-            case .success: return
-            case .failure(let e) where e == .resourceTemporarilyUnavailable || e == .permissionDenied:
-                let now = monotonicNow()
-                if now >= deadline { throw StateError.lockTimeout(path: path, seconds: timeout) }
-                sleepSeconds(min(pause, deadline - now))
-                pause = min(pause * 2, 0.05)
-            case .failure(let e):
-                throw SystemError("fcntl(F_OFD_SETLK)", path: path, errno: e)
-            }
+        guard let timeout else { return try fd.lockWaiting(.write, path: path) }
+        let loop = LockWaitLoop(wait: timeout, firstPause: 0.002, longestPause: 0.05)
+        guard try loop.run({ () throws(SystemError) in try fd.tryLock(.write, path: path) }) else {
+            throw StateError.lockTimeout(path: path, seconds: timeout)
         }
     }
 

@@ -22,20 +22,20 @@ public final class StateSession {
     let flushInterval: Double
 
     /// The state as this run sees it: the file, the side file, and what this run recorded.
-    private var table: StateTable = [:]
+    var table: StateTable = [:]
     /// Rotations recorded since the last `entries()`: applied then, so that the copy a caller still
     /// holds is not copied on write.
-    private var recent: [StateMark] = []
+    var recent: [StateMark] = []
     /// First-seen logs of this run (each set's table, shared, not copied, and the hour to record),
     /// not yet in the state file; `unseen` counts those not yet applied to `table`. They are not in the
     /// side file: losing one in a crash only records it on the next run.
-    private var newLogs: [(logs: StateTable, hour: Int64)] = []
-    private var unseen = 0
+    var newLogs: [(logs: StateTable, hour: Int64)] = []
+    var unseen = 0
     /// Rotations whose append to the side file failed: kept for the final write.
-    private var undurable: [StateMark] = []
-    private var stateSeen: Signature?
-    private var pendingSeen: Signature?
-    private var pendingOffset: Int64 = 0
+    var undurable: [StateMark] = []
+    var stateSeen: Signature?
+    var pendingSeen: Signature?
+    var pendingOffset: Int64 = 0
     private var lastFlush = monotonicNow()
     private var recorded = false
     private var growth = 0
@@ -44,7 +44,7 @@ public final class StateSession {
     /// Whole-file writes this run (`ROTATECTL_STATE_WRITES=PATH` in debug builds reports it).
     private(set) var writes = 0
     /// Problems met while reading, for the caller to report; taken by `takeWarnings()`.
-    private var warnings: [String] = []
+    var warnings: [String] = []
 
     /// What identifies a version of a file: a write of ours or another run's changes one of these.
     struct Signature: Equatable {
@@ -125,7 +125,7 @@ public final class StateSession {
     }
 
     private func reserve(_ size: Int, in dir: DirectoryHandle) throws(SystemError) {
-        let (name, fd) = try StateStore.createTemporary(in: dir)
+        let (name, fd) = try dir.createTemporary(.random(prefix: StateStore.temporaryPrefix))
         let tempPath = dir.child(name)
         defer { try? dir.remove(name) }
         do {
@@ -238,96 +238,10 @@ public final class StateSession {
         return result.notes
     }
 
-    // MARK: reading
-
-    /// Everything again: the state file, then the side file, then what this run has not yet written.
-    private func reload(_ dir: DirectoryHandle) throws {
-        // Seen before it is read: a file that cannot be read is not read (and reported) again until it changes.
-        stateSeen = try dir.status(parts.name).map(Signature.init)
-        let doc = try StateStore.loadDocument(in: dir, name: parts.name)
-        warnings += doc.warnings
-        var fresh = doc.entries
-        pendingSeen = nil
-        pendingOffset = 0
-        if let (marks, signature, consumed) = try readPending(dir, from: 0) {
-            for m in marks { fresh[m.path] = m.time }
-            pendingSeen = signature
-            pendingOffset = consumed
-        }
-        Self.applyNewLogs(newLogs[...], to: &fresh)
-        for m in undurable { fresh[m.path] = m.time }
-        table = fresh
-        unseen = 0
-    }
-
-    /// First-seen logs are recorded only where the state has no entry.
-    private static func applyNewLogs(_ sets: ArraySlice<(logs: StateTable, hour: Int64)>, to entries: inout StateTable) {
-        for (logs, hour) in sets {
-            for (p, _) in logs where entries[p] == nil { entries[p] = hour }
-        }
-    }
-
-    private func applyNewLogs(_ sets: ArraySlice<(logs: StateTable, hour: Int64)>, to entries: inout StateTable) {
-        Self.applyNewLogs(sets, to: &entries)
-    }
-
-    /// A `fstatat` of each file; the side file's new tail is read when only it grew, everything when
-    /// the state file changed or the side file was replaced.
-    private func refresh(_ dir: DirectoryHandle) throws {
-        let state = try dir.status(parts.name).map(Signature.init)
-        let pending = try dir.status(pendingName).map(Signature.init)
-        guard state == stateSeen else { return try reload(dir) }
-        switch (pendingSeen, pending) {
-        case (nil, nil): return
-        case (let seen?, let now?) where seen == now: return
-        case (let seen?, let now?) where seen.sameFile(now) && now.size >= pendingOffset:
-            try catchUp(dir, from: pendingOffset)
-        case (nil, _?):
-            try catchUp(dir, from: 0)
-        default:
-            try reload(dir)
-        }
-    }
-
-    private func catchUp(_ dir: DirectoryHandle, from offset: Int64) throws {
-        guard let (marks, signature, consumed) = try readPending(dir, from: offset) else { return try reload(dir) }
-        for m in marks { table[m.path] = m.time }
-        pendingSeen = signature
-        pendingOffset = consumed
-    }
-
-    /// The side file's rotations from `offset` on, its signature, and the offset after its last
-    /// complete line; nil when there is no side file.
-    private func readPending(_ dir: DirectoryHandle, from offset: Int64) throws -> ([StateMark], Signature, Int64)? {
-        let pendingPath = dir.child(pendingName)
-        guard let fd = try openPending(dir) else { return nil }
-        defer { try? fd.close(path: pendingPath) }
-        let st = try fd.status(path: pendingPath)
-        guard st.kind == .regular else { throw StateError.notRegularFile(path: pendingPath) }
-        guard st.size <= StateStore.maxSize else { throw SystemError("read", path: pendingPath, errno: .fileTooLarge) }
-        let start = min(offset, st.size)
-        let bytes = try fd.read(upTo: Int(st.size - start), at: start, path: pendingPath)
-        let decoded = PendingMarks.decode(bytes[...])
-        if decoded.damagedLines > 0 {
-            warnings.append("\(pendingPath): \(decoded.damagedLines) damaged line\(decoded.damagedLines == 1 ? "" : "s") skipped (an append cut short by a crash?)")
-        }
-        var signature = Signature(st)
-        signature.size = st.size
-        return (decoded.marks, signature, start + Int64(decoded.consumed))
-    }
-
-    private func openPending(_ dir: DirectoryHandle) throws(SystemError) -> FileDescriptor? {
-        switch Result(catching: { () throws(SystemError) in try dir.openFile(pendingName, O_RDONLY | O_NONBLOCK) }) {
-        case .success(let fd): return fd
-        case .failure(let e) where e.errno == .noSuchFileOrDirectory: return nil
-        case .failure(let e): throw e
-        }
-    }
-
     /// Debug builds: `ROTATECTL_STATE_FLUSH_SECONDS=S` replaces the interval (0: after every set).
     private static var flushIntervalOverride: Double? {
         #if ROTATECTL_FAULT_INJECTION
-        return getenv("ROTATECTL_STATE_FLUSH_SECONDS").flatMap { Double(String(cString: $0)) }
+        return ProcessEnvironment.value("ROTATECTL_STATE_FLUSH_SECONDS").flatMap { Double($0) }
         #else
         return nil
         #endif
@@ -335,9 +249,8 @@ public final class StateSession {
 
     private func reportWrites() {
         #if ROTATECTL_FAULT_INJECTION
-        if let p = getenv("ROTATECTL_STATE_WRITES"), let f = fopen(String(cString: p), "w") {
-            fputs("\(writes)\n", f)
-            fclose(f)
+        if let path = ProcessEnvironment.value("ROTATECTL_STATE_WRITES") {
+            try? DirectoryHandle.writeWholeFile(path: path, Array("\(writes)\n".utf8))
         }
         #endif
     }

@@ -47,18 +47,11 @@ public enum StateStore {
 
     static func loadDocument(in dir: DirectoryHandle, name: String) throws -> Document {
         let path = dir.child(name)
-        let fd: FileDescriptor
-        do {
-            fd = try dir.openFile(name, O_RDONLY | O_NONBLOCK)   // a FIFO must not block the open
-        } catch where error.errno == .noSuchFileOrDirectory {
+        guard let file = try dir.readWholeFile(name, limit: Int(maxSize)) else {
             return Document(entries: [:], warnings: [], format: nil, headerDamaged: false)
         }
-        defer { try? fd.close(path: path) }
-        let st = try fd.status(path: path)
-        guard st.kind == .regular else { throw StateError.notRegularFile(path: path) }
-        guard st.size <= maxSize else { throw SystemError("read", path: path, errno: .fileTooLarge) }
-        let bytes = try read(fd, size: Int(st.size), path: path)
-        let decoded = StateCodec.decode(bytes, path: path)
+        guard file.status.kind == .regular else { throw StateError.notRegularFile(path: path) }
+        let decoded = StateCodec.decode(file.bytes, path: path)
         return Document(entries: decoded.entries, warnings: decoded.warnings, format: decoded.format,
                         headerDamaged: decoded.headerDamaged)
     }
@@ -79,41 +72,15 @@ public enum StateStore {
     }
 
     static func save(_ entries: StateTable, in dir: DirectoryHandle, name: String, format: StateFormat) throws(SystemError) {
-        let (tempName, fd) = try createTemporary(in: dir)
-        let tempPath = dir.child(tempName)
-        do throws(SystemError) {
-            try fd.setMode(0o600, path: tempPath)
+        try dir.writeDurably(name, mode: 0o600, temporary: .random(prefix: temporaryPrefix)) { fd, tempPath throws(SystemError) in
             try StateCodec.encode(entries, format: format) { (chunk: [UInt8]) throws(SystemError) in
-                try write(chunk, to: fd, path: tempPath)
+                try fd.writeAll(chunk, path: tempPath)
             }
-            try fd.sync(path: tempPath)
-        } catch {
-            try? fd.close(path: tempPath)
-            try? dir.remove(tempName)
-            throw error
         }
-        do throws(SystemError) {
-            try fd.close(path: tempPath)
-            try dir.replace(name, with: tempName)
-        } catch {
-            try? dir.remove(tempName)
-            throw error
-        }
-        try dir.sync()
     }
 
-    /// A new temporary file beside the state file, retrying on a name already taken.
-    static func createTemporary(in dir: DirectoryHandle) throws(SystemError) -> (String, FileDescriptor) {
-        var attempt = 0
-        while true {
-            let name = ".rotatectl-state." + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-            do {
-                return (name, try dir.createExclusive(name))
-            } catch where error.errno == .fileExists && attempt < 100 {
-                attempt += 1
-            }
-        }
-    }
+    /// The temporary files beside the state file: `.rotatectl-state.` and 8 hex digits.
+    static let temporaryPrefix = ".rotatectl-state."
 
     /// Locks the state (`StateLock`), reads it, lets `body` change the entries, and writes it back if
     /// anything changed; then unlocks. `body` sees what is on disk at that moment, so two runs that
@@ -154,30 +121,5 @@ public enum StateStore {
         }
         try save(entries, in: dir, name: name, format: doc.format ?? .rotatectl)
         return (entries, true, doc.warnings, notes)
-    }
-
-    /// The whole file in one `pread` loop.
-    static func read(_ fd: FileDescriptor, size: Int, path: String) throws(SystemError) -> [UInt8] {
-        // Read straight into the array: no second copy of a state file of 100,000 entries.
-        var failure: SystemError?
-        let bytes = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, initialized in
-            do throws(SystemError) {
-                initialized = try fd.readFully(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<size]), at: 0, path: path)
-            } catch {
-                failure = error
-                initialized = 0
-            }
-        }
-        if let failure { throw failure }
-        return bytes
-    }
-
-    /// All of `bytes` in one `write` loop.
-    static func write(_ bytes: [UInt8], to fd: FileDescriptor, path: String) throws(SystemError) {
-        var failure: SystemError?
-        bytes.withUnsafeBytes { raw in
-            do throws(SystemError) { try fd.writeFully(raw, path: path) } catch { failure = error }
-        }
-        if let failure { throw failure }
     }
 }

@@ -107,8 +107,8 @@ public struct ChildProcess {
         while result == nil {
             if open {
                 var pfd = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-                if case .success(let ready) = system_retry({ poll(&pfd, 1, 50) }), ready > 0 {
-                    switch system_retry({ Glibc.read(readEnd, chunk.baseAddress, chunk.count) }) {
+                if case .success(let ready) = system_retry("poll", argv[0], { poll(&pfd, 1, 50) }), ready > 0 {
+                    switch system_retry("read", argv[0], { Glibc.read(readEnd, chunk.baseAddress, chunk.count) }) {
                     case .success(let n) where n > 0: drain(n)
                     default: open = false
                     }
@@ -119,7 +119,7 @@ public struct ChildProcess {
         // The child is gone; a grandchild may still hold the pipe, so read only what is there already.
         if open {
             _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
-            while case .success(let n) = system_retry({ Glibc.read(readEnd, chunk.baseAddress, chunk.count) }), n > 0 {
+            while case .success(let n) = system_retry("read", argv[0], { Glibc.read(readEnd, chunk.baseAddress, chunk.count) }), n > 0 {
                 drain(n)
             }
         }

@@ -36,7 +36,7 @@ extension DirectoryHandle {
     public func createAnonymous(mode: mode_t = 0o600) throws(SystemError) -> FileDescriptor? {
         guard Self.anonymousFilesAllowed, let flag = Self.tmpfileFlag else { return nil }
         let flags = flag | O_WRONLY | rotatectl_o_cloexec()
-        switch system_retry({ openat(self.fd, ".", flags, mode) }) {
+        switch system_retry("openat(O_TMPFILE)", path, { openat(self.fd, ".", flags, mode) }) {
         case .success(let fd):
             return FileDescriptor(rawValue: fd)
         case .failure(let e) where e == .notSupported || e == .isDirectory || e == .invalidArgument:
@@ -51,7 +51,7 @@ extension DirectoryHandle {
     /// replaces an existing name (EEXIST), like `rename(_:to:as:)`.
     public func link(_ file: FileDescriptor, as name: String) throws(SystemError) {
         if !Self.linkByProc.load(ordering: .relaxed) {
-            switch system_retry({ linkat(file.rawValue, "", self.fd, name, rotatectl_at_empty_path()) }) {
+            switch system_retry("linkat", child(name), { linkat(file.rawValue, "", self.fd, name, rotatectl_at_empty_path()) }) {
             case .success:
                 return
             case .failure(let e) where e == .noSuchFileOrDirectory || e == .permissionDenied || e == .notPermitted:

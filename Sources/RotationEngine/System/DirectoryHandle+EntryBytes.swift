@@ -31,7 +31,7 @@ extension DirectoryHandle {
     /// `fstatat(AT_SYMLINK_NOFOLLOW)` of a NUL-terminated name; nil when it does not exist.
     public func status(cName: UnsafePointer<CChar>) throws(SystemError) -> FileStatus? {
         var st = Glibc.stat()
-        switch system_retry({ fstatat(fd, cName, &st, rotatectl_at_symlink_nofollow()) }) {
+        switch system_retry("fstatat", child(String(cString: cName)), { fstatat(fd, cName, &st, rotatectl_at_symlink_nofollow()) }) {
         case .success: return FileStatus(st)
         case .failure(let e) where e == .noSuchFileOrDirectory: return nil
         case .failure(let e): throw SystemError("fstatat", path: child(String(cString: cName)), errno: e)

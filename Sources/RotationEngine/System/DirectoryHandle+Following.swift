@@ -21,3 +21,13 @@ extension DirectoryHandle {
         return FileDescriptor(rawValue: fd)
     }
 }
+
+extension FileStatus {
+    /// `stat(2)` of a path, following links (a `/proc/PID/fd/N` link gives the open file's device and
+    /// inode, even when it was removed or renamed).
+    public static func following(path: String) throws(SystemError) -> FileStatus {
+        var st = Glibc.stat()
+        _ = try system_call("stat", path) { stat(path, &st) }
+        return FileStatus(st)
+    }
+}

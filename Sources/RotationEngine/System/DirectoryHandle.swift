@@ -17,7 +17,7 @@ public final class DirectoryHandle: @unchecked Sendable {
         self.path = path
     }
 
-    deinit { _ = Glibc.close(fd) }
+    deinit { _ = system_close(fd, path) }
 
     /// Opens a directory by absolute or relative path with `open(O_DIRECTORY|O_NOFOLLOW)`: the last
     /// component must not be a symbolic link.
@@ -43,7 +43,7 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// `fstatat(AT_SYMLINK_NOFOLLOW)`; nil when the name does not exist.
     public func status(_ name: String) throws(SystemError) -> FileStatus? {
         var st = Glibc.stat()
-        switch system_retry({ fstatat(fd, name, &st, rotatectl_at_symlink_nofollow()) }) {
+        switch system_retry("fstatat", child(name), { fstatat(fd, name, &st, rotatectl_at_symlink_nofollow()) }) {
         case .success: return FileStatus(st)
         case .failure(let e) where e == .noSuchFileOrDirectory: return nil
         case .failure(let e): throw SystemError("fstatat", path: child(name), errno: e)
@@ -108,7 +108,7 @@ public final class DirectoryHandle: @unchecked Sendable {
 
     /// `unlinkat`; a name already gone is not an error.
     public func remove(_ name: String) throws(SystemError) {
-        switch system_retry({ unlinkat(fd, name, 0) }) {
+        switch system_retry("unlinkat", child(name), { unlinkat(fd, name, 0) }) {
         case .success, .failure(.noSuchFileOrDirectory): return
         case .failure(let e): throw SystemError("unlinkat", path: child(name), errno: e)
         }
@@ -116,7 +116,7 @@ public final class DirectoryHandle: @unchecked Sendable {
 
     /// `mkdirat`; an existing directory is not an error.
     public func makeDirectory(_ name: String, mode: mode_t = 0o755) throws(SystemError) {
-        switch system_retry({ mkdirat(fd, name, mode) }) {
+        switch system_retry("mkdirat", child(name), { mkdirat(fd, name, mode) }) {
         case .success, .failure(.fileExists): return
         case .failure(let e): throw SystemError("mkdirat", path: child(name), errno: e)
         }
@@ -130,7 +130,6 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// `syncfs(2)` of the file system holding this directory: makes every file written there durable in
     /// one call, where syncing two thousand new files one by one would cost a second.
     public func syncFileSystem() throws(SystemError) {
-        if FaultInjection.syncfsFails() { throw SystemError("syncfs", path: path, errno: .ioError) }
         _ = try system_call("syncfs", path) { rotatectl_syncfs(fd) }
     }
 

@@ -44,7 +44,7 @@ extension FileDescriptor {
         var done = 0
         while done < buffer.count {
             let n = try system_call("pread", path) {
-                Glibc.pread(rawValue, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                Glibc.pread(rawValue, buffer.baseAddress.map { $0 + done }, buffer.count - done, off_t(offset) + off_t(done))
             }
             if n == 0 { break }
             done += n
@@ -57,7 +57,7 @@ extension FileDescriptor {
         var done = 0
         while done < buffer.count {
             let n = try system_call("write", path) {
-                Glibc.write(rawValue, buffer.baseAddress! + done, buffer.count - done)
+                Glibc.write(rawValue, buffer.baseAddress.map { $0 + done }, buffer.count - done)
             }
             done += n
         }
@@ -65,9 +65,7 @@ extension FileDescriptor {
 
     /// `close(2)`, reporting the error (a deferred write error can surface here).
     public func close(path: String) throws(SystemError) {
-        if Glibc.close(rawValue) != 0 {
-            throw SystemError("close", path: path, errno: Errno(rawValue: rotatectl_errno()))
-        }
+        if let e = system_close(rawValue, path) { throw SystemError("close", path: path, errno: e) }
     }
 }
 
@@ -77,7 +75,7 @@ extension FileDescriptor {
         var done = 0
         while done < bytes.count {
             let result = bytes.withUnsafeBytes { p in
-                system_retry { Glibc.write(rawValue, p.baseAddress! + done, p.count - done) }
+                system_retry("write", path) { Glibc.write(rawValue, p.baseAddress.map { $0 + done }, p.count - done) }
             }
             switch result {
             case .success(let n): done += n
@@ -86,21 +84,58 @@ extension FileDescriptor {
         }
     }
 
-    /// `pread(2)` of up to `count` bytes at `offset`; fewer only at the end of the file.
+    /// `pread(2)` of up to `count` bytes at `offset`; fewer only at the end of the file. Read straight
+    /// into the array's storage: a state file of 100,000 entries is neither zeroed first nor copied.
     public func read(upTo count: Int, at offset: Int64, path: String) throws(SystemError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = buffer.withUnsafeMutableBytes { p in
-                system_retry { Glibc.pread(rawValue, p.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            }
-            switch result {
-            case .success(0): buffer.removeLast(count - done); return buffer
-            case .success(let n): done += n
-            case .failure(let e): throw SystemError("pread", path: path, errno: e)
+        var failure: SystemError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
+            do throws(SystemError) {
+                initialized = try readFully(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<count]),
+                                            at: offset, path: path)
+            } catch {
+                failure = error
+                initialized = 0
             }
         }
-        return buffer
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// `pwrite(2)` of all of `bytes` at `offset`.
+    public func writeAll(_ bytes: [UInt8], at offset: Int64, path: String) throws(SystemError) {
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeBytes { p in
+                system_retry("pwrite", path) {
+                    Glibc.pwrite(rawValue, p.baseAddress.map { $0 + done }, p.count - done, off_t(offset) + off_t(done))
+                }
+            }
+            switch result {
+            case .success(let n): done += n
+            case .failure(let e): throw SystemError("pwrite", path: path, errno: e)
+            }
+        }
+    }
+
+    /// `posix_fallocate(3)`: allocates the blocks of the first `size` bytes.
+    public func allocate(_ size: Int64, path: String) throws(SystemError) {
+        if let e = system_errorNumber("posix_fallocate", path, { posix_fallocate(rawValue, 0, off_t(size)) }) {
+            throw SystemError("posix_fallocate", path: path, errno: e)
+        }
+    }
+
+    /// `fallocate(FALLOC_FL_COLLAPSE_RANGE)` of the first `length` bytes: they leave the file and what
+    /// follows moves to the start, in one step no writer can slip into. EOPNOTSUPP, EINVAL or ENOSYS when
+    /// the file system cannot (the caller then copies and truncates).
+    public func collapseStart(_ length: Int64, path: String) throws(SystemError) {
+        _ = try system_call("fallocate(FALLOC_FL_COLLAPSE_RANGE)", path) {
+            rotatectl_fallocate_collapse(rawValue, 0, off_t(length))
+        }
+    }
+
+    /// `lseek(2)`; returns the new offset.
+    public func seek(to offset: Int64, from whence: Int32 = SEEK_SET, path: String) throws(SystemError) -> Int64 {
+        Int64(try system_call("lseek", path) { Glibc.lseek(rawValue, off_t(offset), whence) })
     }
 
     /// Whether some process (this one included) has this file open for writing, from a read lease tried

@@ -16,14 +16,16 @@ struct WorkerThread {
     static func start(_ body: @escaping @Sendable () -> Void) throws(SystemError) -> WorkerThread {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
-            return nil
-        }, box)
-        if rc != 0 {
+        let failed = system_errorNumber("pthread_create", "") {
+            pthread_create(&thread, nil, { raw in
+                guard let raw else { return nil }
+                Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
+                return nil
+            }, box)
+        }
+        if let failed {
             Unmanaged<Body>.fromOpaque(box).release()
-            throw SystemError("pthread_create", path: "", errno: .init(rawValue: rc))
+            throw SystemError("pthread_create", path: "", errno: failed)
         }
         return WorkerThread(thread: thread)
     }
