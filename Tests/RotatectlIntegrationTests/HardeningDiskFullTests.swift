@@ -66,9 +66,10 @@ import TestSupport
         let r = Hostile.rotatectl(["run", "--force", "--json", "-s", t.child("state"), conf])
         #expect(r.status == 1, "\(r.stderr)")
         let failed = Harness.events(r).filter { $0["kind"] as? String == "error" }
-        #expect(failed.count == 1 && ["lock-failed", "journal-unwritable"].contains(failed.first?["code"] as? String ?? ""), "\(r.stdout)")
+        #expect(failed.count == 1 && ["lock-failed", "journal-unwritable"].contains((failed.first?["code"] as? String) ?? ""), "\(r.stdout)")
         #expect(failed.first?["errno"] as? Int == Int(ENOSPC), "\(r.stdout)")
-        #expect((failed.first?["path"] as? String ?? "").hasPrefix("\(small)/logs/.rotatectl."), "\(r.stdout)")
+        let failedPath = (failed.first?["path"] as? String) ?? ""
+        #expect(failedPath.hasPrefix("\(small)/logs/.rotatectl."), "\(r.stdout)")
         #expect(FileManager.default.contents(atPath: small + "/logs/app.log") == Self.payload)
         #expect(!FileManager.default.fileExists(atPath: small + "/logs/app.log.1"))
         #expect(!FileManager.default.fileExists(atPath: small + "/logs/.rotatectl.journal"), "no empty journal left")

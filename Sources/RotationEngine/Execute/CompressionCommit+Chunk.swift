@@ -53,7 +53,7 @@ extension CompressionCommit {
             do {
                 if let file = output.file {
                     try task.dir.link(file, as: task.destName)
-                    _ = try? file.close()
+                    _ = try? file.close(path: task.dest)
                     linked.append((task, CompressTask.Output(file: nil, temp: nil, status: output.status, stats: output.stats)))
                 } else if let temp = output.temp {
                     try task.dir.rename(temp, to: task.dir, as: task.destName)
@@ -85,7 +85,7 @@ extension CompressionCommit {
                 // It may never have reached the disk (killed before its group's syncfs, or that syncfs
                 // failed): it and its name are made durable before the source goes.
                 let gz = try task.dir.openRegular(task.destName, O_RDONLY)
-                defer { _ = try? gz.close() }
+                defer { _ = try? gz.close(path: task.dest) }
                 try gz.sync(path: task.dest)
                 try task.dir.sync()
                 try task.srcDir.remove(task.srcName)

@@ -59,12 +59,12 @@ final class CompressionCommit: RunPart {
         let width = gzip == nil ? 1 : max(1, min(jobs, tasks.count))
         // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
         let groupSync = tasks.count >= CompressionBatch.groupMinimum
-        let euid = geteuid()
+        let euid = ProcessIdentity.effectiveUID
         var groups: [String: UInt32] = [:]
         if euid == 0 {
             for t in tasks where groups[t.dir.path] == nil {
                 guard let st = try? t.dir.status() else { continue }
-                groups[t.dir.path] = st.mode & UInt32(S_ISGID) != 0 ? st.gid : getegid()
+                groups[t.dir.path] = st.mode & UInt32(S_ISGID) != 0 ? st.gid : ProcessIdentity.effectiveGID
             }
         }
         let settings = CompressTask.Settings(
@@ -88,7 +88,7 @@ final class CompressionCommit: RunPart {
         guard !tasks.isEmpty else { return Result(results: results, keepJournal: false) }   // no job, so no worker waits
         started = monotonicNow()
         var meter: ProgressMeter? = nil
-        if !options.json && isatty(2) == 1 {
+        if !options.json && StandardError.isTerminal {
             // Only for a terminal: the sizes cost a stat each.
             let total = tasks.reduce(Int64(0)) { sum, t in sum + ((try? t.srcDir.status(t.srcName))??.size ?? 0) }
             meter = ProgressMeter.start(label: "compressing \(tasks.count == 1 ? tasks[0].source : "\(tasks.count) files")",
@@ -113,12 +113,11 @@ final class CompressionCommit: RunPart {
     /// take `ROTATECTL_COMPRESS_CHUNK`, so tests commit small batches in several chunks.
     static func chunkSize(_ count: Int) -> Int {
         #if ROTATECTL_FAULT_INJECTION
-        if let v = getenv("ROTATECTL_COMPRESS_CHUNK"), let n = Int(String(cString: v)), n > 0 { return n }
+        if let v = ProcessEnvironment.value("ROTATECTL_COMPRESS_CHUNK"), let n = Int(v), n > 0 { return n }
         #endif
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 16 }
+        guard let limit = HostLimits.openFileLimit else { return 16 }
         let open = ProcFS.numericEntries("/proc/self/fd").count
-        let spare = Int(clamping: limit.rlim_cur) - open - 64
+        let spare = limit - open - 64
         return max(1, min(128, spare / 3))
     }
 }

@@ -59,9 +59,7 @@ public struct CopyTruncate {
         let copyPath = destination.child(newName)
         let live = try source.openRegular(name, O_RDWR)
         defer { _ = try? live.close(path: path) }
-        var st = Glibc.stat()
-        _ = try system_call("fstat", path) { fstat(live.rawValue, &st) }
-        let status = FileStatus(st)
+        let status = try live.status(path: path)
         guard status.kind == .regular else {
             return .refused(RotationError(.copyProblem, path: path, "not a regular file"))
         }
@@ -89,7 +87,7 @@ public struct CopyTruncate {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         let started = monotonicNow()
-        let block = Int64(st.st_blksize) > 0 && Int64(st.st_blksize) % 4096 == 0 ? Int64(st.st_blksize) : 4096
+        let block = status.blockSize > 0 && status.blockSize % 4096 == 0 ? status.blockSize : 4096
         // Collapse may not reach the end of the file, so the prefix stops at the last boundary below it.
         let prefix = status.size > 0 ? (status.size - 1) / block * block : 0
         var copied: Int64 = 0
@@ -101,7 +99,7 @@ public struct CopyTruncate {
             lastByte = b
             copied = prefix
             try copy.sync(path: copyPath)
-            switch system_retry({ rotatectl_fallocate_collapse(live.rawValue, 0, off_t(prefix)) }) {
+            switch Result(catching: { () throws(SystemError) in try live.collapseStart(prefix, path: path) }) {
             case .success:
                 try live.sync(path: path)
                 let kept = try live.status(path: path).size
@@ -113,11 +111,11 @@ public struct CopyTruncate {
                 return .copied(CopyTruncateResult(bytesCopied: prefix, method: .collapse, bytesKept: kept,
                                                   endsMidLine: lastByte != 0x0A,
                                                   warnings: warnings + nulWarnings(live, path: path)))
-            case .failure(let e) where e == .notSupported || e == .invalidArgument || e == .noFunction:
-                warnings.append("\(path): the file system cannot collapse ranges (\(e)): copied and truncated "
+            case .failure(let e) where e.errno == .notSupported || e.errno == .invalidArgument || e.errno == .noFunction:
+                warnings.append("\(path): the file system cannot collapse ranges (\(e.errno)): copied and truncated "
                                 + "instead, lines written during the truncation may be lost")
             case .failure(let e):
-                throw SystemError("fallocate(FALLOC_FL_COLLAPSE_RANGE)", path: path, errno: e)
+                throw e
             }
         } else if status.size > 0 {
             warnings.append("\(path): smaller than one block (\(block) bytes): copied and truncated instead of "

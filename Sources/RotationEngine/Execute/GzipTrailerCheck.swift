@@ -9,7 +9,7 @@ import SystemPackage
 enum GzipTrailerCheck {
     static func matches(_ gzDir: DirectoryHandle, _ gzName: String, source: DirectoryHandle, _ name: String) throws(SystemError) -> Bool {
         let gz = try gzDir.openRegular(gzName, O_RDONLY)
-        defer { _ = try? gz.close() }
+        defer { _ = try? gz.close(path: gzDir.child(gzName)) }
         let gzSize = try gz.status(path: gzDir.child(gzName)).size
         guard gzSize >= 18 else { return false }
         let trailer = try gz.read(upTo: 8, at: gzSize - 8, path: gzDir.child(gzName))
@@ -20,7 +20,7 @@ enum GzipTrailerCheck {
         let crcWanted = le32(trailer[0..<4])
         let sizeWanted = le32(trailer[4..<8])
         let src = try source.openRegular(name, O_RDONLY)
-        defer { _ = try? src.close() }
+        defer { _ = try? src.close(path: source.child(name)) }
         let size = try src.status(path: source.child(name)).size
         guard UInt32(truncatingIfNeeded: size) == sizeWanted else { return false }
         var crc: uLong = 0

@@ -61,7 +61,7 @@ struct JournalReplay: RunPart {
             count += done
             if ok {
                 // Marks of a journal written by a `su` user name logs of its own directories only.
-                marks += state.filter { owner == geteuid() || PathName.split($0.path).0 == dir.path }
+                marks += state.filter { owner == ProcessIdentity.effectiveUID || PathName.split($0.path).0 == dir.path }
             } else {
                 complete = false
             }

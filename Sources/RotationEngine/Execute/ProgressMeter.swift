@@ -14,7 +14,7 @@ final class ProgressMeter: Sendable {
 
     /// Starts a meter for `total` bytes, or none when stderr is not a terminal or the job is small.
     static func start(label: String, total: Int64, enabled: Bool) -> ProgressMeter? {
-        guard enabled, total >= 32 << 20, isatty(2) == 1 else { return nil }
+        guard enabled, total >= 32 << 20, StandardError.isTerminal else { return nil }
         return ProgressMeter(label: label, total: total)
     }
 

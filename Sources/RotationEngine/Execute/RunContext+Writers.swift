@@ -40,8 +40,8 @@ extension RunContext {
         }
         for f in files where found[f.path] == nil {
             guard let fd = try? f.dir.openRegular(f.name, O_RDONLY) else { continue }
-            if fd.isOpenForWriting() == true { found[f.path] = "not visible to uid \(geteuid())" }
-            _ = try? fd.close()
+            if fd.isOpenForWriting() == true { found[f.path] = "not visible to uid \(ProcessIdentity.effectiveUID)" }
+            _ = try? fd.close(path: f.path)
         }
         return found
     }

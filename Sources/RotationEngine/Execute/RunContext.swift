@@ -27,7 +27,7 @@ final class RunContext {
         self.options = options
         self.logger = logger
         self.observer = observer
-        now = options.now ?? Int64(time(nil))
+        now = options.now ?? Int64(wallClockNow())
     }
 
     func emit(_ event: RunEvent) {

@@ -12,7 +12,7 @@ public struct RunOptions: Sendable {
     /// Seconds to wait for a busy directory lock.
     public var wait: Double = 60
     public var jobs: Int = GzipCompressor.processorCount
-    public var asRoot = getuid() == 0
+    public var asRoot = ProcessIdentity.isRoot
     /// The run's clock; nil for the real one.
     public var now: Int64? = nil
     public var timeZone: any TimeZoneRule = LocalTimeZone()

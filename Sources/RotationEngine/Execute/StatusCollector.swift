@@ -25,7 +25,7 @@ public struct StatusCollector {
         let (state, stateWarnings) = StateStore.load(path: statePath)
         let snapshot = SnapshotReader().read(sets)
         let planner = Planner(PlannerInput(logSets: sets, snapshot: snapshot, state: state,
-                                           now: now ?? Int64(time(nil)), timeZone: LocalTimeZone(), asRoot: getuid() == 0))
+                                           now: now ?? Int64(wallClockNow()), timeZone: LocalTimeZone(), asRoot: ProcessIdentity.isRoot))
         var report = StatusReport()
         report.warnings = stateWarnings + snapshot.warnings
         var locks: [String: (Bool, Int32?)] = [:]
@@ -60,10 +60,9 @@ public struct StatusCollector {
         guard let handle = try? DirectoryHandle.open(dir, followLast: true),
               let st = try? handle.status(DirectoryLock.fileName), st.kind == .regular,
               let fd = try? handle.openRegular(DirectoryLock.fileName, O_RDONLY) else { return (false, nil) }
-        defer { _ = try? fd.close() }
-        var holder: pid_t = 0
-        guard rotatectl_ofd_getlk(fd.rawValue, &holder) == 1 else { return (false, nil) }
-        let text = (try? fd.read(upTo: 64, at: 0, path: dir)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return (true, text.split(separator: " ").first.flatMap { Int32($0) })
+        let path = handle.child(DirectoryLock.fileName)
+        defer { _ = try? fd.close(path: path) }
+        guard fd.conflictingLock(path: path)?.held == true else { return (false, nil) }
+        return (true, LockHolder.read(fd, path: path).pid)
     }
 }

@@ -81,11 +81,11 @@ final class StepExecutor {
             if try dir.status(name) != nil { return .alreadyDone }
             let fd = try dir.createExclusive(name)
             do throws(SystemError) {
-                if geteuid() == 0 { try fd.setOwner(uid: uid, gid: gid, path: path) }
+                if ProcessIdentity.effectiveUID == 0 { try fd.setOwner(uid: uid, gid: gid, path: path) }
                 try fd.setMode(mode, path: path)
                 try fd.close(path: path)
             } catch {
-                _ = try? fd.close()
+                _ = try? fd.close(path: path)
                 throw error
             }
             dirty.insert(dir.path)
@@ -100,7 +100,7 @@ final class StepExecutor {
             directories.forget(path)
             let dir = try directories.handle(path)
             let fd = FileDescriptor(rawValue: dir.fd)
-            if geteuid() == 0, uid != nil || gid != nil {
+            if ProcessIdentity.effectiveUID == 0, uid != nil || gid != nil {
                 try fd.setOwner(uid: uid ?? UInt32.max, gid: gid ?? UInt32.max, path: path)
             }
             try fd.setMode(mode, path: path)
@@ -132,7 +132,7 @@ final class StepExecutor {
     /// and renames it into place (never over an existing file).
     func copyFile(_ fromDir: DirectoryHandle, _ fromName: String, _ toDir: DirectoryHandle, _ toName: String) throws(SystemError) {
         let source = try fromDir.openRegular(fromName, O_RDONLY)
-        defer { _ = try? source.close() }
+        defer { _ = try? source.close(path: fromDir.child(fromName)) }
         let temp = Self.temporaryName(for: toName)
         let dest = try Self.createFresh(toDir, temp)
         let destPath = toDir.child(temp)
@@ -149,7 +149,7 @@ final class StepExecutor {
             try dest.sync(path: destPath)
             try dest.close(path: destPath)
         } catch {
-            _ = try? dest.close()
+            _ = try? dest.close(path: destPath)
             try? toDir.remove(temp)
             throw error
         }
@@ -159,7 +159,7 @@ final class StepExecutor {
 
     /// Owner (as root), mode and times of `st` on an open descriptor.
     func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String) throws(SystemError) {
-        try Self.applyMetadata(fd, from: st, path: path, changeOwner: geteuid() == 0)
+        try Self.applyMetadata(fd, from: st, path: path, changeOwner: ProcessIdentity.effectiveUID == 0)
     }
 
     /// The same, with `fchown` only when `changeOwner` (the caller knows whether the new file already

@@ -58,9 +58,9 @@ extension StepRunner {
     /// a prefix only): then the copy's bytes were not cut from it yet, and the copy is redundant.
     func liveStartsWith(_ dir: DirectoryHandle, _ name: String, _ toDir: DirectoryHandle, _ temp: String) throws(SystemError) -> Bool {
         let a = try toDir.openRegular(temp, O_RDONLY)
-        defer { _ = try? a.close() }
+        defer { _ = try? a.close(path: toDir.child(temp)) }
         let b = try dir.openRegular(name, O_RDONLY)
-        defer { _ = try? b.close() }
+        defer { _ = try? b.close(path: dir.child(name)) }
         var offset: Int64 = 0
         while true {
             let copied = try a.read(upTo: 1 << 20, at: offset, path: toDir.child(temp))

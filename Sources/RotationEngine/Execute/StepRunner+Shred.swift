@@ -35,7 +35,7 @@ extension StepRunner {
         let failure: String?
         do {
             let fd = try dir.openRegular(name, O_WRONLY)
-            defer { _ = try? fd.close() }
+            defer { _ = try? fd.close(path: dir.child(name)) }
             let cycles = config.shredCycles.map { ["-n", String($0)] } ?? []
             let result = try ChildProcess.run(["shred"] + cycles + ["-"], stdout: fd.rawValue)   // shred's "-" is standard output
             failure = result.succeeded ? nil : "shred \(result)"

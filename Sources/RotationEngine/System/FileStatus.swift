@@ -15,6 +15,8 @@ public struct FileStatus: Sendable, Equatable, Hashable {
     public var inode: UInt64
     public var modified: Timestamp
     public var accessed: Timestamp
+    /// The file system's preferred I/O size (`st_blksize`); 0 when not known.
+    public var blockSize: Int64 = 0
 
     public init(kind: Kind = .regular, size: Int64 = 0, mode: UInt32 = 0o644, uid: UInt32 = 0, gid: UInt32 = 0,
                 linkCount: UInt64 = 1, device: UInt64 = 0, inode: UInt64 = 0,
@@ -42,6 +44,7 @@ public struct FileStatus: Sendable, Equatable, Hashable {
         inode = UInt64(st.st_ino)
         modified = Timestamp(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int64(st.st_mtim.tv_nsec))
         accessed = Timestamp(seconds: Int64(st.st_atim.tv_sec), nanoseconds: Int64(st.st_atim.tv_nsec))
+        blockSize = Int64(st.st_blksize)
     }
 }
 

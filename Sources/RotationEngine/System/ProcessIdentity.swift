@@ -12,4 +12,6 @@ public enum ProcessIdentity {
     public static var effectiveUID: UInt32 { geteuid() }
     /// Whether the real user is root (`getuid() == 0`), which decides logrotate's root-only checks.
     public static var isRoot: Bool { getuid() == 0 }
+    /// `getegid(2)`.
+    public static var effectiveGID: UInt32 { getegid() }
 }
