@@ -45,12 +45,12 @@ import TestSupport
     @Test(arguments: [1, 100, 235, 240, 236, 249, 250, 255])
     func temporaryNamesFitAndAreDeterministic(length: Int) {
         let name = String(repeating: "é", count: length / 2) + String(repeating: "n", count: length % 2)
-        let temp = StepExecutor.temporaryName(for: name)
+        let temp = DirectoryHandle.temporaryName(for: name)
         #expect(temp.utf8.count <= 255)
         #expect(temp.hasPrefix(".rotatectl-tmp."))
-        #expect(temp == StepExecutor.temporaryName(for: name))
+        #expect(temp == DirectoryHandle.temporaryName(for: name))
         if name.utf8.count + 15 <= 255 { #expect(temp == ".rotatectl-tmp." + name) }
-        #expect(StepExecutor.temporaryName(for: name + "x") != temp)
+        #expect(DirectoryHandle.temporaryName(for: name + "x") != temp)
     }
 
     /// The shred name has a longer prefix: it fits NAME_MAX by itself (a 237-byte name once gave a
@@ -61,6 +61,6 @@ import TestSupport
         let shred = StepRunner.shredName(for: name)
         #expect(shred.utf8.count <= 255)
         #expect(shred.hasPrefix(".rotatectl-shred."))
-        #expect(shred != StepExecutor.temporaryName(for: name))
+        #expect(shred != DirectoryHandle.temporaryName(for: name))
     }
 }

@@ -78,8 +78,8 @@ struct CompressTask: Sendable {
             if settings.anonymous, let file = try dir.createAnonymous() {
                 out = file
             } else {
-                let name = StepExecutor.temporaryName(for: destName)
-                out = try StepExecutor.createFresh(dir, name)
+                let name = DirectoryHandle.temporaryName(for: destName)
+                out = try dir.createFresh(name)
                 temp = name
             }
         } catch {
@@ -97,8 +97,8 @@ struct CompressTask: Sendable {
                 stats = try settings.external.compress(source: src, sourcePath: source, destination: out, destinationPath: outPath)
             }
             let group = settings.groups[dir.path] ?? UInt32.max
-            try StepExecutor.applyMetadata(out, from: st, path: outPath,
-                                           changeOwner: settings.euid == 0 && (st.uid != 0 || st.gid != group))
+            try out.copyMetadata(from: st, path: outPath,
+                                 changeOwner: settings.euid == 0 && (st.uid != 0 || st.gid != group))
             if settings.syncEach { try out.sync(path: outPath) }
             if temp != nil {
                 closed = true   // closed even when close reports an error: never closed twice

@@ -166,7 +166,7 @@ struct JournalReplay: RunPart {
     /// (done, or failed with its source kept): nothing needs it, and no later step would reuse it.
     func discardTemporary(_ destination: String) {
         guard let (dir, name) = try? directories.locate(destination) else { return }
-        let temp = StepExecutor.temporaryName(for: name)
+        let temp = DirectoryHandle.temporaryName(for: name)
         if ((try? dir.status(temp)) ?? nil) != nil { try? dir.remove(temp) }
     }
 }

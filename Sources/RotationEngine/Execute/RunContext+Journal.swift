@@ -42,7 +42,7 @@ extension RunContext {
         for case .unit(_, _, let steps, _, _) in blocks {
             for case .copyTruncate(_, let to) in steps {
                 guard let (dir, name) = try? directories.locate(to) else { continue }   // an olddir still to make
-                let temp = StepExecutor.temporaryName(for: name)
+                let temp = DirectoryHandle.temporaryName(for: name)
                 if try dir.status(temp) != nil { try dir.remove(temp) }
             }
         }

@@ -18,38 +18,6 @@ final class StepExecutor {
         self.logger = logger
     }
 
-    /// Temporary name for a file being written in place of `name`: `.rotatectl-tmp.NAME` when that fits in
-    /// NAME_MAX (255 bytes), else `.rotatectl-tmp.` + the first 64 bytes of the name (whole characters) +
-    /// `.` + the FNV-1a 64 hash of all of it in hex. Deterministic, so recovery finds it by the same call.
-    static func temporaryName(for name: String, prefix: String = ".rotatectl-tmp.") -> String {
-        if prefix.utf8.count + name.utf8.count <= Planner.nameMax { return prefix + name }
-        var kept = ""
-        var bytes = 0
-        for scalar in name.unicodeScalars {
-            let n = String(scalar).utf8.count
-            if bytes + n > 64 { break }
-            kept.unicodeScalars.append(scalar)
-            bytes += n
-        }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return prefix + kept + "." + String(repeating: "0", count: 16 - hex.count) + hex
-    }
-
-    /// Creates a temporary file `O_EXCL`; a stale one left by a crash is removed first, but only then
-    /// (no failing unlink per file on the common path).
-    static func createFresh(_ dir: DirectoryHandle, _ name: String) throws(SystemError) -> FileDescriptor {
-        switch Result(catching: { () throws(SystemError) -> FileDescriptor in try dir.createExclusive(name) }) {
-        case .success(let fd):
-            return fd
-        case .failure(let error):
-            guard error.errno == .fileExists else { throw error }
-            try dir.remove(name)
-            return try dir.createExclusive(name)
-        }
-    }
-
     /// Applies one step, or finds it done or moot; a failed system call is thrown.
     func apply(_ action: Action) throws(SystemError) -> StepOutcome {
         switch action {
@@ -129,45 +97,26 @@ final class StepExecutor {
     }
 
     /// Copies a file into a temporary name, syncs it, gives it the source's owner, mode and times,
-    /// and renames it into place (never over an existing file).
+    /// and renames it into place (never over an existing file): `writeDurably`, the directory synced
+    /// later with the unit's other changes. A stale temporary copy a crash left is removed first.
     func copyFile(_ fromDir: DirectoryHandle, _ fromName: String, _ toDir: DirectoryHandle, _ toName: String) throws(SystemError) {
         let source = try fromDir.openRegular(fromName, O_RDONLY)
-        defer { _ = try? source.close(path: fromDir.child(fromName)) }
-        let temp = Self.temporaryName(for: toName)
-        let dest = try Self.createFresh(toDir, temp)
-        let destPath = toDir.child(temp)
-        do throws(SystemError) {
-            let st = try source.status(path: fromDir.child(fromName))
+        let sourcePath = fromDir.child(fromName)
+        defer { _ = try? source.close(path: sourcePath) }
+        let temp = DirectoryHandle.temporaryName(for: toName)
+        if try toDir.status(temp) != nil { try toDir.remove(temp) }
+        try toDir.writeDurably(toName, mode: nil, temporary: .fixed(temp), replace: false, syncDirectory: false) { dest, destPath throws(SystemError) in
+            let st = try source.status(path: sourcePath)
             var offset: Int64 = 0
             while true {
-                let chunk = try source.read(upTo: 1 << 20, at: offset, path: fromDir.child(fromName))
+                let chunk = try source.read(upTo: 1 << 20, at: offset, path: sourcePath)
                 if chunk.isEmpty { break }
                 try dest.writeAll(chunk, path: destPath)
                 offset += Int64(chunk.count)
             }
-            try applyMetadata(dest, from: st, path: destPath)
-            try dest.sync(path: destPath)
-            try dest.close(path: destPath)
-        } catch {
-            _ = try? dest.close(path: destPath)
-            try? toDir.remove(temp)
-            throw error
+            try dest.copyMetadata(from: st, path: destPath, changeOwner: ProcessIdentity.effectiveUID == 0)
         }
-        try toDir.rename(temp, to: toDir, as: toName)
         dirty.insert(toDir.path)
-    }
-
-    /// Owner (as root), mode and times of `st` on an open descriptor.
-    func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String) throws(SystemError) {
-        try Self.applyMetadata(fd, from: st, path: path, changeOwner: ProcessIdentity.effectiveUID == 0)
-    }
-
-    /// The same, with `fchown` only when `changeOwner` (the caller knows whether the new file already
-    /// has the owner and group of `st`); `fchmod` after it, since `fchown` clears set-ID bits.
-    static func applyMetadata(_ fd: FileDescriptor, from st: FileStatus, path: String, changeOwner: Bool) throws(SystemError) {
-        if changeOwner { try fd.setOwner(uid: st.uid, gid: st.gid, path: path) }
-        try fd.setMode(st.mode & 0o7777, path: path)
-        try fd.setTimes(accessed: st.accessed, modified: st.modified, path: path)
     }
 
     /// fsyncs every directory changed since the last call: one sync per directory per group of steps.

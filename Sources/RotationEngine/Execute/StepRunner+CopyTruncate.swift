@@ -13,7 +13,7 @@ extension StepRunner {
             let (dir, name) = try directories.locate(from)
             let (toDir, toName) = try directories.locate(to)
             if try toDir.status(toName) != nil { return true }
-            let temp = StepExecutor.temporaryName(for: toName)
+            let temp = DirectoryHandle.temporaryName(for: toName)
             if let st = try toDir.status(temp), st.kind != .regular || st.linkCount != 1 || leftovers == .distrust {
                 // Not a copy of ours: a planted link (never opened), or any file found there outside the
                 // replay of a journal (a crash's copy is adopted only by the replay, which runs first).

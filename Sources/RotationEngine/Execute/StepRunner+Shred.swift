@@ -59,7 +59,7 @@ extension StepRunner {
     /// The name a file is shredded under: as its temporary name, with `.rotatectl-shred.` for a prefix
     /// (within NAME_MAX the same way).
     static func shredName(for name: String) -> String {
-        StepExecutor.temporaryName(for: name, prefix: ".rotatectl-shred.")
+        DirectoryHandle.temporaryName(for: name, prefix: ".rotatectl-shred.")
     }
 
     /// After a replayed step that removes `path` (a compressed source, a dropped generation): a file a

@@ -149,4 +149,13 @@ extension FileDescriptor {
         default: return nil
         }
     }
+
+    /// Gives the file the owner (`fchown`, only when `changeOwner`: the caller knows whether the new file
+    /// already has them), mode (`fchmod` after it, since `fchown` clears set-ID bits) and times
+    /// (`futimens`) of `st`.
+    public func copyMetadata(from st: FileStatus, path: String, changeOwner: Bool) throws(SystemError) {
+        if changeOwner { try setOwner(uid: st.uid, gid: st.gid, path: path) }
+        try setMode(st.mode & 0o7777, path: path)
+        try setTimes(accessed: st.accessed, modified: st.modified, path: path)
+    }
 }

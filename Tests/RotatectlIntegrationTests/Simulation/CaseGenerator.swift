@@ -80,7 +80,7 @@ struct CaseGenerator {
                 log.existing.append(existing(name, id: id, age: count + 1, compressed: false, dateext: dateext, olddir: olddir))
             }
             if on(.leftovers) && chance(0.2) {
-                // The temporary name of an output this case's rotation makes (`StepExecutor.temporaryName`).
+                // The temporary name of an output this case's rotation makes (`DirectoryHandle.temporaryName`).
                 let output = name + (dateext ? SimCase.todaySuffix() : ".1") + (compress && !delaycompress ? ".gz" : "")
                 log.staleTemps.append((olddir ? "archive/" : "") + ".rotatectl-tmp." + output)
             }
