@@ -36,7 +36,7 @@ struct Output: Sendable {
     }
 
     static func stderr(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
+        let bytes = Array((FileNameEncoding.display(line) + "\n").utf8)
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + done, bytes.count - done) }

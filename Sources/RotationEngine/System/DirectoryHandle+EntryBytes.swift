@@ -7,7 +7,7 @@ import SystemPackage
 extension DirectoryHandle {
     /// Calls `body` with each name `readdir(3)` returns (not `.` or `..`) as its raw NUL-terminated
     /// bytes, valid only during the call: a directory of 100,000 names is read without making a
-    /// `String` of any of them.
+    /// `String` of any of them. `FileNameEncoding.decode` makes one that names the file exactly.
     public func forEachEntryName(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(SystemError) {
         let dupfd = try system_call("dup", path) { dup(fd) }
         guard let dir = fdopendir(dupfd) else {
@@ -34,7 +34,9 @@ extension DirectoryHandle {
         switch system_retry({ fstatat(fd, cName, &st, rotatectl_at_symlink_nofollow()) }) {
         case .success: return FileStatus(st)
         case .failure(let e) where e == .noSuchFileOrDirectory: return nil
-        case .failure(let e): throw SystemError("fstatat", path: child(String(cString: cName)), errno: e)
+        case .failure(let e):
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(cName).assumingMemoryBound(to: UInt8.self), count: strlen(cName))
+            throw SystemError("fstatat", path: child(FileNameEncoding.decode(bytes)), errno: e)
         }
     }
 }
