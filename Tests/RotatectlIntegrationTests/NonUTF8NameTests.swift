@@ -135,6 +135,22 @@ enum RawNames {
         #expect(table.stdout.contains("\(logs)/cut\\xE2\\x82.log"), "\(table.stdout)")
     }
 
+    /// A configuration file and a state file whose paths are not UTF-8, given on the command line, are
+    /// those files (not names repaired with U+FFFD).
+    @Test func pathsOnTheCommandLineAreBytes() throws {
+        let t = Self.tree("rotatectl-rawargs")
+        let logs = t.child("logs")
+        RawNames.append(logs, Array("a.log".utf8), "a\n")
+        let confName = Array("conf".utf8) + [0xFF], stateName = Array("state".utf8) + [0xFE]
+        try #require(TestFile.createRaw(t.path, confName, "\(logs)/a.log {\n rotate 1\n}\n"))
+        let run = Harness.sh("\(PackagePaths.rotatectl) run --force -s \"\(t.path)/state$(printf '\\376')\" \"\(t.path)/conf$(printf '\\377')\"")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(TestFile.readRaw(logs, Array("a.log.1".utf8)) == "a\n")
+        #expect(RawNames.list(t.path).contains(stateName), "the state file is written under its exact bytes")
+        let (entries, _) = StateStore.load(path: RawNames.path(t.path, stateName))
+        #expect(entries.keys == [logs + "/a.log"])
+    }
+
     /// Lays out two logs that are not UTF-8, one with an older compressed generation.
     static func crashTree() -> (TempDirectory, String) {
         let t = Self.tree("rotatectl-rawcrash")

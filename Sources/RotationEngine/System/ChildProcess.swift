@@ -163,8 +163,7 @@ public struct ChildProcess {
         if let environ = Glibc.environ as UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
             var p = environ
             while let entry = p.pointee {
-                let pair = FileNameEncoding.decode(UnsafeBufferPointer(
-                    start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry)))
+                let pair = FileNameEncoding.decode(cString: entry)
                 if let eq = pair.firstIndex(of: "=") {
                     env[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
                 }

@@ -34,9 +34,7 @@ extension DirectoryHandle {
         switch system_retry({ fstatat(fd, cName, &st, rotatectl_at_symlink_nofollow()) }) {
         case .success: return FileStatus(st)
         case .failure(let e) where e == .noSuchFileOrDirectory: return nil
-        case .failure(let e):
-            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(cName).assumingMemoryBound(to: UInt8.self), count: strlen(cName))
-            throw SystemError("fstatat", path: child(FileNameEncoding.decode(bytes)), errno: e)
+        case .failure(let e): throw SystemError("fstatat", path: child(FileNameEncoding.decode(cString: cName)), errno: e)
         }
     }
 }

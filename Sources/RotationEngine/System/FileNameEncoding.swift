@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A lossless mapping between the bytes of a file name and a Swift `String`, in the spirit of Python's
 /// "surrogateescape" (PEP 383): every valid UTF-8 scalar is kept, and every byte that is not part of
 /// one becomes a private-use scalar U+10FF80...U+10FFFF (byte + 0x10FF00). `encode(decode(b)) == b`
@@ -36,6 +40,11 @@ public enum FileNameEncoding {
             }
         }
         return String(scalars)
+    }
+
+    /// `decode` of a NUL-terminated C string (an argument, an environment entry, a `d_name`).
+    public static func decode(cString: UnsafePointer<CChar>) -> String {
+        decode(UnsafeBufferPointer(start: UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self), count: strlen(cString)))
     }
 
     /// `decode` of any byte collection.
