@@ -35,7 +35,7 @@ public struct LogStatus: Sendable {
 /// Every log of a configuration, for `rotatectl status`.
 public struct StatusReport: Sendable {
     public var logs: [LogStatus] = []
-    /// What the snapshot and the state file reported (names skipped, damaged state lines).
+    /// What the snapshot and the state file reported (unreadable directories, damaged state lines).
     public var warnings: [String] = []
     public var timeZone: any TimeZoneRule = LocalTimeZone()
 
