@@ -40,7 +40,7 @@ public enum PidFile {
             return .unreadable(error.description)
         }
         let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | rotatectl_o_nofollow() | rotatectl_o_cloexec()
-        let opened = system_retry { openat(parent.fd, name, flags) }
+        let opened = system_retry { FileNameEncoding.withCString(name) { openat(parent.fd, $0, flags) } }
         let fd: Int32
         switch opened {
         case .success(let value): fd = value
