@@ -99,7 +99,11 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     public var keys: [String] { names }
 
     /// The NUL-terminated bytes `name` stands for.
-    private static func key(_ name: String) -> [UInt8] { FileNameEncoding.encode(name) + [0] }
+    private static func key(_ name: String) -> [UInt8] {
+        var key = FileNameEncoding.encode(name)
+        key.append(0)
+        return key
+    }
 
     /// The index of the first entry whose name is not below `key` (byte order).
     private func lowerBound(_ key: [UInt8]) -> Int {
@@ -167,7 +171,7 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     public func entries(prefix: String) -> [String: FileStatus] {
         var out: [String: FileStatus] = [:]
         let bytes = FileNameEncoding.encode(prefix)
-        var i = lowerBound(bytes + [0])
+        var i = lowerBound(Self.key(prefix))
         while i < count {
             let starts = arena.withUnsafeBufferPointer { a in
                 bytes.withUnsafeBufferPointer { p in

@@ -106,10 +106,14 @@ public enum FileNameEncoding {
     }
 
     /// The bytes `name` stands for: escape scalars as their single byte, everything else as UTF-8.
+    /// Room is kept for one more byte, so appending a NUL does not copy.
     public static func encode(_ name: String) -> [UInt8] {
-        guard mayHoldEscapes(name) else { return Array(name.utf8) }
         var out: [UInt8] = []
-        out.reserveCapacity(name.utf8.count)
+        out.reserveCapacity(name.utf8.count + 1)
+        guard mayHoldEscapes(name) else {
+            out.append(contentsOf: name.utf8)
+            return out
+        }
         for scalar in name.unicodeScalars {
             if let byte = escapedByte(scalar) {
                 out.append(byte)
@@ -130,7 +134,8 @@ public enum FileNameEncoding {
     /// every system call taking a name or path is given.
     public static func withCString<R>(_ name: String, _ body: (UnsafePointer<CChar>) -> R) -> R {
         guard mayHoldEscapes(name) else { return name.withCString(body) }
-        let bytes = encode(name) + [0]
+        var bytes = encode(name)
+        bytes.append(0)
         return bytes.withUnsafeBytes { raw in
             body(raw.bindMemory(to: CChar.self).baseAddress ?? emptyCString)
         }
