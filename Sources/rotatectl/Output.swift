@@ -34,7 +34,7 @@ struct Output: Sendable {
 
     /// A line on standard error (`StandardError.write`).
     static func stderr(_ line: String) {
-        StandardError.write(line)
+        StandardError.write(FileNameEncoding.display(line))
     }
 }
 

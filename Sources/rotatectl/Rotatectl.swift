@@ -18,6 +18,12 @@ struct Rotatectl: ParsableCommand {
 
     static func main() {
         ProcessMemory.returnLargeBlocksToTheKernel()
-        main(nil)
+        main(arguments)
+    }
+
+    /// The arguments as the bytes they are (`FileNameEncoding`), not repaired as `CommandLine.arguments`
+    /// would: a configuration or state path that is not UTF-8 names that file.
+    static var arguments: [String] {
+        (1..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0].map { FileNameEncoding.decode(cString: $0) } }
     }
 }

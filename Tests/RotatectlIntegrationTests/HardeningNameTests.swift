@@ -6,7 +6,7 @@ import TestSupport
 /// File names are data. Names with blanks, quotes, `$(...)`, backticks, semicolons, pipes, globbing
 /// characters and newlines are rotated like any other, reach scripts only as `$1`/`$2` (never as shell
 /// text), round-trip through the state file and the journal, and appear verbatim in valid JSON. A name
-/// that is not valid UTF-8 is skipped with a warning naming it.
+/// that is not valid UTF-8 is rotated under its exact bytes and shown with `\xNN` (see `NonUTF8NameTests`).
 @Suite("Hardening: hostile file names") struct HardeningNameTests {
     /// Every one would run `touch pwned` (in the working directory) if pasted into shell text.
     static let names = [
@@ -118,9 +118,10 @@ import TestSupport
         #expect(!t.exists("logs/.rotatectl.journal"))
     }
 
-    /// `String(cString:)` would repair `\xFF` to U+FFFD and every later call by that name would miss
-    /// the file; such a name is skipped with a warning that shows its bytes.
-    @Test func nameThatIsNotUTF8IsSkippedWithAWarningNamingIt() throws {
+    /// A name that is not UTF-8 is rotated like any other, under its exact bytes (a `String` made with
+    /// `String(cString:)` would have repaired `\xFF` to U+FFFD and missed the file); messages and the
+    /// JSON report show the bytes as `\xNN`.
+    @Test func nameThatIsNotUTF8IsRotatedUnderItsExactBytes() throws {
         let t = TempDirectory("rotatectl-bytes")
         mkdir(t.child("logs"), 0o755)
         let bad: [UInt8] = Array("bad".utf8) + [0xFF, 0xFE] + Array(".log".utf8)
@@ -131,17 +132,20 @@ import TestSupport
         let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n compress\n create\n}\n")
         let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("warning: \(t.child("logs"))/bad\\xFF\\xFE.log: skipped: its name is not valid UTF-8"), "\(r.stderr)")
-        #expect(r.stderr.contains("\(t.child("logs"))/cut\\xE2\\x82.log: skipped"), "\(r.stderr)")
-        #expect(TestFile.readRaw(t.child("logs"), bad) == "bad bytes\n")
-        #expect(TestFile.readRaw(t.child("logs"), lone) == "cut bytes\n")
-        #expect(Harness.contents(t.child("logs/good.log.1.gz")) == "good\n")
-        // Nothing was made under the repaired name, and nothing else appeared.
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
+        #expect(r.stdout.contains("\(t.child("logs"))/bad\\xFF\\xFE.log"), "\(r.stdout)")
+        let gz = Array(".1.gz".utf8)
         #expect(Set(Hostile.rawNames(t.child("logs")).filter { $0.first != UInt8(ascii: ".") })
-                == Set([bad, lone, Array("good.log".utf8), Array("good.log.1.gz".utf8)]))
+                == Set([bad, lone, bad + gz, lone + gz, Array("good.log".utf8), Array("good.log.1.gz".utf8)]))
+        #expect(TestFile.readRaw(t.child("logs"), bad) == "", "recreated empty")
+        #expect(RawNames.gunzip(t.child("logs"), bad + gz) == "bad bytes\n")
+        #expect(RawNames.gunzip(t.child("logs"), lone + gz) == "cut bytes\n")
+        let (entries, warnings) = StateStore.load(path: t.child("state"))
+        #expect(warnings.isEmpty)
+        #expect(Set(entries.keys.map(FileNameEncoding.encode)) == Set([bad, lone, Array("good.log".utf8)].map { Array(t.child("logs/").utf8) + $0 }))
         let j = Hostile.rotatectl(["run", "--json", "--force", "-s", t.child("state"), conf])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
         let events = try #require(doc["events"] as? [[String: Any]])
-        #expect(events.contains { ($0["kind"] as? String) == "warning" && (($0["message"] as? String) ?? "").contains("bad\\xFF\\xFE.log") })
+        #expect(events.contains { ($0["action"] as? String) == "rename" && ($0["path"] as? String) == t.child("logs") + "/bad\\xFF\\xFE.log" })
     }
 }

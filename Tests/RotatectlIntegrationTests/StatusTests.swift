@@ -92,7 +92,10 @@ import TestSupport
         #expect(r.status == 0)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let warnings = try #require(doc["warnings"] as? [String])
-        #expect(warnings.contains { $0.contains("not valid UTF-8") }, "\(warnings)")
+        // A name that is not UTF-8 is a log like any other, shown with \xNN.
+        let paths = try #require(doc["logs"] as? [[String: Any]]).compactMap { $0["path"] as? String }
+        #expect(paths.contains(t.child("logs") + "/bad\\xFF.log"), "\(paths)")
+        #expect(!warnings.contains { $0.contains("UTF-8") }, "\(warnings)")
         #expect(warnings.contains { $0.contains("damaged") }, "\(warnings)")
         #expect(r.stderr.contains("rotatectl: warning:"))
     }

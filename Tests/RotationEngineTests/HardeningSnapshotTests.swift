@@ -4,14 +4,16 @@ import Testing
 import TestSupport
 
 /// The snapshot reader and the codecs against hostile names and bytes: names that are not UTF-8 are
-/// left out with a warning (a `String` would repair them and miss the file); every valid name survives
-/// the state file and the journal; random bytes never crash a decoder.
+/// kept as their bytes (a repaired `String` would miss the file); every name survives the state file
+/// and the journal; random bytes never crash a decoder.
 @Suite("Hardening: snapshot names and codecs") struct HardeningSnapshotTests {
     static func set(_ pattern: String) -> LogSetConfig? {
         ConfigParser(asRoot: false).parse(text: "\(pattern) {\n rotate 1\n}\n", file: "/t.conf").logSets.first
     }
 
-    @Test func invalidUTF8NamesAreLeftOutWithAWarningThatShowsTheBytes() throws {
+    /// Names that are not UTF-8 are in the snapshot as the bytes they are (decoded by
+    /// `FileNameEncoding`), never repaired, and without a warning.
+    @Test func namesThatAreNotUTF8AreKeptAsTheirBytes() throws {
         let d = TempDirectory("rotatectl-snap")
         let bad: [UInt8] = Array("x".utf8) + [0xFF] + Array(".log".utf8)
         let overlong: [UInt8] = Array("y".utf8) + [0xC0, 0xAF] + Array(".log".utf8)   // an overlong "/"
@@ -20,34 +22,15 @@ import TestSupport
         for n in [bad, overlong, surrogate, unmatched] { TestFile.createRaw(d.path, n) }
         TestFile.createRaw(d.path, Array("fine.log".utf8))
         TestFile.createRaw(d.path, Array("é\n;$(x).log".utf8))
-        let snapshot = SnapshotReader().read([try #require(Self.set(d.path + "/*.log"))])
-        let names = Set(snapshot.directories[d.path]?.keys.map { $0 } ?? [])
-        #expect(names == ["fine.log", "é\n;$(x).log"])
-        #expect(snapshot.warnings.count == 3, "\(snapshot.warnings)")
-        #expect(snapshot.warnings.contains("\(d.path)/x\\xFF.log: skipped: its name is not valid UTF-8 (rename it to have it rotated)"))
-        #expect(snapshot.warnings.contains { $0.hasPrefix("\(d.path)/y\\xC0\\xAF.log: skipped") })
-        #expect(snapshot.warnings.contains { $0.hasPrefix("\(d.path)/z\\xED\\xA0\\x80.log: skipped") })
-        #expect(!snapshot.warnings.contains { $0.contains(".txt") }, "a name no pattern matches is not worth a warning")
-        // No repaired name reaches the planner.
-        #expect(!names.contains { $0.contains("\u{FFFD}") })
-    }
-
-    @Test func displayNameEscapesOnlyTheBadBytes() {
-        #expect(DirectoryHandle.displayName(Array("plain ✓.log".utf8)) == "plain ✓.log")
-        #expect(DirectoryHandle.displayName([0x61, 0xFF, 0x62]) == "a\\xFFb")
-        #expect(DirectoryHandle.displayName([0xE2, 0x82]) == "\\xE2\\x82")
-        #expect(DirectoryHandle.displayName([0xE2, 0x82, 0xAC, 0x80]) == "€\\x80")
-        #expect(DirectoryHandle.displayName([]) == "")
-    }
-
-    @Test func rawEntriesSplitValidFromInvalid() throws {
-        let d = TempDirectory("rotatectl-snap")
-        TestFile.createRaw(d.path, [0x80])
-        TestFile.createRaw(d.path, Array("ok".utf8))
-        let handle = try DirectoryHandle.open(d.path)
-        let split = try handle.entriesSplittingInvalidNames()
-        #expect(split.valid == ["ok"])
-        #expect(split.invalid == [[0x80]])
+        let set = try #require(Self.set(d.path + "/*.log"))
+        let snapshot = SnapshotReader().read([set])
+        let names = snapshot.directories[d.path]?.keys ?? []
+        #expect(Set(names.map(FileNameEncoding.encode)) == Set([bad, overlong, surrogate, unmatched, Array("fine.log".utf8), Array("é\n;$(x).log".utf8)]))
+        #expect(snapshot.warnings.isEmpty, "\(snapshot.warnings)")
+        #expect(!names.contains { $0.contains("\u{FFFD}") }, "no name is repaired")
+        let matched = Glob.expand(d.path + "/*.log", list: { snapshot.directories[$0] })
+        #expect(Set(matched.map { FileNameEncoding.encode(String($0.split(separator: "/").last ?? "")) }) ==
+                Set([bad, overlong, surrogate, Array("fine.log".utf8), Array("é\n;$(x).log".utf8)]))
     }
 
     static let hostileNames = [

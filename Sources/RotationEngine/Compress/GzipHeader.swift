@@ -1,5 +1,5 @@
 /// The fixed part of a gzip member header (RFC 1952) as rotatectl writes it: deflate, the source's
-/// modification time, the optional original name (FNAME), OS = Unix. No FEXTRA, FCOMMENT or FHCRC.
+/// modification time, the optional original name (FNAME, the name's bytes), OS = Unix. No FEXTRA, FCOMMENT or FHCRC.
 public struct GzipHeader: Sendable, Equatable {
     /// Seconds since the epoch; 0 means "none", as in gzip. Times outside 1970…2106 are stored as 0.
     public var modificationTime: UInt32
@@ -21,7 +21,7 @@ public struct GzipHeader: Sendable, Equatable {
         bytes += Self.littleEndian(modificationTime)
         bytes += [extraFlags, operatingSystem]
         if let name {
-            bytes += name.utf8.filter { $0 != 0 }
+            bytes += FileNameEncoding.encode(name).filter { $0 != 0 }
             bytes.append(0)
         }
         return bytes
@@ -48,7 +48,7 @@ public struct GzipHeader: Sendable, Equatable {
         }
         if flags & 0x08 != 0 {
             guard let name = zeroTerminated() else { return nil }
-            header.name = String(decoding: name, as: UTF8.self)
+            header.name = FileNameEncoding.decode(name)
         }
         if flags & 0x10 != 0 { guard zeroTerminated() != nil else { return nil } }
         if flags & 0x02 != 0 { at += 2 }

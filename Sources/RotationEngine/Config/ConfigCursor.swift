@@ -66,7 +66,9 @@ struct ConfigCursor {
         return Self.text(bytes[start..<position])
     }
 
-    static func text(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+    /// Configuration bytes as text, losslessly (`FileNameEncoding`): a path or a script holding bytes
+    /// that are not UTF-8 reaches the file system and the shell as those bytes, as in logrotate.
+    static func text(_ slice: ArraySlice<UInt8>) -> String { FileNameEncoding.decode(slice) }
 }
 
 extension ConfigCursor {

@@ -111,7 +111,7 @@ struct ConfigFileParser {
         var atLineStart = false
         func flush() {
             // popt drops empty words, so `""` names nothing.
-            if hasWord && !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            if hasWord && !word.isEmpty { words.append(FileNameEncoding.decode(word)) }
             word = []
             hasWord = false
         }

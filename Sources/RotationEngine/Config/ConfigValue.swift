@@ -108,7 +108,7 @@ enum ConfigValue {
     static func isPlainPath(_ text: String) -> Bool {
         !text.isEmpty && !text.contains("\u{FFFD}")
             && text.unicodeScalars.allSatisfy { s in
-                s.value > 0x20 && s.value != 0x7f && !(0x80...0x9f).contains(s.value)
+                FileNameEncoding.escapedByte(s) == nil && s.value > 0x20 && s.value != 0x7f && !(0x80...0x9f).contains(s.value)
                     && !s.properties.isWhitespace
             }
     }

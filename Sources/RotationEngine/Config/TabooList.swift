@@ -16,7 +16,7 @@ struct TabooList: Sendable, Equatable {
 
     func isTaboo(_ name: String) -> Bool {
         if name == "." || name == ".." { return true }
-        return patterns.contains { fnmatch($0, name, FNM_PERIOD) == 0 }
+        return patterns.contains { Glob.matches($0, name) }
     }
 
     /// `tabooext [+] list` (`asExtensions`) or `taboopat [+] list`: items separated by blanks or commas;

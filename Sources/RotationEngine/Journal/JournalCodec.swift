@@ -3,6 +3,8 @@ import CZlib
 /// The journal's text form: tab-separated fields, each percent-escaped, one block ending in a line
 /// `end CRC32` over the block's lines, so a torn or garbled block is recognised and ignored. A block
 /// that was never completed was never acted on: the executor fsyncs a block before its first step.
+/// A path is written as its `String`'s UTF-8, a byte of a name that is not UTF-8 as its escape scalar
+/// (`FileNameEncoding`), so the journal is valid UTF-8 and gives back the exact name.
 public enum JournalCodec {
     public static let header = "rotatectl journal 2"
     /// Journals of earlier versions: no `policy` line (their units replay with the defaults).

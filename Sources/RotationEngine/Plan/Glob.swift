@@ -47,9 +47,9 @@ public enum Glob {
         return groups.sorted { $0.directory + "/" < $1.directory + "/" }
     }
 
-    /// fnmatch(3) with FNM_PERIOD.
+    /// fnmatch(3) with FNM_PERIOD, on the bytes the pattern and the name stand for.
     public static func matches(_ pattern: String, _ name: String) -> Bool {
-        fnmatch(pattern, name, FNM_PERIOD) == 0
+        FileNameEncoding.withCString(pattern) { p in FileNameEncoding.withCString(name) { fnmatch(p, $0, FNM_PERIOD) == 0 } }
     }
 
     static func unescape(_ s: Substring) -> String {

@@ -2,11 +2,12 @@
 import Glibc
 #endif
 
-/// One directory's entries as the snapshot keeps them: every name's bytes (NUL-terminated) in one
-/// arena, the entries in byte order of their names, each with its `lstat` packed into 64 bytes. A
+/// One directory's entries as the snapshot keeps them: every name's bytes (NUL-terminated, as `readdir`
+/// gave them, UTF-8 or not) in one arena, the entries in byte order of their names, each with its `lstat` packed into 64 bytes. A
 /// directory of 100,000 logs costs about 90 bytes a file (a dictionary of `String`s took 300), a
 /// log's generations (the names it prefixes) are one binary search away, and a glob matches the
-/// names with fnmatch(3) on the arena without making a `String` of any.
+/// names with fnmatch(3) on the arena without making a `String` of any. A name becomes a `String`
+/// through `FileNameEncoding.decode`, and a `String` is looked up by `FileNameEncoding.encode`.
 public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     private var arena: [UInt8] = []
     /// Where each entry's name starts in `arena`, in name order.
@@ -83,7 +84,9 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     /// The name of entry `i` (in name order), made on demand.
     public func name(at i: Int) -> String {
         arena.withUnsafeBufferPointer { a in
-            String(cString: Listing.cName(a, Int(starts[i])))
+            let start = Int(starts[i])
+            let end = a[start...].firstIndex(of: 0) ?? a.count
+            return FileNameEncoding.decode(UnsafeBufferPointer(rebasing: a[start..<end]))
         }
     }
 
@@ -95,11 +98,16 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     /// `names`, as a dictionary's `keys` reads.
     public var keys: [String] { names }
 
-    /// The index of the first entry whose name is not below `name` (byte order).
-    private func lowerBound(_ name: String) -> Int {
-        var key = Array(name.utf8)
+    /// The NUL-terminated bytes `name` stands for.
+    private static func key(_ name: String) -> [UInt8] {
+        var key = FileNameEncoding.encode(name)
         key.append(0)
-        return key.withUnsafeBufferPointer { k in
+        return key
+    }
+
+    /// The index of the first entry whose name is not below `key` (byte order).
+    private func lowerBound(_ key: [UInt8]) -> Int {
+        key.withUnsafeBufferPointer { k in
             arena.withUnsafeBufferPointer { a in
                 var lo = 0, hi = starts.count
                 while lo < hi {
@@ -111,25 +119,34 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
         }
     }
 
-    /// The index of the entry named `name`.
+    /// Whether entry `i` is named `key` (NUL-terminated bytes).
+    private func isNamed(_ i: Int, _ key: [UInt8]) -> Bool {
+        i < count && key.withUnsafeBufferPointer { k in
+            arena.withUnsafeBufferPointer { a in Listing.compare(a, Int(starts[i]), k, 0) == 0 }
+        }
+    }
+
+    /// The index of the entry named `name` (its bytes, not canonical equivalence: `é` precomposed and
+    /// decomposed are two files).
     public func index(of name: String) -> Int? {
-        let i = lowerBound(name)
-        return i < count && self.name(at: i) == name ? i : nil
+        let key = Self.key(name)
+        let i = lowerBound(key)
+        return isNamed(i, key) ? i : nil
     }
 
     /// The status of `name`; setting nil removes it (tests build listings this way).
     public subscript(name: String) -> FileStatus? {
         get { index(of: name).map { statuses[$0].status } }
         set {
-            let i = lowerBound(name)
-            let present = i < count && self.name(at: i) == name
+            let key = Self.key(name)
+            let i = lowerBound(key)
+            let present = isNamed(i, key)
             switch (present, newValue) {
             case (true, let s?): statuses[i] = PackedStatus(s)
             case (true, nil): starts.remove(at: i); statuses.remove(at: i)
             case (false, let s?):
                 starts.insert(UInt32(arena.count), at: i)
-                arena.append(contentsOf: name.utf8)
-                arena.append(0)
+                arena.append(contentsOf: key)
                 statuses.insert(PackedStatus(s), at: i)
             case (false, nil): break
             }
@@ -139,7 +156,7 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     /// Feeds every name and status, in order, to `hasher`, leaving out the entries named in
     /// `excluded`: equal listings feed it equal values.
     func fingerprint(into hasher: inout Hasher, excluding excluded: [String] = []) {
-        let skip = excluded.map { Array($0.utf8CString) }
+        let skip = excluded.map { Self.key($0) }
         arena.withUnsafeBufferPointer { a in
             for (start, status) in zip(starts, statuses) {
                 let name = Listing.cName(a, Int(start))
@@ -150,14 +167,20 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
         }
     }
 
-    /// The entries whose names start with `prefix`, found by binary search.
+    /// The entries whose names start with the bytes of `prefix`, found by binary search.
     public func entries(prefix: String) -> [String: FileStatus] {
         var out: [String: FileStatus] = [:]
-        var i = lowerBound(prefix)
+        let bytes = FileNameEncoding.encode(prefix)
+        var i = lowerBound(Self.key(prefix))
         while i < count {
-            let n = name(at: i)
-            guard n.utf8.starts(with: prefix.utf8) else { break }
-            out[n] = statuses[i].status
+            let starts = arena.withUnsafeBufferPointer { a in
+                bytes.withUnsafeBufferPointer { p in
+                    p.count == 0 || strncmp(Listing.cName(a, Int(self.starts[i])),
+                                            UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), p.count) == 0
+                }
+            }
+            guard starts else { break }
+            out[name(at: i)] = statuses[i].status
             i += 1
         }
         return out
@@ -166,7 +189,7 @@ public struct Listing: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     /// The indices of the entries whose names `pattern` matches (fnmatch(3) with FNM_PERIOD), in order.
     func indices(matching pattern: String) -> [UInt32] {
         var out: [UInt32] = []
-        pattern.withCString { p in
+        FileNameEncoding.withCString(pattern) { p in
             arena.withUnsafeBufferPointer { a in
                 for (i, start) in starts.enumerated() {
                     if fnmatch(p, Listing.cName(a, Int(start)), FNM_PERIOD) == 0 { out.append(UInt32(i)) }

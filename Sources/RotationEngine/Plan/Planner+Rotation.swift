@@ -250,7 +250,7 @@ extension Planner {
             case .create(let path, _, _, _), .makeDirectory(let path, _, _, _): made = path
             default: made = nil
             }
-            if let made, PathName.split(made).1.utf8.count > nameMax { return made }
+            if let made, FileNameEncoding.encodedCount(PathName.split(made).1) > nameMax { return made }
         }
         return nil
     }

@@ -48,8 +48,9 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// JSON string escaping; bytes that are not valid UTF-8 were already replaced by U+FFFD when the
-    /// name became a String.
+    /// JSON string escaping. A byte of a name that is not UTF-8 (an escape scalar of
+    /// `FileNameEncoding`) is written as the text `\xNN`, as `FileNameEncoding.display` shows it, so
+    /// the document stays valid UTF-8.
     static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
@@ -60,7 +61,9 @@ public enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
+                if let byte = FileNameEncoding.escapedByte(scalar) {
+                    out += "\\\\x" + FileNameEncoding.hex(byte)
+                } else if scalar.value < 0x20 || scalar.value == 0x7f {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -35,7 +35,7 @@ public struct LogStatus: Sendable {
 /// Every log of a configuration, for `rotatectl status`.
 public struct StatusReport: Sendable {
     public var logs: [LogStatus] = []
-    /// What the snapshot and the state file reported (names skipped, damaged state lines).
+    /// What the snapshot and the state file reported (unreadable directories, damaged state lines).
     public var warnings: [String] = []
     public var timeZone: any TimeZoneRule = LocalTimeZone()
 
@@ -85,11 +85,11 @@ public struct StatusTable: Sendable {
             func p(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
             return "\(c.year)-\(p(c.month))-\(p(c.day)) \(p(c.hour)):\(p(c.minute))"
         }
-        var note = l.error ?? l.reason
+        var note = FileNameEncoding.display(l.error ?? l.reason)
         if l.journalPending { note += "; unfinished journal (next run completes it)" }
         if l.lockHeld { note += "; directory locked" + (l.lockHolder.map { " by pid \($0)" } ?? "") }
         let kept = "\(l.generations.count) / \(Bytes(l.generationBytes))" + (l.cap.map { " (cap \(Bytes($0)))" } ?? "")
-        return [l.path, l.exists ? Bytes(l.size).description : "missing", date(l.lastRotated),
+        return [FileNameEncoding.display(l.path), l.exists ? Bytes(l.size).description : "missing", date(l.lastRotated),
                 l.due ? "yes" : "no", date(l.nextDue), kept, note]
     }
 

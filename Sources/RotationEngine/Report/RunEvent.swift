@@ -28,8 +28,10 @@ public struct RunEvent: Sendable {
     public init(_ kind: Kind, _ code: EventCode? = nil, set: String = "", _ message: String, action: String? = nil,
                 path: String? = nil, target: String? = nil, bytesBefore: Int64? = nil, bytesAfter: Int64? = nil,
                 seconds: Double? = nil, location: String? = nil, system: SystemError? = nil) {
-        self.kind = kind; self.code = code; self.set = set; self.message = message; self.action = action
-        self.path = path; self.target = target; self.bytesBefore = bytesBefore; self.bytesAfter = bytesAfter
+        // Names are shown to a person: a byte that is not UTF-8 as `\xNN` (FileNameEncoding.display).
+        self.kind = kind; self.code = code; self.set = FileNameEncoding.display(set); self.message = FileNameEncoding.display(message)
+        self.action = action; self.path = path.map(FileNameEncoding.display)
+        self.target = target.map(FileNameEncoding.display); self.bytesBefore = bytesBefore; self.bytesAfter = bytesAfter
         self.seconds = seconds; self.location = location
         self.call = system?.call; self.errno = system?.errno
     }

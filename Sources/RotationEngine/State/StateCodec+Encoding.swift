@@ -49,38 +49,59 @@ extension StateCodec {
         if !out.isEmpty { try flush(out) }
     }
 
-    /// logrotate's escaping: `"` and `\` get a backslash, a newline becomes `\n`.
+    /// logrotate's escaping: `"` and `\` get a backslash, a newline becomes `\n`; every other byte is
+    /// written as it is, a name that is not UTF-8 too (what logrotate's `writeState` does).
     static func appendLogrotatePath(_ path: String, to out: inout [UInt8]) {
         appendQuoted(path, escapingControls: false, to: &out)
     }
 
-    /// rotatectl's escaping: logrotate's, plus `\t`, `\r` and `\xHH` for other control bytes and DEL.
+    /// rotatectl's escaping: logrotate's, plus `\t`, `\r` and `\xHH` for other control bytes, DEL and
+    /// the bytes of a name that are not UTF-8, so our own file stays text.
     static func appendRotatectlPath(_ path: String, to out: inout [UInt8]) {
         appendQuoted(path, escapingControls: true, to: &out)
     }
 
+    /// The bytes `path` stands for (`FileNameEncoding`), quoted.
     private static func appendQuoted(_ path: String, escapingControls: Bool, to out: inout [UInt8]) {
         out.append(quote)
+        if FileNameEncoding.mayHoldEscapes(path) {
+            for scalar in path.unicodeScalars {
+                if let byte = FileNameEncoding.escapedByte(scalar) {
+                    if escapingControls { escapeHex(byte, to: &out) } else { out.append(byte) }
+                } else if let utf8 = UTF8.encode(scalar) {
+                    for c in utf8 { appendByte(c, escapingControls: escapingControls, to: &out) }
+                }
+            }
+            out.append(quote)
+            return
+        }
         var path = path
         path.withUTF8 { bytes in
             var clean = 0   // start of the run of bytes that need no escape
-            for i in 0..<bytes.count {
-                let c = bytes[i]
-                let special = c == quote || c == backslash || c == newline || (escapingControls && (c < 0x20 || c == 0x7f))
-                guard special else { continue }
+            for i in 0..<bytes.count where needsEscape(bytes[i], escapingControls: escapingControls) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<i]))
                 clean = i + 1
-                switch c {
-                case quote, backslash: out.append(backslash); out.append(c)
-                case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\t"): out.append(backslash); out.append(UInt8(ascii: "t"))
-                case UInt8(ascii: "\r"): out.append(backslash); out.append(UInt8(ascii: "r"))
-                default: escapeHex(c, to: &out)
-                }
+                appendByte(bytes[i], escapingControls: escapingControls, to: &out)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<bytes.count]))
         }
         out.append(quote)
+    }
+
+    private static func needsEscape(_ c: UInt8, escapingControls: Bool) -> Bool {
+        c == quote || c == backslash || c == newline || (escapingControls && (c < 0x20 || c == 0x7f))
+    }
+
+    /// One byte of a quoted path, escaped if it must be.
+    private static func appendByte(_ c: UInt8, escapingControls: Bool, to out: inout [UInt8]) {
+        guard needsEscape(c, escapingControls: escapingControls) else { out.append(c); return }
+        switch c {
+        case quote, backslash: out.append(backslash); out.append(c)
+        case newline: out.append(backslash); out.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\t"): out.append(backslash); out.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\r"): out.append(backslash); out.append(UInt8(ascii: "r"))
+        default: escapeHex(c, to: &out)
+        }
     }
 
     static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {

@@ -1,5 +1,7 @@
 /// Reads and writes the bytes of a state file; pure, so every quirk is testable without a disk.
-/// `StateFormat` describes both layouts.
+/// `StateFormat` describes both layouts. A path is the bytes of the file's name (`FileNameEncoding`):
+/// a name that is not UTF-8 is written raw between the quotes, as logrotate writes it, and read back
+/// exactly, so both tools find its entry.
 enum StateCodec {
     /// What a state file held.
     struct Decoded: Sendable, Equatable {
@@ -89,131 +91,6 @@ enum StateCodec {
         }
     }
 
-    // MARK: logrotate's layout
-
-    /// A line as logrotate reads it: split into words the way popt's `poptParseArgvString` does,
-    /// exactly two words, a date of at least `Y-M-D`, then logrotate's own unescaping of `\n` and `\\`.
-    static func decodeLogrotateLine(_ line: ArraySlice<UInt8>) throws(Damage) -> StateEntry {
-        let words = try splitWords(line)
-        guard words.count == 2 else {
-            throw Damage("expected a quoted path and a date, found \(words.count) word\(words.count == 1 ? "" : "s")")
-        }
-        let date = try parseDate(words[1][...])
-        try checkLogrotateRanges(date)
-        let pathBytes = unescapeLogrotate(words[0])
-        guard !pathBytes.isEmpty else { throw Damage("empty path") }
-        return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: LocalTimeZone().epoch(date))
-    }
-
-    /// popt's word splitting: blanks separate words; `"` or `'` quote; inside quotes a backslash
-    /// before the quote character yields the quote alone and before anything else is kept with it;
-    /// outside quotes a backslash takes the next byte literally.
-    static func splitWords(_ line: ArraySlice<UInt8>) throws(Damage) -> [[UInt8]] {
-        var words: [[UInt8]] = []
-        var word: [UInt8] = []
-        var inWord = false
-        var quoteChar: UInt8 = 0
-        var i = line.startIndex
-        while i < line.endIndex {
-            let c = line[i]
-            if quoteChar != 0 {
-                if c == quoteChar {
-                    quoteChar = 0
-                } else if c == backslash {
-                    i += 1
-                    guard i < line.endIndex else { throw Damage("backslash at end of line") }
-                    if line[i] != quoteChar { word.append(backslash) }
-                    word.append(line[i])
-                } else {
-                    word.append(c)
-                }
-            } else if isSpace(c) {
-                if inWord && !word.isEmpty { words.append(word) }
-                word = []
-                inWord = false
-            } else if c == quote || c == apostrophe {
-                quoteChar = c
-                inWord = true
-            } else if c == backslash {
-                i += 1
-                guard i < line.endIndex else { throw Damage("backslash at end of line") }
-                word.append(line[i])
-                inWord = true
-            } else {
-                word.append(c)
-                inWord = true
-            }
-            i += 1
-        }
-        if quoteChar != 0 { throw Damage("unterminated quote") }
-        if inWord && !word.isEmpty { words.append(word) }
-        return words
-    }
-
-    /// logrotate's `unescape`: `\n` is a newline, `\\` a backslash, any other backslash stays.
-    static func unescapeLogrotate(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == backslash, i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "n") || bytes[i + 1] == backslash {
-                out.append(bytes[i + 1] == backslash ? backslash : newline)
-                i += 2
-            } else {
-                out.append(c)
-                i += 1
-            }
-        }
-        return out
-    }
-
-    /// logrotate's checks: year 1900 (an old logrotate bug) or 1970...2100, month 1...12, day 0...31,
-    /// hour 0...23, minute and second 0...59.
-    static func checkLogrotateRanges(_ d: CivilTime) throws(Damage) {
-        guard d.year == 1900 || (1970...2100).contains(d.year) else { throw Damage("bad year \(d.year)") }
-        guard (1...12).contains(d.month) else { throw Damage("bad month \(d.month)") }
-        guard (0...31).contains(d.day) else { throw Damage("bad day \(d.day)") }
-        guard (0...23).contains(d.hour) else { throw Damage("bad hour \(d.hour)") }
-        guard (0...59).contains(d.minute) else { throw Damage("bad minute \(d.minute)") }
-        guard (0...59).contains(d.second) else { throw Damage("bad second \(d.second)") }
-    }
-
-    /// `sscanf(word, "%d-%d-%d-%d:%d:%d")` needing at least three fields, as logrotate does; fields
-    /// not given are 0.
-    static let dateSeparators: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ":")]
-
-    static func parseDate(_ word: ArraySlice<UInt8>) throws(Damage) -> CivilTime {
-        var fields: [Int] = []
-        fields.reserveCapacity(6)
-        var i = word.startIndex
-        while fields.count < 6 {
-            if fields.count > 0 {
-                guard i < word.endIndex, word[i] == dateSeparators[fields.count - 1] else { break }
-                i += 1
-            }
-            while i < word.endIndex, isSpace(word[i]) { i += 1 }
-            var negative = false
-            if i < word.endIndex, word[i] == UInt8(ascii: "-") || word[i] == UInt8(ascii: "+") {
-                negative = word[i] == UInt8(ascii: "-")
-                i += 1
-            }
-            var value = 0
-            var digits = 0
-            while i < word.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(word[i]) {
-                value = value * 10 + Int(word[i] - UInt8(ascii: "0"))
-                digits += 1
-                guard digits <= 9 else { throw Damage("bad date '\(printable(word))'") }
-                i += 1
-            }
-            guard digits > 0 else { break }
-            fields.append(negative ? -value : value)
-        }
-        guard fields.count >= 3 else { throw Damage("bad date '\(printable(word))'") }
-        while fields.count < 6 { fields.append(0) }
-        return CivilTime(year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5])
-    }
-
     // MARK: rotatectl's layout
 
     /// `"PATH" DATE [@EPOCH]`, the path strictly quoted with rotatectl's escapes.
@@ -259,64 +136,10 @@ enum StateCodec {
         let epochStart = line[dateEnd...].firstIndex(where: { !isSpace($0) }) ?? line.endIndex
         guard epochStart < line.endIndex else {
             try checkLogrotateRanges(date)
-            return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: LocalTimeZone().epoch(date))
+            return StateEntry(path: FileNameEncoding.decode(pathBytes), lastRotated: LocalTimeZone().epoch(date))
         }
         let word = line[epochStart...]
         guard let seconds = parseEpoch(word) else { throw Damage("bad epoch seconds '\(printable(word))'") }
-        return StateEntry(path: String(decoding: pathBytes, as: UTF8.self), lastRotated: seconds)
-    }
-
-    /// `@-?[0-9]+` to the end of the line (trailing blanks allowed), fitting an Int64.
-    static func parseEpoch(_ word: ArraySlice<UInt8>) -> Int64? {
-        var i = word.startIndex
-        guard i < word.endIndex, word[i] == at else { return nil }
-        i += 1
-        var negative = false
-        if i < word.endIndex, word[i] == UInt8(ascii: "-") { negative = true; i += 1 }
-        var value: Int64 = 0
-        var digits = 0
-        while i < word.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(word[i]) {
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(Int64(word[i] - UInt8(ascii: "0")))
-            guard !o1, !o2 else { return nil }
-            value = a
-            digits += 1
-            i += 1
-        }
-        guard digits > 0, word[i...].allSatisfy({ isSpace($0) }) else { return nil }
-        return negative ? -value : value
-    }
-
-    // MARK: helpers
-
-    static func isSpace(_ c: UInt8) -> Bool {
-        c == space || (9...13).contains(c)
-    }
-
-    static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
-    /// A short, printable rendering of bytes for a message.
-    static func printable(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        for c in bytes.prefix(40) {
-            if c >= 0x20 && c < 0x7f { out.append(c) } else { escapeHex(c, to: &out) }
-        }
-        if bytes.count > 40 { out.append(contentsOf: Array("...".utf8)) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func escapeHex(_ c: UInt8, to out: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
-        out.append(backslash)
-        out.append(UInt8(ascii: "x"))
-        out.append(digits[Int(c >> 4)])
-        out.append(digits[Int(c & 0xf)])
+        return StateEntry(path: FileNameEncoding.decode(pathBytes), lastRotated: seconds)
     }
 }

@@ -7,9 +7,8 @@ import SystemPackage
 /// (see `StateFormat`); writes atomically (temporary file, `fsync`, `rename`, `fsync` of the
 /// directory) with mode 0600. A path of `/dev/null` keeps no state, as in logrotate.
 ///
-/// Paths are `String`s: a file name that is not valid UTF-8 reads back with U+FFFD in place of the
-/// bad bytes (Swift's lossy decoding), so such a log gets a fresh schedule. Every valid name — quotes,
-/// backslashes, blanks, newlines, control characters, any Unicode — survives a save and a load.
+/// Paths are the bytes of the names (`FileNameEncoding`): every name — quotes, backslashes, blanks,
+/// newlines, control characters, any Unicode, bytes that are not UTF-8 — survives a save and a load.
 public enum StateStore {
     /// A state file as read: its entries, warnings about what was skipped, and its layout.
     public struct Document: Sendable, Equatable {

@@ -163,7 +163,7 @@ public struct ChildProcess {
         if let environ = Glibc.environ as UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
             var p = environ
             while let entry = p.pointee {
-                let pair = String(cString: entry)
+                let pair = FileNameEncoding.decode(cString: entry)
                 if let eq = pair.firstIndex(of: "=") {
                     env[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
                 }
@@ -172,14 +172,16 @@ public struct ChildProcess {
         }
         for (key, value) in environment { env[key] = value }
 
-        let cArgv = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // Arguments (a log path given to a script) and the environment reach the child as the bytes
+        // they stand for (`FileNameEncoding`), not as UTF-8 of their escape scalars.
+        let cArgv = argv.map { FileNameEncoding.withCString($0) { strdup($0) } } + [nil]
+        let cEnv = env.map { FileNameEncoding.withCString("\($0.key)=\($0.value)") { strdup($0) } } + [nil]
         defer {
             for p in cArgv { free(p) }
             for p in cEnv { free(p) }
         }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, program, &actions, &attributes, cArgv, cEnv)
+        let rc = FileNameEncoding.withCString(program) { posix_spawnp(&pid, $0, &actions, &attributes, cArgv, cEnv) }
         if rc != 0 { throw SystemError("posix_spawn", path: program, errno: Errno(rawValue: rc)) }
         return pid
     }

@@ -51,7 +51,7 @@ extension DirectoryHandle {
     /// replaces an existing name (EEXIST), like `rename(_:to:as:)`.
     public func link(_ file: FileDescriptor, as name: String) throws(SystemError) {
         if !Self.linkByProc.load(ordering: .relaxed) {
-            switch system_retry("linkat", child(name), { linkat(file.rawValue, "", self.fd, name, rotatectl_at_empty_path()) }) {
+            switch system_retry("linkat", child(name), { FileNameEncoding.withCString(name) { linkat(file.rawValue, "", self.fd, $0, rotatectl_at_empty_path()) } }) {
             case .success:
                 return
             case .failure(let e) where e == .noSuchFileOrDirectory || e == .permissionDenied || e == .notPermitted:
@@ -61,6 +61,6 @@ extension DirectoryHandle {
             }
         }
         let proc = "/proc/self/fd/\(file.rawValue)"
-        _ = try system_call("linkat", child(name)) { linkat(AT_FDCWD, proc, self.fd, name, AT_SYMLINK_FOLLOW) }
+        _ = try system_call("linkat", child(name)) { FileNameEncoding.withCString(name) { linkat(AT_FDCWD, proc, self.fd, $0, AT_SYMLINK_FOLLOW) } }
     }
 }

@@ -10,14 +10,14 @@ extension DirectoryHandle {
     /// caller checks the kind with `fstat` before reading.
     public func openReadingFollowing(_ name: String) throws(SystemError) -> FileDescriptor {
         let flags = O_RDONLY | O_NONBLOCK | rotatectl_o_cloexec()
-        let fd = try system_call("openat", child(name)) { openat(self.fd, name, flags) }
+        let fd = try system_call("openat", child(name)) { FileNameEncoding.withCString(name) { openat(self.fd, $0, flags) } }
         return FileDescriptor(rawValue: fd)
     }
 
     /// The same for a path, absolute or relative to the working directory: `open(O_RDONLY|O_NONBLOCK|O_CLOEXEC)`.
     public static func openReadingFollowing(path: String) throws(SystemError) -> FileDescriptor {
         let flags = O_RDONLY | O_NONBLOCK | rotatectl_o_cloexec()
-        let fd = try system_call("open", path) { Glibc.open(path, flags) }
+        let fd = try system_call("open", path) { FileNameEncoding.withCString(path) { Glibc.open($0, flags) } }
         return FileDescriptor(rawValue: fd)
     }
 }

@@ -63,10 +63,12 @@ extension DirectoryHandle {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = try buffer.withUnsafeMutableBufferPointer { p throws(SystemError) in
             try system_call("readlinkat", child(name)) {
-                readlinkat(fd, name, UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), p.count - 1)
+                FileNameEncoding.withCString(name) {
+                    readlinkat(fd, $0, UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self), p.count - 1)
+                }
             }
         }
-        return String(decoding: buffer[0..<count], as: UTF8.self)
+        return FileNameEncoding.decode(buffer[0..<count])
     }
 
     /// `openTrusted` of a path relative to this directory (or absolute).

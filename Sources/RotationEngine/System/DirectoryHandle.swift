@@ -24,14 +24,14 @@ public final class DirectoryHandle: @unchecked Sendable {
     public static func open(_ path: String, followLast: Bool = false) throws(SystemError) -> DirectoryHandle {
         var flags = O_RDONLY | rotatectl_o_directory() | rotatectl_o_cloexec()
         if !followLast { flags |= rotatectl_o_nofollow() }
-        let fd = try system_call("open", path) { Glibc.open(path, flags) }
+        let fd = try system_call("open", path) { FileNameEncoding.withCString(path) { Glibc.open($0, flags) } }
         return DirectoryHandle(fd: fd, path: path)
     }
 
     /// Opens a subdirectory by name, never following a symbolic link.
     public func openDirectory(_ name: String) throws(SystemError) -> DirectoryHandle {
         let flags = O_RDONLY | rotatectl_o_directory() | rotatectl_o_cloexec() | rotatectl_o_nofollow()
-        let fd = try system_call("openat", child(name)) { openat(self.fd, name, flags) }
+        let fd = try system_call("openat", child(name)) { FileNameEncoding.withCString(name) { openat(self.fd, $0, flags) } }
         return DirectoryHandle(fd: fd, path: child(name))
     }
 
@@ -43,7 +43,7 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// `fstatat(AT_SYMLINK_NOFOLLOW)`; nil when the name does not exist.
     public func status(_ name: String) throws(SystemError) -> FileStatus? {
         var st = Glibc.stat()
-        switch system_retry("fstatat", child(name), { fstatat(fd, name, &st, rotatectl_at_symlink_nofollow()) }) {
+        switch system_retry("fstatat", child(name), { FileNameEncoding.withCString(name) { fstatat(fd, $0, &st, rotatectl_at_symlink_nofollow()) } }) {
         case .success: return FileStatus(st)
         case .failure(let e) where e == .noSuchFileOrDirectory: return nil
         case .failure(let e): throw SystemError("fstatat", path: child(name), errno: e)
@@ -63,7 +63,7 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// existing file is opened with `openRegular(_:_:)`.
     public func openFile(_ name: String, _ flags: Int32, mode: mode_t = 0o600) throws(SystemError) -> FileDescriptor {
         let all = flags | rotatectl_o_nofollow() | O_NONBLOCK | O_NOCTTY | rotatectl_o_cloexec()
-        let fd = try system_call("openat", child(name)) { openat(self.fd, name, all, mode) }
+        let fd = try system_call("openat", child(name)) { FileNameEncoding.withCString(name) { openat(self.fd, $0, all, mode) } }
         return FileDescriptor(rawValue: fd)
     }
 
@@ -97,18 +97,22 @@ public final class DirectoryHandle: @unchecked Sendable {
     /// `renameat2(RENAME_NOREPLACE)`: never overwrites an existing target (fails with EEXIST).
     public func rename(_ name: String, to target: DirectoryHandle, as newName: String) throws(SystemError) {
         _ = try system_call("renameat2", child(name)) {
-            rotatectl_renameat2_noreplace(fd, name, target.fd, newName)
+            FileNameEncoding.withCString(name) { from in
+                FileNameEncoding.withCString(newName) { rotatectl_renameat2_noreplace(fd, from, target.fd, $0) }
+            }
         }
     }
 
     /// `renameat`, replacing the target: only for files of our own (temporary state, journal).
     public func replace(_ name: String, with source: String) throws(SystemError) {
-        _ = try system_call("renameat", child(source)) { renameat(fd, source, fd, name) }
+        _ = try system_call("renameat", child(source)) {
+            FileNameEncoding.withCString(source) { from in FileNameEncoding.withCString(name) { renameat(fd, from, fd, $0) } }
+        }
     }
 
     /// `unlinkat`; a name already gone is not an error.
     public func remove(_ name: String) throws(SystemError) {
-        switch system_retry("unlinkat", child(name), { unlinkat(fd, name, 0) }) {
+        switch system_retry("unlinkat", child(name), { FileNameEncoding.withCString(name) { unlinkat(fd, $0, 0) } }) {
         case .success, .failure(.noSuchFileOrDirectory): return
         case .failure(let e): throw SystemError("unlinkat", path: child(name), errno: e)
         }
@@ -116,7 +120,7 @@ public final class DirectoryHandle: @unchecked Sendable {
 
     /// `mkdirat`; an existing directory is not an error.
     public func makeDirectory(_ name: String, mode: mode_t = 0o755) throws(SystemError) {
-        switch system_retry("mkdirat", child(name), { mkdirat(fd, name, mode) }) {
+        switch system_retry("mkdirat", child(name), { FileNameEncoding.withCString(name) { mkdirat(fd, $0, mode) } }) {
         case .success, .failure(.fileExists): return
         case .failure(let e): throw SystemError("mkdirat", path: child(name), errno: e)
         }
@@ -133,9 +137,11 @@ public final class DirectoryHandle: @unchecked Sendable {
         _ = try system_call("syncfs", path) { rotatectl_syncfs(fd) }
     }
 
-    /// The names in the directory that are valid UTF-8, without `.` and `..` (see
-    /// `entriesSplittingInvalidNames()` for the others).
+    /// The names in the directory, without `.` and `..`, each decoded by `FileNameEncoding` (so a name
+    /// that is not UTF-8 is named again exactly by every call here).
     public func entries() throws(SystemError) -> [String] {
-        try entriesSplittingInvalidNames().valid
+        var names: [String] = []
+        try forEachEntryName { names.append(FileNameEncoding.decode($0)) }
+        return names
     }
 }

@@ -13,5 +13,5 @@ public struct SystemError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// `PATH: CALL: strerror text`, the form every message of rotatectl uses.
-    public var description: String { "\(path): \(call): \(errno.description)" }
+    public var description: String { "\(FileNameEncoding.display(path)): \(call): \(errno.description)" }
 }
