@@ -120,6 +120,9 @@ public struct SpawnedProcess: Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         redirect(&actions)
+        // Nothing but 0-2 reaches the child: a descriptor another test (on another thread) has open on
+        // its own log would otherwise make this child a writer of that log in /proc.
+        if let addclosefrom { _ = addclosefrom(&actions, 3) }
         if let directory {
             guard let addchdir = addchdir, addchdir(&actions, directory) == 0 else { return nil }
         }
@@ -128,7 +131,7 @@ public struct SpawnedProcess: Sendable {
         return status == 0 ? SpawnedProcess(pid: pid) : nil
     }
 
-    // glibc's `pipe2` and `posix_spawn_file_actions_addchdir_np` are GNU extensions the Glibc module
+    // glibc's `pipe2`, `posix_spawn_file_actions_addchdir_np` and `_addclosefrom_np` are GNU extensions the Glibc module
     // does not show; found by `dlsym`.
     private static let pipe2 = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2").map {
         unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
@@ -137,6 +140,11 @@ public struct SpawnedProcess: Sendable {
                                                             "posix_spawn_file_actions_addchdir_np").map {
         unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>,
                                                UnsafePointer<CChar>) -> Int32).self)
+    }
+
+    private static let addclosefrom = dlsym(UnsafeMutableRawPointer(bitPattern: 0),
+                                            "posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }
 
     /// A pipe whose ends close on exec, so that children other threads start do not hold them open.

@@ -5,7 +5,6 @@ public enum EventCode: String, Sendable, CaseIterable {
     case configInvalid = "config-invalid"
     case configWarning = "config-warning"
     case logRefused = "log-refused"
-    case listingProblem = "listing-problem"
     // Locks and directories
     case lockBusy = "lock-busy"
     case journalInUse = "journal-in-use"

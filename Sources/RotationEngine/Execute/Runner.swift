@@ -54,7 +54,6 @@ public final class Runner {
     func planAll(_ sets: [LogSetConfig]) -> [SetPlan] {
         context.reportStateWarnings()
         var snapshot = SnapshotReader().read(sets)
-        for w in snapshot.warnings { context.emit(RunEvent(.warning, .listingProblem, w)) }
         if !context.options.dryRun && JournalReplay(context: context).recoverFirst(snapshot) { snapshot = SnapshotReader().read(sets) }
         // Read after recovery, which records the rotations it finished.
         let state = context.currentState()

@@ -27,7 +27,7 @@ public struct StatusCollector {
         let planner = Planner(PlannerInput(logSets: sets, snapshot: snapshot, state: state,
                                            now: now ?? Int64(wallClockNow()), timeZone: LocalTimeZone(), asRoot: ProcessIdentity.isRoot))
         var report = StatusReport()
-        report.warnings = stateWarnings + snapshot.warnings
+        report.warnings = stateWarnings
         var locks: [String: (Bool, Int32?)] = [:]
         for config in sets {
             let name = config.patterns.joined(separator: " ")

@@ -7,9 +7,6 @@ public struct Snapshot: Sendable {
     public var unreadable: [String: String]
     /// `fstat` of each listed directory (owner and mode, for the root safety rule).
     public var directoryStatuses: [String: FileStatus] = [:]
-    /// What the reader skipped and the user should hear about (none since names are bytes, issue 17;
-    /// the run and `status` still report whatever a reader puts here).
-    public var warnings: [String] = []
 
     public init(directories: [String: Listing] = [:], unreadable: [String: String] = [:]) {
         self.directories = directories

@@ -248,10 +248,6 @@ public final class StateSession {
     }
 
     private func reportWrites() {
-        #if ROTATECTL_FAULT_INJECTION
-        if let path = ProcessEnvironment.value("ROTATECTL_STATE_WRITES") {
-            try? DirectoryHandle.writeWholeFile(path: path, Array("\(writes)\n".utf8))
-        }
-        #endif
+        FaultInjection.report(writes, toFileNamedBy: "ROTATECTL_STATE_WRITES")
     }
 }

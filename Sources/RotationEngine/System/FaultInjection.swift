@@ -23,9 +23,15 @@ enum FaultInjection {
     }
 
     static func finish() {
+        report(counter, toFileNamedBy: "ROTATECTL_CRASH_COUNT")
+    }
+
+    /// Debug builds: writes `count` to the file the environment variable `variable` names, if any, for a
+    /// test to read (how many points were reached, how many times the state was written).
+    static func report(_ count: Int, toFileNamedBy variable: String) {
         #if ROTATECTL_FAULT_INJECTION
-        if let path = ProcessEnvironment.value("ROTATECTL_CRASH_COUNT") {
-            try? DirectoryHandle.writeWholeFile(path: path, Array("\(counter)\n".utf8))
+        if let path = ProcessEnvironment.value(variable) {
+            try? DirectoryHandle.writeWholeFile(path: path, Array("\(count)\n".utf8))
         }
         #endif
     }
