@@ -6,17 +6,18 @@ extension DirectoryHandle {
     /// NAME_MAX (255 bytes), else `.rotatectl-tmp.` + the first 64 bytes of the name (whole characters) +
     /// `.` + the FNV-1a 64 hash of all of it in hex. Deterministic, so recovery finds it by the same call.
     public static func temporaryName(for name: String, prefix: String = ".rotatectl-tmp.") -> String {
-        if prefix.utf8.count + name.utf8.count <= 255 { return prefix + name }
+        // Counted in the bytes the file system sees (an escaped byte is one, see FileNameEncoding).
+        if prefix.utf8.count + FileNameEncoding.encodedCount(name) <= 255 { return prefix + name }
         var kept = ""
         var bytes = 0
         for scalar in name.unicodeScalars {
-            let n = String(scalar).utf8.count
+            let n = FileNameEncoding.encodedCount(String(scalar))
             if bytes + n > 64 { break }
             kept.unicodeScalars.append(scalar)
             bytes += n
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        for byte in FileNameEncoding.encode(name) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         let hex = String(hash, radix: 16)
         return prefix + kept + "." + String(repeating: "0", count: 16 - hex.count) + hex
     }
