@@ -12,11 +12,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let configuration = ConfigParser().parse(paths: configPaths.configs)
-        var errors = 0
-        for d in configuration.diagnostics {
-            Output.stderr("\(d)")
-            if d.severity == .error { errors += 1 }
-        }
+        for d in configuration.diagnostics { Output.stderr("\(d)") }
+        // Warnings do not count; the notes of dropped blocks follow errors already counted.
+        let errors = configuration.errors.count
         if errors > 0 {
             Output.stderr("rotatectl: \(errors) error\(errors == 1 ? "" : "s") in configuration")
             throw ExitCode(ExitStatus.configError.rawValue)

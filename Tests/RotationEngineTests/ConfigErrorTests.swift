@@ -2,18 +2,13 @@ import Testing
 @testable import RotationEngine
 
 @Suite("ConfigParser errors") struct ConfigErrorTests {
-    /// `text` has exactly one error, on `line`, whose message contains `fragment`.
+    /// `text` has exactly one error, on `line`, whose message contains `fragment`; its block, if any, is dropped.
     func expectOneError(_ text: String, line: Int, _ fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let c = ConfigTest.parse(text, file: "/etc/bad.conf")
         #expect(c.errors.count == 1, "\(c.diagnostics)", sourceLocation: sourceLocation)
         #expect(c.errors.first?.location.line == line, "\(c.diagnostics)", sourceLocation: sourceLocation)
         #expect(c.errors.first?.message.contains(fragment) == true, "\(c.diagnostics)", sourceLocation: sourceLocation)
-        #expect(c.brokenFiles == ["/etc/bad.conf"], sourceLocation: sourceLocation)
-    }
-
-    @Test func unknownDirective() {
-        expectOneError("/var/log/a {\n  rotate 2\n  frobnicate 3\n}\n", line: 3, "unknown directive 'frobnicate'")
-        expectOneError("Compress\n", line: 1, "unknown directive 'Compress'")
+        #expect(c.logSets.isEmpty, sourceLocation: sourceLocation)
     }
 
     @Test func badNumbersAndUnits() {
@@ -90,8 +85,6 @@ import Testing
         expectOneError("/var/log/a {\n  postrotate\n    kill -HUP 1\n}\n", line: 2, "postrotate without endscript")
         expectOneError("/var/log/a\n  daily\n", line: 1, "missing '{'")
         expectOneError("/var/log/a\n  daily\n}\n", line: 3, "missing '{'")
-        expectOneError("/var/log/a {\n} extra\n", line: 2, "unexpected text after '}'")
-        expectOneError("endscript\n", line: 1, "endscript without a script")
         expectOneError("\"/var/log/a {\n}\n", line: 1, "unterminated quote")
         expectOneError("*.log {}\n", line: 1, "lines must begin with a directive or a log file pattern")
         expectOneError("/var/log/a {\n  include /etc/logrotate.d\n}\n", line: 2, "include is not allowed inside a block")
@@ -113,21 +106,23 @@ import Testing
                 postrotate
                    echo unterminated
             """, file: "/etc/many.conf")
-        #expect(ConfigTest.lines(c) == [1, 3, 4, 5, 8, 10, 11])
-        #expect(c.brokenFiles == ["/etc/many.conf"])
-        // Broken files still return their sets, marked by configFile.
-        #expect(c.logSets.map(\.patterns) == [["/var/log/a"], ["/var/log/b"]])
-        #expect(c.logSets.allSatisfy { $0.configFile == "/etc/many.conf" })
-        #expect(c.usableLogSets.isEmpty)
-        // The good directives of a broken block still apply.
-        #expect(c.logSets.first?.frequency == .daily)
+        #expect(ConfigTest.lines(c) == [1, 3, 5, 8, 10, 11])
+        // The unknown directive, and logrotate's note that `daily` overrides `size`.
+        #expect(c.diagnostics.filter { $0.severity == .warning }.map(\.location.line) == [4, 6])
+        // The error outside a block on line 1 drops every block after it; each has its note.
+        #expect(c.logSets.isEmpty)
+        #expect(c.droppedBlocks.map(\.droppedPatterns) == [["/var/log/a"], ["/var/log/b"]])
     }
 
     @Test func errorsAreCappedPerFile() {
-        let text = String(repeating: "bogus\n", count: 500)
+        let text = String(repeating: "9 bogus\n", count: 500)
         let c = ConfigTest.parse(text)
         #expect(c.errors.count == ConfigParseSession.maxErrorsPerFile)
         #expect(c.errors.last?.message.contains("too many errors") == true)
+        // Warnings count too: a file of unknown words is not a configuration file, and what follows is dropped.
+        let words = ConfigTest.parse(String(repeating: "bogus\n", count: 500) + "/var/log/a {\n}\n")
+        #expect(words.diagnostics.count == ConfigParseSession.maxErrorsPerFile)
+        #expect(words.errors.count == 1 && words.logSets.isEmpty)
     }
 
     @Test func pathologicalInputsTerminate() {

@@ -99,7 +99,7 @@ import TestSupport
         #expect(!dropIns.isEmpty, "/etc/logrotate.d must hold the packages' files")
         let c = ConfigParser().parse(paths: [main])
         #expect(c.errors.isEmpty, "\(c.errors)")
-        #expect(c.brokenFiles.isEmpty)
+        #expect(c.droppedBlocks.isEmpty)
         #expect(c.filesRead.first == main)
         #expect(c.filesRead.contains { $0.hasPrefix("/etc/logrotate.d/") })
         #expect(!c.logSets.isEmpty)

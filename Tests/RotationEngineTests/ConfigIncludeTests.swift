@@ -51,8 +51,8 @@ import TestSupport
         #expect(c.errors.count == 1)
         #expect(c.errors.first?.location == RotationEngine.SourceLocation(file: b, line: 2, column: 1))
         #expect(c.errors.first?.message.contains("include loop") == true)
-        #expect(c.brokenFiles == [b])
-        // b's globals were undone because b is broken.
+        // b's globals were undone because b had an error; a's block stays.
+        #expect(c.logSets.map(\.patterns) == [["/var/log/a"]])
         #expect(c.logSets.first?.frequency == nil)
         let selfLoop = dir.write("self.conf", "include self.conf\n")
         let s = ConfigParser(asRoot: false).parse(paths: [selfLoop])
@@ -75,10 +75,11 @@ import TestSupport
         #expect(c.errors.count == 1)
         #expect(c.errors.first?.location.line == 3)
         #expect(c.errors.first?.message.contains("No such file") == true)
-        #expect(c.brokenFiles == [main])
+        // An include that fails drops nothing: the block after it stays.
+        #expect(c.logSets.map(\.patterns) == [["/var/log/a"]])
         let missing = ConfigParser(asRoot: false).parse(paths: [dir.path + "/absent.conf"])
         #expect(missing.errors.first?.location == RotationEngine.SourceLocation(file: dir.path + "/absent.conf", line: 0))
-        #expect(missing.brokenFiles == [dir.path + "/absent.conf"])
+        #expect(missing.logSets.isEmpty)
     }
 
     @Test func brokenIncludedFileIsIsolated() throws {
@@ -88,11 +89,10 @@ import TestSupport
         dir.write("d/3-next", "/var/log/next {\n}\n")
         let main = dir.write("main.conf", "include \(dir.path)/d\n/var/log/main {\n}\n")
         let c = ConfigParser(asRoot: false).parse(paths: [main])
-        #expect(c.brokenFiles == [dir.path + "/d/2-bad"])
-        #expect(c.usableLogSets.map(\.patterns) == [["/var/log/good"], ["/var/log/next"], ["/var/log/main"]])
-        #expect(c.logSets.count == 4)
-        // The broken file's global `compress` does not reach the files after it.
-        #expect(c.usableLogSets.allSatisfy { !$0.compress })
+        #expect(c.droppedBlocks.map(\.droppedPatterns) == [["/var/log/bad"]])
+        #expect(c.logSets.map(\.patterns) == [["/var/log/good"], ["/var/log/next"], ["/var/log/main"]])
+        // The global `compress` of the file with an error does not reach the files after it.
+        #expect(c.logSets.allSatisfy { !$0.compress })
     }
 
     @Test func symlinkedConfigIsFollowedAndRelativeIncludeUsesTheFilesDirectory() throws {
@@ -113,7 +113,6 @@ import TestSupport
         let c = ConfigParser(asRoot: true).parse(paths: [writable])
         #expect(c.logSets.isEmpty)
         #expect(c.errors.first?.message.contains("writable by group or others") == true)
-        #expect(c.brokenFiles == [writable])
         // Not checked when not root.
         #expect(ConfigParser(asRoot: false).parse(paths: [writable]).logSets.count == 1)
 
@@ -129,7 +128,7 @@ import TestSupport
             // Without root every file is someone else's: the refusal is what must happen.
             let dir = TempDirectory("rotatectl-config")
             let file = dir.write("x.conf", "/var/log/x {\n}\n")
-            #expect(ConfigParser(asRoot: true).parse(paths: [file]).brokenFiles == [file])
+            #expect(ConfigParser(asRoot: true).parse(paths: [file]).logSets.isEmpty)
             return
         }
         let dir = TempDirectory("rotatectl-config")
@@ -166,7 +165,7 @@ import TestSupport
         let big = dir.write("big.conf", String(repeating: "#", count: ConfigParseSession.maxFileSize + 1))
         let c = ConfigParser(asRoot: false).parse(paths: [big])
         #expect(c.errors.first?.message.contains("too large") == true)
-        #expect(c.brokenFiles == [big])
+        #expect(c.logSets.isEmpty)
     }
 
     @Test func namedPipeGivenDirectlyIsSkippedWithAWarning() throws {

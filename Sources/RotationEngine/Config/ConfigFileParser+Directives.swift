@@ -11,6 +11,7 @@ extension ConfigFileParser {
 
     /// Handles one directive whose keyword has been read; false when the keyword is unknown.
     mutating func directive(_ name: String, at location: SourceLocation) -> Bool {
+        if Self.criteria.contains(name) { noteCriterion(name, at: location) }
         if let body = Self.flags[name] {
             flag(name, body)
             return true
@@ -27,7 +28,8 @@ extension ConfigFileParser {
             var weekday = 0
             if !v.text.isEmpty {
                 guard v.text.allSatisfy({ $0.isASCII && $0.isNumber }), let d = Int(v.text), d <= 7 else {
-                    error("bad weekday for weekly: '\(v.text)' (0 = Sunday … 6 = Saturday, 7 = every 7 days)", at: v.location)
+                    // logrotate gives up on the rest of the file here, not only the block.
+                    error("bad weekday for weekly: '\(v.text)' (0 = Sunday … 6 = Saturday, 7 = every 7 days)", at: v.location, drops: .restOfFile)
                     return true
                 }
                 weekday = d

@@ -92,7 +92,7 @@ extension ConfigFileParser {
         case "lastaction": let s = script(name, at: location); apply { $0.config.lastAction = s }
         case "preremove": let s = script(name, at: location); apply { $0.config.preRemove = s }
         case "endscript":
-            error("endscript without a script before it", at: location)
+            warning("endscript without a script before it: the line is ignored", at: location)
             cursor.skipToEndOfLine()
 
         // rotatectl extensions

@@ -95,6 +95,8 @@ extension ConfigFileParser {
             resolved = String(file[...slash]) + path
         }
         let session = self.session
-        session.readPath(resolved, globals: &globals, includedFrom: location)
+        // A file included with an error fails this one too (its globals are undone after it), but
+        // drops none of its blocks, as logrotate's `include`.
+        if !session.readPath(resolved, globals: &globals, includedFrom: location) { failed = true }
     }
 }

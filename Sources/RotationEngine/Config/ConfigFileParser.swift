@@ -1,8 +1,13 @@
 /// Reads the statements of one configuration file: global directives, `PATTERN… { … }` blocks and
 /// scripts, with logrotate 3.21's lexical rules (keywords are letters, a value is the rest of its line,
 /// `#` starts a comment at the start of a line or after a directive without argument, patterns may
-/// span lines up to the `{`). Every error is reported and parsing goes on, so a file's errors all show.
+/// span lines up to the `{`). Every error is reported and parsing goes on, so a file's errors all show;
+/// what an error drops is logrotate's: the block that holds it, or, outside a block (and for the few
+/// errors logrotate treats so), the rest of the file. An unknown directive is a warning.
 struct ConfigFileParser {
+    /// What an error drops besides the block that holds it: nothing more, or the rest of the file.
+    enum ErrorScope { case block, restOfFile }
+
     let session: ConfigParseSession
     let file: String
     var cursor: ConfigCursor
@@ -17,6 +22,15 @@ struct ConfigFileParser {
     var scratch = DirectiveState()
     var stopped = false
     var unterminatedScript = false
+    /// The first error of the block being read, which drops it.
+    var blockError: SourceLocation? = nil
+    /// The error that drops the rest of the file (every block from it on).
+    var restError: SourceLocation? = nil
+    /// Whether the file had an error: its globals are then undone for the files after it.
+    var failed = false
+    /// The last criterion (`daily`, `size`…) set in the block or global section being read, for
+    /// logrotate's note when another overrides it.
+    var criterionHere: String? = nil
 
     init(session: ConfigParseSession, file: String, bytes: [UInt8], globals: DirectiveState) {
         self.session = session
@@ -33,12 +47,25 @@ struct ConfigFileParser {
         if junkDepth > 0 { body(&scratch) } else if block != nil { body(&blockState) } else { body(&globals) }
     }
 
-    mutating func error(_ message: String, at location: SourceLocation) {
-        if !session.report(ConfigDiagnostic(.error, location, message)) { stopped = true }
+    /// Reports an error: it drops the block that holds it, and, outside a block or with `.restOfFile`,
+    /// every block after it in this file.
+    mutating func error(_ message: String, at location: SourceLocation, drops scope: ErrorScope = .block) {
+        failed = true
+        if inBlock && blockError == nil { blockError = location }
+        if (scope == .restOfFile || !inBlock) && restError == nil { restError = location }
+        if !session.report(ConfigDiagnostic(.error, location, message)) { stop(at: location) }
     }
 
     mutating func warning(_ message: String, at location: SourceLocation) {
-        session.report(ConfigDiagnostic(.warning, location, message))
+        if !session.report(ConfigDiagnostic(.warning, location, message)) { stop(at: location) }
+    }
+
+    /// Too many problems: the rest of the file is not read, and dropped.
+    private mutating func stop(at location: SourceLocation) {
+        stopped = true
+        failed = true
+        if inBlock && blockError == nil { blockError = location }
+        if restError == nil { restError = location }
     }
 
     mutating func run() {
@@ -71,19 +98,12 @@ struct ConfigFileParser {
             if !unterminatedScript && !stopped {
                 error("block of \(b.patterns.joined(separator: " ")) is not closed (missing '}')", at: b.location)
             }
-            session.result.logSets.append(blockState.finished(patterns: b.patterns, location: b.location))
-            block = nil
+            finishBlock()
         }
     }
 
     static func show(_ c: UInt8) -> String {
         c >= 0x20 && c < 0x7f ? String(UnicodeScalar(c)) : "\\x" + String(c, radix: 16)
-    }
-
-    private mutating func openJunk(at location: SourceLocation, message: String) {
-        error(message, at: location)
-        if junkDepth == 0 { scratch = current }
-        junkDepth += 1
     }
 
     private mutating func statement() {
@@ -95,7 +115,7 @@ struct ConfigFileParser {
             return
         }
         if !directive(name, at: location) {
-            error("unknown directive '\(name)'", at: location)
+            warning("unknown directive '\(name)': the line is ignored", at: location)
             cursor.skipToEndOfLine()
         }
     }
@@ -152,7 +172,7 @@ struct ConfigFileParser {
                 open(words, at: location)
                 return
             case UInt8(ascii: "}"):
-                error("'}' before the '{' of the block of \(words.first ?? "patterns") (missing '{')", at: here)
+                error("'}' before the '{' of the block of \(words.first ?? "patterns") (missing '{')", at: here, drops: .restOfFile)
                 cursor.advance()
                 afterClosingBrace()
                 return
@@ -171,48 +191,10 @@ struct ConfigFileParser {
             }
         }
         if quote != nil {
-            error("unterminated quote in log file patterns", at: location)
+            error("unterminated quote in log file patterns", at: location, drops: .restOfFile)
         } else {
-            error("missing '{' after log file patterns", at: location)
+            error("missing '{' after log file patterns", at: location, drops: .restOfFile)
         }
-    }
-
-    private mutating func open(_ words: [String], at location: SourceLocation) {
-        if inBlock {
-            openJunk(at: location, message: "nested block: log file patterns inside a block (missing '}' before them?)")
-            return
-        }
-        if words.isEmpty {
-            openJunk(at: location, message: "block with no log file pattern before '{'")
-            return
-        }
-        block = (words.map(ConfigValue.expandTilde), location)
-        blockState = globals
-    }
-
-    private mutating func closeBrace() {
-        let location = here
-        cursor.advance()
-        if junkDepth > 0 {
-            junkDepth -= 1
-        } else if let b = block {
-            session.result.logSets.append(blockState.finished(patterns: b.patterns, location: b.location))
-            block = nil
-        } else {
-            error("unexpected '}' outside a block", at: location)
-        }
-        afterClosingBrace()
-    }
-
-    /// Only blanks or a comment may follow a `}` on its line.
-    private mutating func afterClosingBrace() {
-        cursor.skipBlanks()
-        guard let c = cursor.peek, c != ConfigCursor.newline, c != UInt8(ascii: "#") else {
-            cursor.skipToEndOfLine()
-            return
-        }
-        error("unexpected text after '}'", at: here)
-        cursor.skipToEndOfLine()
     }
 
     // MARK: Values
@@ -269,7 +251,7 @@ struct ConfigFileParser {
             cursor.advance()
         }
         unterminatedScript = true
-        error("\(name) without endscript", at: location)
+        error("\(name) without endscript", at: location, drops: .restOfFile)
         return Script(text: text, location: location)
     }
 }

@@ -26,16 +26,16 @@ final class ConfigParseSession {
 
     var includeDepth: Int { reading.count }
 
-    /// Records a diagnostic; an error marks its file broken. Returns false once the file has had too
-    /// many errors to be worth reading further.
+    /// Records a diagnostic. Returns false once the file has had too many errors and warnings to be
+    /// worth reading further (a binary file is mostly unknown directives): then the error saying so
+    /// drops the rest of it.
     @discardableResult
     func report(_ diagnostic: ConfigDiagnostic) -> Bool {
         let file = diagnostic.location.file
-        guard diagnostic.severity == .error else {
+        guard diagnostic.droppedPatterns == nil else {
             result.diagnostics.append(diagnostic)
             return true
         }
-        result.brokenFiles.insert(file)
         let count = errorCounts[file, default: 0] + 1
         errorCounts[file] = count
         if count < Self.maxErrorsPerFile {
@@ -44,16 +44,16 @@ final class ConfigParseSession {
         }
         if count == Self.maxErrorsPerFile {
             result.diagnostics.append(ConfigDiagnostic(.error, diagnostic.location,
-                "too many errors (\(count)); the rest of this file is not read"))
+                "too many errors and warnings (\(count)); the rest of this file is not read"))
         }
         return false
     }
 
-    func hasErrors(_ file: String) -> Bool { errorCounts[file, default: 0] > 0 }
-
     /// A file or a directory of files. Problems opening it are reported at `includedFrom` (the include
-    /// line) when there is one, else against the path itself.
-    func readPath(_ path: String, globals: inout DirectiveState, includedFrom: SourceLocation?) {
+    /// line) when there is one, else against the path itself. False when any of it had an error (so
+    /// that an including file undoes its globals, as logrotate's `readConfigPath` fails it).
+    @discardableResult
+    func readPath(_ path: String, globals: inout DirectiveState, includedFrom: SourceLocation?) -> Bool {
         let whereReported = includedFrom ?? SourceLocation(file: path, line: 0)
         do {
             let directory = try DirectoryHandle.open(path, followLast: true)
@@ -66,34 +66,38 @@ final class ConfigParseSession {
                 }
             }
             names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var ok = true
             for name in names {
-                readFile(directory.child(name), globals: &globals, includedFrom: includedFrom, inDirectory: true) {
+                ok = readFile(directory.child(name), globals: &globals, includedFrom: includedFrom, inDirectory: true) {
                     () throws(SystemError) -> FileDescriptor in try directory.openReadingFollowing(name)
-                }
+                } && ok
             }
+            return ok
         } catch where error.errno == .notDirectory {
-            readFile(path, globals: &globals, includedFrom: includedFrom, inDirectory: false) {
+            return readFile(path, globals: &globals, includedFrom: includedFrom, inDirectory: false) {
                 () throws(SystemError) -> FileDescriptor in try DirectoryHandle.openReadingFollowing(path: path)
             }
         } catch {
             report(ConfigDiagnostic(.error, whereReported, "cannot read \(error)"))
+            return false
         }
     }
 
+    /// Reads one file; false when it had an error (or could not be read).
     private func readFile(_ path: String, globals: inout DirectiveState, includedFrom: SourceLocation?,
-                          inDirectory: Bool, open: () throws(SystemError) -> FileDescriptor) {
+                          inDirectory: Bool, open: () throws(SystemError) -> FileDescriptor) -> Bool {
         let whereReported = includedFrom ?? SourceLocation(file: path, line: 0)
         let wholeFile = SourceLocation(file: path, line: 0)
         let fd: FileDescriptor
         do { fd = try open() } catch {
             report(ConfigDiagnostic(.error, inDirectory ? wholeFile : whereReported, "cannot read \(error)"))
-            return
+            return false
         }
         defer { try? fd.close(path: path) }
         let status: FileStatus
         do { status = try fd.status(path: path) } catch {
             report(ConfigDiagnostic(.error, wholeFile, "cannot read \(error)"))
-            return
+            return false
         }
         guard status.kind == .regular else {
             if inDirectory {
@@ -101,24 +105,24 @@ final class ConfigParseSession {
             } else {
                 report(ConfigDiagnostic(.warning, whereReported, "ignoring \(path): not a regular file"))
             }
-            return
+            return true
         }
         if let loop = reading.first(where: { $0.device == status.device && $0.inode == status.inode }) {
             report(ConfigDiagnostic(.error, whereReported, "include loop: \(path) is already being read (as \(loop.path))"))
-            return
+            return false
         }
         if reading.count >= Self.maxIncludeDepth {
             report(ConfigDiagnostic(.error, whereReported, "include nesting too deep (more than \(Self.maxIncludeDepth) levels)"))
-            return
+            return false
         }
         if asRoot {
             if status.mode & 0o022 != 0 {
                 report(ConfigDiagnostic(.error, wholeFile, "refused: writable by group or others (mode \(octalMode(status.mode))), as logrotate refuses it"))
-                return
+                return false
             }
             if status.uid != 0 {
                 report(ConfigDiagnostic(.error, wholeFile, "refused: owned by uid \(status.uid), not root, as logrotate refuses it"))
-                return
+                return false
             }
             if status.mode & 0o7533 != 0o400 {
                 report(ConfigDiagnostic(.warning, wholeFile, "potentially dangerous mode \(octalMode(status.mode)) (expected 0644 or stricter, not executable)"))
@@ -126,22 +130,22 @@ final class ConfigParseSession {
         }
         if status.size > Int64(Self.maxFileSize) {
             report(ConfigDiagnostic(.error, wholeFile, "refused: too large (\(status.size) bytes) to be a configuration file"))
-            return
+            return false
         }
         let bytes: [UInt8]
         do { bytes = try Self.readAll(fd, path: path) } catch {
             report(ConfigDiagnostic(.error, wholeFile, "cannot read \(error)"))
-            return
+            return false
         }
         if bytes.count > Self.maxFileSize {
             report(ConfigDiagnostic(.error, wholeFile, "refused: too large to be a configuration file"))
-            return
+            return false
         }
         logger?.debug("reading config file \(path)")
         result.filesRead.append(path)
         reading.append((status.device, status.inode, path))
-        parse(bytes: bytes, file: path, globals: &globals)
-        reading.removeLast()
+        defer { reading.removeLast() }
+        return parse(bytes: bytes, file: path, globals: &globals)
     }
 
     private static func readAll(_ fd: FileDescriptor, path: String) throws(SystemError) -> [UInt8] {
@@ -161,13 +165,15 @@ final class ConfigParseSession {
         return bytes
     }
 
-    /// Parses one file's text. When the file has an error, its changes to the globals are undone for
-    /// what follows, as logrotate restores its defaults after a broken file.
-    func parse(bytes: [UInt8], file: String, globals: inout DirectiveState) {
+    /// Parses one file's text; false when it had an error. Then its changes to the globals are undone
+    /// for what follows, as logrotate restores its defaults after a file with an error.
+    @discardableResult
+    func parse(bytes: [UInt8], file: String, globals: inout DirectiveState) -> Bool {
         let before = globals
         var parser = ConfigFileParser(session: self, file: file, bytes: bytes, globals: globals)
         parser.run()
-        globals = hasErrors(file) ? before : parser.globals
+        globals = parser.failed ? before : parser.globals
+        return !parser.failed
     }
 }
 

@@ -5,8 +5,8 @@ import Logging
 
 /// Reads rotatectl's configuration language: logrotate 3.21's syntax and directives plus rotatectl's
 /// extensions (`pidfile`, `signal`, `maxtotalsize`, `scripttimeout`, `reopentimeout`, `nopidfile`).
-/// Never throws: everything wrong ends up in `Configuration.diagnostics`, and the files it was found in
-/// in `Configuration.brokenFiles`.
+/// Never throws: everything wrong ends up in `Configuration.diagnostics`; a block with an error is left
+/// out of `Configuration.logSets`, with a note saying so, as logrotate drops it.
 public struct ConfigParser: Sendable {
     /// Refuse configuration files that are group/world-writable or not owned by root, as logrotate does
     /// when run by root.

@@ -42,8 +42,7 @@ public struct LogSetConfig: Sendable, Equatable {
     public var patterns: [String] = []
     /// Where the block starts: its first pattern (the `{` may be lines below, after more patterns).
     public var location: SourceLocation = SourceLocation(file: "", line: 0)
-    /// The configuration file the block was written in (the same as `location.file`). When it is in
-    /// `Configuration.brokenFiles` the set must not be acted on.
+    /// The configuration file the block was written in (the same as `location.file`).
     public var configFile: String = ""
 
     // Triggers
@@ -165,28 +164,31 @@ public struct LogSetConfig: Sendable, Equatable {
 
 /// A parsed configuration: the log sets of every file read, and what was wrong or doubtful in them.
 public struct Configuration: Sendable {
+    /// The blocks to act on: a block with an error is not among them (see `droppedBlocks`).
     public var logSets: [LogSetConfig] = []
     public var diagnostics: [ConfigDiagnostic] = []
-    /// Config files that had errors: `run` skips every log set that came from them.
-    public var brokenFiles: Set<String> = []
     /// Every configuration file read, in the order it was read.
     public var filesRead: [String] = []
     public init() {}
 
-    /// The log sets whose configuration file had no error: the ones to act on.
-    public var usableLogSets: [LogSetConfig] { logSets.filter { !brokenFiles.contains($0.configFile) } }
-    /// The error diagnostics only.
-    public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// The errors, without the notes of the blocks they dropped.
+    public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error && $0.droppedPatterns == nil } }
+    /// One note per block dropped, at the block, after the error that dropped it.
+    public var droppedBlocks: [ConfigDiagnostic] { diagnostics.filter { $0.droppedPatterns != nil } }
 }
 
-/// An error or warning in a configuration file, printed as `PATH:LINE[:COL]: severity: message`.
+/// An error or warning in a configuration file, printed as `PATH:LINE[:COL]: severity: message`. An
+/// error drops the block that holds it (or, outside a block, the rest of its file), as logrotate does;
+/// each block dropped has a note of its own, an error with `droppedPatterns`. A warning drops nothing.
 public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
     public var severity: Severity
     public var location: SourceLocation
     public var message: String
-    public init(_ severity: Severity, _ location: SourceLocation, _ message: String) {
-        self.severity = severity; self.location = location; self.message = message
+    /// The patterns of the block this note says is dropped; nil for every other diagnostic.
+    public var droppedPatterns: [String]?
+    public init(_ severity: Severity, _ location: SourceLocation, _ message: String, droppedPatterns: [String]? = nil) {
+        self.severity = severity; self.location = location; self.message = message; self.droppedPatterns = droppedPatterns
     }
     public var description: String { "\(location): \(severity.rawValue): \(message)" }
 }

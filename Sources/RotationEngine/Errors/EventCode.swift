@@ -4,6 +4,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     // Configuration and planning
     case configInvalid = "config-invalid"
     case configWarning = "config-warning"
+    case configDropped = "config-dropped"
     case logRefused = "log-refused"
     // Locks and directories
     case lockBusy = "lock-busy"

@@ -12,7 +12,7 @@ public struct Outcome: Sendable, Equatable {
     public init(_ events: some Sequence<RunEvent>) {
         for e in events {
             switch (e.kind, e.code) {
-            case (.error, .configInvalid): configError = true
+            case (.error, .configInvalid), (.error, .configDropped): configError = true
             case (.error, _): failed = true
             case (.lock, _): busy = true
             default: break

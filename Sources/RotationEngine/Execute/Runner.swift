@@ -19,11 +19,13 @@ public final class Runner {
         let options = context.options
         var outcome = context.outcome {
             for d in configuration.diagnostics {
-                context.emit(RunEvent(d.severity == .error ? .error : .warning, d.severity == .error ? .configInvalid : .configWarning,
+                let code: EventCode = d.droppedPatterns != nil ? .configDropped : d.severity == .error ? .configInvalid : .configWarning
+                context.emit(RunEvent(d.severity == .error ? .error : .warning, code, set: d.droppedPatterns?.joined(separator: " ") ?? "",
                                       d.message, location: d.location.description))
             }
         }
-        let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
+        // A block with an error is not among them: the parser dropped it, and only it (rotatectl.conf(5) Errors).
+        let sets = configuration.logSets
         // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
         // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
         var plans: [SetPlan] = []

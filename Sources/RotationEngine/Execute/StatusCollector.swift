@@ -21,7 +21,7 @@ public struct StatusCollector {
     /// Hands each log's status to `each` as it is made, without keeping it: `status` over 100,000 logs
     /// holds one at a time. The report returned has the warnings and no logs.
     public func collect(_ configuration: Configuration, each: (LogStatus) -> Void) -> StatusReport {
-        let sets = configuration.logSets.filter { !configuration.brokenFiles.contains($0.location.file) }
+        let sets = configuration.logSets
         let (state, stateWarnings) = StateStore.load(path: statePath)
         let snapshot = SnapshotReader().read(sets)
         let planner = Planner(PlannerInput(logSets: sets, snapshot: snapshot, state: state,
