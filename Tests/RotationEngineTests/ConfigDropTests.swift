@@ -61,15 +61,27 @@ import TestSupport
     }
 
     @Test func someBlockErrorsDropTheRestOfTheFileAsInLogrotate() {
-        // A bad weekday, a nested block, a missing endscript: logrotate gives up on the file there.
-        for bad in ["weekly monday", "/var/log/x {\n  }", "postrotate\n  echo hi"] {
+        // A bad weekday, a missing endscript: logrotate gives up on the file there.
+        for bad in ["weekly monday", "postrotate\n  echo hi"] {
             let c = ConfigTest.parse("/var/log/c {\n}\n/var/log/a {\n  \(bad)\n}\n/var/log/b {\n}\n")
             #expect(!c.errors.isEmpty, "\(bad)")
             #expect(kept(c) == ["/var/log/c"], "\(bad): \(c.diagnostics)")
             #expect(!c.logSets.contains { $0.patterns == ["/var/log/b"] }, "\(bad)")
         }
-        let quote = ConfigTest.parse("/var/log/c {\n}\n/var/log/a }\n/var/log/b {\n}\n")
-        #expect(kept(quote) == ["/var/log/c"])
+        let early = ConfigTest.parse("/var/log/c {\n}\n/var/log/a }\n/var/log/b {\n}\n")
+        #expect(kept(early) == ["/var/log/c"])
+    }
+
+    @Test func nestedBlockDropsTheBlockAroundIt() {
+        // Braces are skipped in pairs: the block after the outer `}` runs; so logrotate does.
+        for nested in ["/var/log/x {\n  rotate 1\n  }", "{\n  }"] {
+            let c = ConfigTest.parse("/var/log/a {\n  \(nested)\n  compress\n}\n/var/log/b {\n}\n")
+            #expect(c.errors.map(\.location.line) == [2], "\(c.diagnostics)")
+            #expect(kept(c) == ["/var/log/b"] && c.logSets.first?.compress == false)
+            #expect(dropped(c) == ["/var/log/a"])
+        }
+        let unclosed = ConfigTest.parse("/var/log/a {\n  /var/log/x {\n  }\n/var/log/b {\n}\n")
+        #expect(unclosed.logSets.isEmpty)
     }
 
     @Test func unclosedBlockIsDropped() {

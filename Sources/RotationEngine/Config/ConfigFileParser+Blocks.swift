@@ -2,10 +2,11 @@
 /// block with an error is dropped whole (its later directives are still checked and reported), and an
 /// error outside a block drops every block after it in the file.
 extension ConfigFileParser {
-    /// A `{` in error (a nested block, a block without pattern): logrotate gives up on the rest of the
-    /// file there. Its contents are still checked, against `scratch`.
+    /// A `{` in error (a nested block, a block without pattern): inside a block it drops that block up
+    /// to its own `}` (logrotate skips the braces in pairs), outside one the rest of the file. Its
+    /// contents are still checked, against `scratch`.
     mutating func openJunk(at location: SourceLocation, message: String) {
-        error(message, at: location, drops: .restOfFile)
+        error(message, at: location)
         if junkDepth == 0 { scratch = current }
         junkDepth += 1
     }
