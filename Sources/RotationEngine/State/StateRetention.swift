@@ -16,11 +16,7 @@ enum StateRetention {
 
     /// The paths of `entries` that are stale at `now` and for which `exists` says nothing is there.
     static func forgotten(_ entries: StateTable, now: Int64, exists: (String) -> Bool = pathExists) -> [String] {
-        var paths: [String] = []
-        for (path, time) in entries where isStale(time, now: now) && !exists(path) {
-            paths.append(path)
-        }
-        return paths
+        entries.paths { isStale($0, now: now) }.filter { !exists($0) }
     }
 
     /// Removes `paths` from `entries` where they are still stale (another run may have recorded a
