@@ -240,7 +240,7 @@ enum ExamplesSupport {
         // The decompressed head of the rotated access log is the sample's first line.
         let firstAccessLine = (TestFile.text(root + "/examples/sample/access.log") ?? "").split(separator: "\n").first ?? ""
         #expect(result.stdout.contains("== first lines of access.log.1.gz, decompressed\n\(firstAccessLine)\n"))
-        #expect(result.stdout.contains("rotatectl state -- version 1"))
+        #expect(result.stdout.contains("logrotate state -- version 2"))
         // The temporary directory is cleaned up.
         #expect(ExamplesSupport.tree(tmp) == [])
     }

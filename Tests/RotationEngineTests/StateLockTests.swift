@@ -41,8 +41,9 @@ import TestSupport
         fcntl.fcntl(fd, F_OFD_SETLKW, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
         open(sys.argv[1] + ".held", "w").close()
         time.sleep(0.5)
+        t = time.localtime(1700000007)
         with open(sys.argv[1], "a") as f:
-            f.write('"/from/child" 2024-1-1-0:0:0 @7\\n')
+            f.write('"/from/child" %d-%d-%d-%d:%d:%d\\n' % tuple(t[:6]))
         os.close(fd)
         """
         try StateStore.save(["/from/parent/before": 1], path: path)
@@ -55,7 +56,7 @@ import TestSupport
         // ...and a patient update waits for it and sees the child's entry.
         try StateStore.update(path: path, timeout: 10) { $0["/from/parent/after"] = 2 }
         #expect(child.wait() == 0)
-        #expect(StateStore.load(path: path).entries == ["/from/parent/before": 1, "/from/child": 7, "/from/parent/after": 2])
+        #expect(StateStore.load(path: path).entries == ["/from/parent/before": 1, "/from/child": 1_700_000_007, "/from/parent/after": 2])
     }
 
     @Test func aHeldLockTimesOutAndIsFreeAfterRelease() throws {

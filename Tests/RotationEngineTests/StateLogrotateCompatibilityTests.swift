@@ -67,14 +67,19 @@ import TestSupport
         #expect(abs((reloaded.entries[log] ?? 0) - now) < 2 * 3600)
     }
 
-    @Test func logrotateRejectsOurOwnLayoutSoUpdateNeverConvertsItsFile() throws {
+    @Test func logrotateRejectsOurOlderLayoutSoUpdateConvertsIt() throws {
         let dir = TempDirectory("rotatectl-state-test")
         defer { dir.remove() }
         let (log, config) = try makeLog(in: dir)
-        try StateStore.save([log: 1_700_000_000], path: dir.child("ours"))
+        dir.write("ours", StateCodec.encode([log: 1_700_000_000], format: .rotatectl))
         let dry = runLogrotate(["-d", "--state", dir.child("ours"), config])
         #expect(dry.output.contains("bad top line"))
-        // Which is why update keeps a logrotate file in logrotate's layout.
+        // Which is why any write, even one changing no entry, is in logrotate's layout.
+        try StateStore.update(path: dir.child("ours")) { _ in }
+        #expect(dir.bytes("ours")?.starts(with: Array("logrotate state -- version 2\n".utf8)) == true)
+        let converted = runLogrotate(["-d", "--state", dir.child("ours"), config])
+        #expect(!converted.output.contains("bad"), "\(converted.output)")
+        #expect(converted.output.contains("log needs rotating"))
         let status = runLogrotate(["--state", dir.child("status"), config])
         #expect(status.status == 0)
         try StateStore.update(path: dir.child("status")) { $0["/var/log/other.log"] = 1_700_000_000 }

@@ -40,36 +40,41 @@ import TestSupport
 
 /// `StateSession` on a real directory: what one run records, another run sees, and the one write merges.
 @Suite struct StateSessionStoreTests {
+    /// Times within the year `StateRetention` keeps entries of missing logs.
+    static let t = Int64(Date().timeIntervalSince1970) - 86_400
+
     @Test func recordedMarksSurviveWithoutAWrite() throws {
+        let t = Self.t
         let dir = TempDirectory("rotatectl-session")
         let path = dir.child("state")
-        try StateStore.save(["/old": 1], path: path)
+        try StateStore.save(["/old": t + 1], path: path)
         let run = StateSession(path: path)
-        try run.record(marks: [StateMark(path: "/a", time: 100)], newLogs: [:], hour: 0)
+        try run.record(marks: [StateMark(path: "/a", time: t + 100)], newLogs: [:], hour: 0)
         // Killed here: the state file is as it was, the side file has the rotation, and a reader sees it.
-        #expect(try StateStore.loadDocument(path: path).entries == ["/old": 1])
-        #expect(StateStore.load(path: path).entries == ["/old": 1, "/a": 100])
+        #expect(try StateStore.loadDocument(path: path).entries == ["/old": t + 1])
+        #expect(StateStore.load(path: path).entries == ["/old": t + 1, "/a": t + 100])
         let next = StateSession(path: path)
-        #expect(next.entries() == ["/old": 1, "/a": 100])
+        #expect(next.entries() == ["/old": t + 1, "/a": t + 100])
         try next.flush()
-        #expect(StateStore.load(path: path).entries == ["/old": 1, "/a": 100])
+        #expect(StateStore.load(path: path).entries == ["/old": t + 1, "/a": t + 100])
         #expect(!dir.exists("state.pending"))
     }
 
     @Test func oneWriteMergesTwoRuns() throws {
         let dir = TempDirectory("rotatectl-session")
         let path = dir.child("state")
+        let t = Self.t
         let a = StateSession(path: path), b = StateSession(path: path)
-        try a.record(marks: [StateMark(path: "/a", time: 100)], newLogs: ["/new": 0], hour: 50)
-        try b.record(marks: [StateMark(path: "/b", time: 200)], newLogs: ["/new": 0, "/b": 0], hour: 60)
+        try a.record(marks: [StateMark(path: "/a", time: t + 100)], newLogs: ["/new": 0], hour: t + 50)
+        try b.record(marks: [StateMark(path: "/b", time: t + 200)], newLogs: ["/new": 0, "/b": 0], hour: t + 60)
         // b sees a's rotation through the side file's tail, without a write of the whole file.
-        #expect(b.entries()["/a"] == 100)
+        #expect(b.entries()["/a"] == t + 100)
         try a.flush()
         #expect(a.writes == 1)
         // a's write folded b's rotation in; b notices the new file and reads it again.
-        #expect(b.entries() == ["/a": 100, "/b": 200, "/new": 50])
+        #expect(b.entries() == ["/a": t + 100, "/b": t + 200, "/new": t + 50])
         try b.flush()
-        #expect(StateStore.load(path: path).entries == ["/a": 100, "/b": 200, "/new": 50])
+        #expect(StateStore.load(path: path).entries == ["/a": t + 100, "/b": t + 200, "/new": t + 50])
         #expect(!dir.exists("state.pending"))
     }
 

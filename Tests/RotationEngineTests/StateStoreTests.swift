@@ -20,7 +20,8 @@ import TestSupport
         try StateStore.save(entries, path: dir.child("state"))
         let loaded = StateStore.load(path: dir.child("state"))
         #expect(loaded.warnings == [])
-        #expect(loaded.entries == entries)
+        // logrotate's layout cannot hold a NUL, which no file name has: that one is left out.
+        #expect(loaded.entries == entries.filter { !$0.key.utf8.contains(0) })
     }
 
     @Test func savedFileIsPrivateAndNoTemporaryIsLeft() throws {

@@ -42,4 +42,5 @@ public enum EventCode: String, Sendable, CaseIterable {
     case stateUnwritable = "state-unwritable"
     case stateNotSaved = "state-not-saved"
     case stateProblem = "state-problem"
+    case stateDamaged = "state-damaged"
 }

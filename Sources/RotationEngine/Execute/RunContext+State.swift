@@ -8,8 +8,11 @@ extension RunContext {
         return entries
     }
 
+    /// The state file's warnings, then an error per damaged file read: the run rotates from the entries
+    /// that could be read, and exits 1 so that monitoring sees the damage.
     func reportStateWarnings() {
         for w in stateSession.takeWarnings() { emit(RunEvent(.warning, .stateProblem, w)) }
+        for d in stateSession.takeDamage() { emit(RunEvent(.error, .stateDamaged, d, path: options.statePath)) }
     }
 
     /// Before a set's first rename: whether the state can be written (proved once per run by

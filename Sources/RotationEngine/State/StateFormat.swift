@@ -1,17 +1,16 @@
-/// The two layouts of a state file.
+/// The two layouts of a state file rotatectl reads; it writes only logrotate's.
 ///
 /// - `logrotate`: logrotate's own `logrotate state -- version 2` file. Each line is
 ///   `"PATH" Y-M-D-h:m:s` in local time; inside the quotes `"` is written `\"`, a backslash `\\` and a
 ///   newline `\n`, every other byte as it is. logrotate aborts its whole state read on a line with more
-///   than two words or a year outside 1970...2100, so this layout never carries anything else.
-/// - `rotatectl`: header `rotatectl state -- version 1`; each line is `"PATH" Y-M-D-h:m:s @EPOCH`. The
-///   same escapes plus `\t`, `\r` and `\xHH` for the other control bytes (and NUL), so a line is always
-///   printable. `@EPOCH` (seconds, may be negative) is authoritative and survives daylight-saving
-///   changes; the local date beside it is for people. A line without `@EPOCH` is read by its date, so a
-///   hand-edited line may simply drop it. logrotate rejects this header, so it cannot read this layout.
-///
-/// A file keeps the layout it was read in (`StateStore.update`), so pointing rotatectl at
-/// `/var/lib/logrotate/status` leaves a file logrotate can still read.
+///   than two words or a year outside 1970...2100, so this layout never carries anything else. Every
+///   write is in this layout, so an administrator can go back to logrotate, or edit a date by hand, and
+///   be obeyed: the planner needs no more than the local date to the second (its periods are civil
+///   hours, days, weeks, months and years), so the line is the whole truth.
+/// - `rotatectl`: header `rotatectl state -- version 1`, written by earlier versions; each line is
+///   `"PATH" Y-M-D-h:m:s @EPOCH`. The same escapes plus `\t`, `\r` and `\xHH` for the other control
+///   bytes. Read, with `@EPOCH` authoritative, and rewritten in logrotate's layout by the next write.
+///   `STATE.pending` (`PendingMarks`) still uses its lines: it lives only until the run's next write.
 public enum StateFormat: Sendable, Equatable, Hashable {
     case logrotate
     case rotatectl

@@ -8,6 +8,12 @@ extension StateSession {
         stateSeen = try dir.status(parts.name).map(Signature.init)
         let doc = try StateStore.loadDocument(in: dir, name: parts.name)
         warnings += doc.warnings
+        if doc.isDamaged {
+            let what = doc.headerDamaged ? "its header is not a state file's" : "\(doc.damagedLines) damaged line\(doc.damagedLines == 1 ? "" : "s") skipped"
+            damage.append("\(dir.child(parts.name)): damaged state file (\(what)): the entries that could be read are used; the next write leaves the damage out and keeps a copy as \(dir.child(parts.name + ".damaged"))")
+        }
+        seen = StateStore.Document(entries: [:], warnings: [], format: doc.format, headerDamaged: doc.headerDamaged,
+                                   damagedLines: doc.damagedLines)
         var fresh = doc.entries
         pendingSeen = nil
         pendingOffset = 0

@@ -12,6 +12,12 @@ import SystemPackage
 /// the side file is removed. Reading applies the side file, so a run killed before its flush loses
 /// nothing. `entries()` looks at the two files' identity and size (`fstatat`) and re-reads only what
 /// changed: the tail another run appended, or everything after another run's flush.
+///
+/// The file is always written in logrotate's layout, without the entries `StateRetention` forgets; a
+/// file in rotatectl's older layout, a damaged one, or one with entries to forget is written at the end
+/// of the run even when the run recorded nothing. A damaged file (a damaged header or damaged lines)
+/// is reported by `takeDamage()`, once per version of the file read: the run rotates from what could be
+/// read and fails.
 public final class StateSession {
     public let path: String
     let timeout: Double?
@@ -41,6 +47,12 @@ public final class StateSession {
     private var growth = 0
     /// The writability proof's outcome, once made; a failed append turns it into a failure.
     private var proof: Result<Void, any Error>?
+    /// The run's clock, for `StateRetention`.
+    let now: Int64
+    /// The layout and damage of the state file as last read.
+    var seen = StateStore.Document(entries: [:], warnings: [], format: nil, headerDamaged: false)
+    /// A message per damaged version of the state file read; taken by `takeDamage()`.
+    var damage: [String] = []
     /// Whole-file writes this run (`ROTATECTL_STATE_WRITES=PATH` in debug builds reports it).
     private(set) var writes = 0
     /// Problems met while reading, for the caller to report; taken by `takeWarnings()`.
@@ -55,8 +67,9 @@ public final class StateSession {
 
     /// Reads the state file at `path` and its side file. An unreadable file is empty state with a
     /// warning, as `StateStore.load` has it.
-    public init(path: String, timeout: Double? = nil, flushInterval: Double = 5) {
+    public init(path: String, timeout: Double? = nil, flushInterval: Double = 5, now: Int64? = nil) {
         self.path = path
+        self.now = now ?? Int64(wallClockNow())
         self.timeout = timeout
         self.parts = StatePath(path)
         self.pendingName = parts.name + ".pending"
@@ -76,6 +89,12 @@ public final class StateSession {
     public func takeWarnings() -> [String] {
         defer { warnings = [] }
         return warnings
+    }
+
+    /// One message per damaged state file read since the last call: the caller fails the run with it.
+    public func takeDamage() -> [String] {
+        defer { damage = [] }
+        return damage
     }
 
     /// The entries now: what this run recorded, and what other runs wrote since it last looked.
@@ -190,13 +209,16 @@ public final class StateSession {
     public var flushDue: Bool { recorded && monotonicNow() - lastFlush >= flushInterval }
 
     /// Writes the state file in full under the state lock: the file as it is on disk, the side file, this
-    /// run's first-seen logs and any rotations the side file could not take; then removes the side
-    /// file. Nothing is written when this run recorded nothing and no side file was seen. Returns
+    /// run's first-seen logs and any rotations the side file could not take, less the entries
+    /// `StateRetention` forgets; then removes the side file. Nothing is written when this run recorded
+    /// nothing, no side file was seen, and the file as read needs no rewrite and forgets nothing. Returns
     /// what a person should know (a damaged file kept aside); the file's damaged lines were reported
     /// when it was read. A failed write is tried again at the next interval or the end of the run.
     @discardableResult
     public func flush() throws -> [String] {
-        guard !discarded, recorded || pendingSeen != nil || !undurable.isEmpty else { return [] }
+        guard !discarded else { return [] }
+        let forgotten = StateRetention.forgotten(table, now: now)
+        guard recorded || pendingSeen != nil || !undurable.isEmpty || seen.needsRewrite || !forgotten.isEmpty else { return [] }
         lastFlush = monotonicNow()
         let dir = try parts.openOrCreateDirectory()
         let lock = try StateLock.acquire(in: dir, name: parts.name + ".lock", timeout: timeout)
@@ -215,6 +237,7 @@ public final class StateSession {
                 Self.applyNewLogs(newLogs[...], to: &entries)
             }
             for m in undurable { entries[m.path] = m.time }
+            StateRetention.forget(forgotten, in: &entries, now: now)
         }
         if result.written {
             writes += 1
@@ -233,6 +256,7 @@ public final class StateSession {
         self.undurable = []
         recorded = false
         stateSeen = try dir.status(parts.name).map(Signature.init)
+        seen = StateStore.Document(entries: [:], warnings: [], format: .logrotate, headerDamaged: false)
         pendingSeen = nil
         pendingOffset = 0
         return result.notes

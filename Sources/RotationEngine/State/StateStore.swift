@@ -3,8 +3,8 @@ import Glibc
 #endif
 import SystemPackage
 
-/// The state file: when each log was last rotated. Reads logrotate's `status` file and its own layout
-/// (see `StateFormat`); writes atomically (temporary file, `fsync`, `rename`, `fsync` of the
+/// The state file: when each log was last rotated. Reads logrotate's `status` file and rotatectl's older
+/// layout (see `StateFormat`), writes logrotate's, atomically (temporary file, `fsync`, `rename`, `fsync` of the
 /// directory) with mode 0600. A path of `/dev/null` keeps no state, as in logrotate.
 ///
 /// Paths are the bytes of the names (`FileNameEncoding`): every name — quotes, backslashes, blanks,
@@ -18,6 +18,15 @@ public enum StateStore {
         public var format: StateFormat?
         /// It had content but no header we know; `update` keeps a copy as `NAME.damaged`.
         public var headerDamaged: Bool
+        /// Lines skipped as damaged; `update` keeps a copy as `NAME.damaged` too.
+        public var damagedLines = 0
+
+        /// A damaged header or damaged lines: the run that reads it fails (see `StateSession`).
+        public var isDamaged: Bool { headerDamaged || damagedLines > 0 }
+
+        /// The next write must happen even if no entry changed: the file is in rotatectl's older layout, or
+        /// damaged.
+        var needsRewrite: Bool { format == .rotatectl || isDamaged }
     }
 
     /// A state file larger than this is refused unread (about a million logs' entries): reading a huge
@@ -30,7 +39,7 @@ public enum StateStore {
     /// saying why.
     public static func load(path: String) -> (entries: StateTable, warnings: [String]) {
         let session = StateSession(path: path)
-        return (session.entries(), session.takeWarnings())
+        return (session.entries(), session.takeWarnings() + session.takeDamage())
     }
 
     /// Reads the state file, throwing when it exists but cannot be read (so a caller about to write it
@@ -52,21 +61,21 @@ public enum StateStore {
         guard file.status.kind == .regular else { throw StateError.notRegularFile(path: path) }
         let decoded = StateCodec.decode(file.bytes, path: path)
         return Document(entries: decoded.entries, warnings: decoded.warnings, format: decoded.format,
-                        headerDamaged: decoded.headerDamaged)
+                        headerDamaged: decoded.headerDamaged, damagedLines: decoded.damagedLines)
     }
 
     /// Writes the state file in full: a temporary `.rotatectl-state.XXXXXXXX` beside it
     /// (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600), `fsync`, `rename` over the old file, `fsync` of the
     /// directory. Creates the directory (0700) if missing. Either the old or the new file is there
     /// afterwards, never a mix, and no temporary file is left behind.
-    public static func save(_ entries: StateTable, path: String, format: StateFormat = .rotatectl) throws(SystemError) {
+    public static func save(_ entries: StateTable, path: String, format: StateFormat = .logrotate) throws(SystemError) {
         if StatePath.isDiscarded(path) { return }
         let parts = StatePath(path)
         let dir = try parts.openOrCreateDirectory()
         try save(entries, in: dir, name: parts.name, format: format)
     }
 
-    public static func save(_ entries: [String: Int64], path: String, format: StateFormat = .rotatectl) throws(SystemError) {
+    public static func save(_ entries: [String: Int64], path: String, format: StateFormat = .logrotate) throws(SystemError) {
         try save(StateTable(entries), path: path, format: format)
     }
 
@@ -83,9 +92,9 @@ public enum StateStore {
 
     /// Locks the state (`StateLock`), reads it, lets `body` change the entries, and writes it back if
     /// anything changed; then unlocks. `body` sees what is on disk at that moment, so two runs that
-    /// each set their own logs' entries both keep them. The file keeps its layout (a logrotate
-    /// `status` file stays readable by logrotate); new files are written in rotatectl's. A file with a
-    /// damaged header is kept as `NAME.damaged` before being replaced. Returns the load warnings.
+    /// each set their own logs' entries both keep them. The file is written in logrotate's layout, also
+    /// when only its layout or its damage would change. A damaged file is kept as `NAME.damaged` before
+    /// being replaced. Returns the load warnings.
     @discardableResult
     public static func update(path: String, timeout: Double? = nil,
                               _ body: (inout StateTable) throws -> Void) throws -> [String] {
@@ -110,15 +119,17 @@ public enum StateStore {
         var entries = doc.entries
         try body(&entries)
         let exists = try dir.status(name) != nil
-        guard entries != doc.entries || !exists else { return (entries, false, doc.warnings, []) }
+        guard entries != doc.entries || !exists || doc.needsRewrite else {
+            return (entries, false, doc.warnings, [])
+        }
         var notes: [String] = []
-        if doc.headerDamaged {
+        if doc.isDamaged {
             let keep = name + ".damaged"
             try dir.remove(keep)
             try dir.rename(name, to: dir, as: keep)
             notes.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
         }
-        try save(entries, in: dir, name: name, format: doc.format ?? .rotatectl)
+        try save(entries, in: dir, name: name, format: .logrotate)
         return (entries, true, doc.warnings, notes)
     }
 }

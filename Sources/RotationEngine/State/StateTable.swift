@@ -179,6 +179,11 @@ public struct StateTable: Sendable, Equatable, Sequence, ExpressibleByDictionary
         for e in order { try body(path(Int(e)), times[Int(e)]) }
     }
 
+    /// The paths of the entries whose time passes `test`, making only those paths.
+    public func paths(whereTime test: (Int64) -> Bool) -> [String] {
+        starts.indices.compactMap { !isRemoved($0) && test(times[$0]) ? path($0) : nil }
+    }
+
     /// As a dictionary (tests, and callers that want one).
     public var dictionary: [String: Int64] {
         var d: [String: Int64] = [:]
