@@ -27,7 +27,7 @@ enum LogrotateCommand {
             return 2
         case .run(let parsed):
             guard !parsed.configs.isEmpty else {
-                StandardError.write(LogrotateText.banner + "\n" + LogrotateText.usage)
+                StandardError.write(LogrotateText.banner + "\n\n" + LogrotateText.usage)
                 return 1
             }
             return run(parsed)
