@@ -28,7 +28,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Parallel work (default: all cores).")
     var jobs: Int?
 
-    @Option(name: [.short, .long], help: "The command mail, mailfirst and maillast send with.")
+    @Option(name: [.short, .long], help: ArgumentHelp("The command mail, mailfirst and maillast send with.", valueName: "command"))
     var mail = "/usr/bin/mail"
 
     @Option(name: [.short, .long], help: ArgumentHelp("Also write the verbose log of the run to this file, or to the system log.",
