@@ -2,30 +2,48 @@ import Logging
 import RotationEngine
 
 /// Prints a run: one readable line per action on stdout, `rotatectl: …` errors and warnings on stderr;
-/// in JSON mode nothing but the document on stdout.
+/// in JSON mode nothing but the document on stdout. With `-l`, every line of the verbose log also
+/// goes to that log, whatever is printed.
 struct Output: Sendable {
     var json: Bool
     var verbose: Bool
+    var log: RunLog? = nil
 
     var logger: Logger {
-        var l = Logger(label: "rotatectl") { label in StreamLogHandler.standardError(label: label) }
-        l.logLevel = verbose ? .info : .warning
-        return l
+        let verbose = verbose
+        let log = log
+        return Logger(label: "rotatectl") { label in
+            var stream = StreamLogHandler.standardError(label: label)
+            stream.logLevel = verbose ? .info : .warning
+            guard let log else { return stream }
+            let file = LineLogHandler(level: .info) { level, text in
+                log.write(level >= .error ? .error : level >= .warning ? .warning : .info, text)
+            }
+            return MultiplexLogHandler([stream, file])
+        }
     }
 
     func show(_ event: RunEvent) {
+        let location = event.location.map { "\($0): " } ?? ""
         switch event.kind {
         case .error:
-            Output.stderr("rotatectl: " + (event.location.map { "\($0): " } ?? "") + event.message)
+            problem(.error, "rotatectl: " + location + event.message)
         case .warning:
-            Output.stderr("rotatectl: warning: " + (event.location.map { "\($0): " } ?? "") + event.message)
+            problem(.warning, "rotatectl: warning: " + location + event.message)
         case .lock:
-            Output.stderr("rotatectl: " + event.message)
+            problem(.error, "rotatectl: " + event.message)
         case .decision:
             if verbose && !json { print(event.message) }
+            log?.write(.info, event.message)
         case .action, .script, .recovery:
             if !json { print(event.message) }
+            log?.write(.info, event.message)
         }
+    }
+
+    private func problem(_ level: RunLog.Level, _ line: String) {
+        Output.stderr(line)
+        log?.write(level, FileNameEncoding.display(line))
     }
 
     func printJSON(_ value: JSONValue) {

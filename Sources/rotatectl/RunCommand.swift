@@ -28,6 +28,13 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Parallel work (default: all cores).")
     var jobs: Int?
 
+    @Option(name: [.short, .long], help: ArgumentHelp("The command mail, mailfirst and maillast send with.", valueName: "command"))
+    var mail = "/usr/bin/mail"
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Also write the verbose log of the run to this file, or to the system log.",
+                                                      valueName: "file|syslog"))
+    var log: String?
+
     @OptionGroup var configPaths: ConfigPaths
 
     func validate() throws {
@@ -39,10 +46,11 @@ struct RunCommand: ParsableCommand {
         var options = RunOptions()
         options.force = force
         options.dryRun = dryRun
-        options.verbose = verbose
+        options.verbose = verbose || log != nil
         options.json = json
         options.statePath = stateFile.state
         options.wait = lockWait.wait
+        options.mailCommand = mail
         if let jobs { options.jobs = jobs }
         #if DEBUG
         options.now = EnvironmentClock.now
@@ -51,7 +59,18 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let output = Output(json: json, verbose: verbose)
+        if let missing = ConfigPaths.missingDefault(configPaths.configs) {
+            Output.stderr("rotatectl: \(missing)")
+            throw ExitCode(ExitStatus.configError.rawValue)
+        }
+        var output = Output(json: json, verbose: verbose)
+        if let log {
+            do {
+                output.log = try RunLog.open(log, identity: "rotatectl", failurePrefix: "rotatectl: warning: ")
+            } catch {
+                Output.stderr("rotatectl: warning: log not opened: \(error)")
+            }
+        }
         let configuration = ConfigParser(logger: output.logger).parse(paths: configPaths.configs)
         let report = Runner(options: runOptions, logger: output.logger, observer: output.show).run(configuration)
         if json { output.printJSON(report.json) }

@@ -18,7 +18,7 @@ import TestSupport
     @Test func everyCommandsHelpListsEveryOption() {
         let options = [
             "run": ["-f, --force", "-n, -d, --dry-run", "-v, --verbose", "-s, --state <state>", "--wait <wait>",
-                    "--json", "-j, --jobs <jobs>", "<configs>"],
+                    "--json", "-j, --jobs <jobs>", "-m, --mail <command>", "-l, --log <file|syslog>", "<configs>"],
             "status": ["--json", "-s, --state <state>", "<configs>"],
             "check": ["<configs>"],
             "lock": ["--wait <wait>", "<directory>", "<command>"],

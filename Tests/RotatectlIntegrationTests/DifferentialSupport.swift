@@ -74,6 +74,7 @@ struct DiffOutcome: Sendable {
     var script: [String] = []
     var statuses: [Int32] = []
     var stderr: [String] = []
+    var stdout: [String] = []
     var names: [String] { tree.keys.sorted() }
 }
 
@@ -123,7 +124,8 @@ enum Differential {
     /// logrotate exits 0 or 1; rotatectl's 1 (a set failed) and 2 (configuration error) both map to 1.
     static func statusClass(_ s: Int32) -> Int32 { s == 0 ? 0 : 1 }
 
-    enum Tool { case logrotate, rotatectl }
+    /// `logrotateName`: rotatectl through a symbolic link named `logrotate`, with logrotate's command line.
+    enum Tool { case logrotate, rotatectl, logrotateName }
 
     static func run(_ s: DiffScenario, root: String, tool: Tool) throws -> DiffOutcome {
         let logs = root + "/logs"
@@ -158,12 +160,20 @@ enum Differential {
             switch tool {
             case .logrotate: args = (s.force ? ["-f"] : []) + ["-s", state, conf]
             case .rotatectl: args = ["run"] + (s.force ? ["--force"] : []) + ["--wait", "2", "-s", state, conf]
+            case .logrotateName: args = (s.force ? ["-f"] : []) + ["-s", state, conf]
+            }
+            let program: String
+            switch tool {
+            case .logrotate: program = logrotate
+            case .rotatectl: program = rotatectl
+            case .logrotateName: program = try logrotateLink(in: root)
             }
             var environment = ["LANG": "C"]
             if let timeZone = s.timeZone { environment["TZ"] = timeZone }
-            let ran = SpawnedProcess.capture([tool == .logrotate ? logrotate : rotatectl] + args, environment: environment)
+            let ran = SpawnedProcess.capture([program] + args, environment: environment)
             outcome.statuses.append(ran.status)
             outcome.stderr.append(ran.stderr)
+            outcome.stdout.append(ran.stdout)
         }
         outcome.tree = try scan(logs)
         if let data = FileManager.default.contents(atPath: out) {
@@ -174,6 +184,15 @@ enum Differential {
             outcome.script = s.scriptOrder == .sorted ? lines.sorted() : lines
         }
         return outcome
+    }
+
+    /// `DIR/bin/logrotate`, a symbolic link to the built rotatectl (made once).
+    static func logrotateLink(in dir: String) throws -> String {
+        let bin = dir + "/bin", link = bin + "/logrotate"
+        if access(link, F_OK) == 0 { return link }
+        try mkdir(bin, 0o755)
+        guard symlink(rotatectl, link) == 0 else { throw Failure("symlink \(link): \(errno)") }
+        return link
     }
 
     // MARK: - Trees

@@ -21,7 +21,7 @@ final class RunContext {
     /// What each set with work was planned on, by set index (see `PlannedInputs`).
     var plannedInputs: [Int: PlannedInputs] = [:]
     /// The state file, read once for the run and written at its end (see `StateSession`).
-    lazy var stateSession = StateSession(path: options.statePath, timeout: options.wait, now: now)
+    lazy var stateSession = StateSession(path: options.statePath, timeout: options.stateLockTimeout, now: now)
 
     init(options: RunOptions, logger: Logger?, observer: @escaping (RunEvent) -> Void) {
         self.options = options

@@ -11,10 +11,27 @@ public struct RunOptions: Sendable {
     public var statePath = "/var/lib/rotatectl/status"
     /// Seconds to wait for a busy directory lock.
     public var wait: Double = 60
+    /// How the state file's lock is taken when another run holds it.
+    public var stateLocking: StateLocking = .bounded
+    /// The mail command `mail`, `mailfirst` and `maillast` call as `COMMAND -s SUBJECT ADDRESS` (`-m`).
+    public var mailCommand = "/usr/bin/mail"
     public var jobs: Int = GzipCompressor.processorCount
     public var asRoot = ProcessIdentity.isRoot
     /// The run's clock; nil for the real one.
     public var now: Int64? = nil
     public var timeZone: any TimeZoneRule = LocalTimeZone()
     public init() {}
+
+    /// How long the state lock is waited for: nil for as long as it takes.
+    public var stateLockTimeout: Double? { stateLocking == .unbounded ? nil : wait }
+
+    /// logrotate's `--wait-for-state-lock` and `--skip-state-lock`, and rotatectl's own bounded wait.
+    public enum StateLocking: Sendable, Equatable {
+        /// Up to `wait` seconds, then the run fails (rotatectl's default).
+        case bounded
+        /// For as long as it takes (`--wait-for-state-lock`).
+        case unbounded
+        /// Not taken (`--skip-state-lock`): the caller vouches that no other run uses the state file.
+        case skip
+    }
 }
