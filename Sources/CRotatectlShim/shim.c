@@ -58,6 +58,18 @@ int rotatectl_open_for_writing(int fd) {
     return errno == EAGAIN ? 1 : -1;
 }
 
+/* A write lease (F_SETLEASE F_WRLCK) on `fd`: granted only while no other open file description of
+ * the file exists, and while held, another process's open(2) of it waits until it is released (or the
+ * lease-break time passes). 0: granted, -1 with errno EAGAIN: the file is open elsewhere, other errno:
+ * not available (not the owner without CAP_LEASE, NFS). SIGIO (a lease break) is ignored, as above. */
+int rotatectl_write_lease(int fd) {
+    static int ignored = 0;
+    if (!ignored) { signal(SIGIO, SIG_IGN); ignored = 1; }
+    return fcntl(fd, F_SETLEASE, F_WRLCK);
+}
+
+int rotatectl_release_lease(int fd) { return fcntl(fd, F_SETLEASE, F_UNLCK); }
+
 int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len) {
     return fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, offset, len);
 }

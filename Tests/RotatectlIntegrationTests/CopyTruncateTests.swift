@@ -44,6 +44,14 @@ import TestSupport
         #expect(OpenWriters.waitUntilClosed(device: st.device, inode: st.inode, timeout: 10))
     }
 
+    /// A process holding `name` open with `O_APPEND` (and writing nothing), as a quiet writer does, so
+    /// that copytruncate cannot take it whole; stop it with `kill()` and `wait()`.
+    static func heldByAppender(_ scratch: TempDirectory, _ name: String) throws -> SpawnedProcess {
+        let holder = try #require(SpawnedProcess.start(["/bin/sh", "-c", "exec 3>>\"$0\"; exec sleep 30", scratch.child(name)]))
+        #expect(eventually { ProcFS.fdFlags(pid: holder.pid, fd: 3) != nil && ProcFS.state(holder.pid) == "S" })
+        return holder
+    }
+
     /// Whether the child has exited (a zombie, not yet reaped, or gone), from `/proc/PID/stat`.
     static func exited(_ pid: pid_t) -> Bool {
         guard let stat = TestFile.text("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return true }
@@ -87,6 +95,8 @@ import TestSupport
         defer { cleanup() }
         let line = String(repeating: "x", count: 99) + "\n"
         Self.writeUnheld(scratch, "app.log", String(repeating: line, count: 100))   // 10,000 bytes
+        let holder = try Self.heldByAppender(scratch, "app.log")
+        defer { holder.kill(); holder.wait() }
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.method == .collapse)
@@ -101,6 +111,8 @@ import TestSupport
         defer { cleanup() }
         let text = String(repeating: String(repeating: "y", count: 63) + "\n", count: 128)   // 8,192 bytes
         Self.writeUnheld(scratch, "app.log", text)
+        let holder = try Self.heldByAppender(scratch, "app.log")
+        defer { holder.kill(); holder.wait() }
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.method == .collapse)
@@ -110,10 +122,27 @@ import TestSupport
         #expect((scratch.bytes("app.log.1") ?? []) + (scratch.bytes("app.log") ?? []) == Array(text.utf8))
     }
 
+    /// With nobody else holding the log, it is copied whole and cut to zero under a write lease, as
+    /// logrotate does (issue 18): no block left behind, no line split, no warning.
+    @Test func aLogNobodyHasOpenIsCopiedWholeAndEmptied() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        let line = String(repeating: "z", count: 99) + "\n"
+        Self.writeUnheld(scratch, "app.log", String(repeating: line, count: 100))
+        let dir = try scratch.handle()
+        let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
+        #expect(result.method == .whole && result.bytesCopied == 10_000 && result.bytesAtRisk == 0 && !result.endsMidLine)
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        #expect(scratch.read("app.log.1") == String(repeating: line, count: 100))
+        #expect((scratch.bytes("app.log") ?? []).isEmpty)
+    }
+
     @Test func aFileSmallerThanABlockIsCopiedAndTruncated() throws {
         let scratch = TempDirectory()
         defer { scratch.remove() }
         Self.writeUnheld(scratch, "app.log", "one\ntwo\n")
+        let holder = try Self.heldByAppender(scratch, "app.log")
+        defer { holder.kill(); holder.wait() }
         let dir = try scratch.handle()
         let result = try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: "app.log.1", logger: nil)
         #expect(result.method == .truncate)

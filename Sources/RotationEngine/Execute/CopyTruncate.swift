@@ -86,6 +86,24 @@ public struct CopyTruncate {
 
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
+        // Nobody else has it open: under a write lease (which makes any other open wait until it is
+        // dropped) the whole file is copied and cut to zero, as logrotate does, with nothing at risk.
+        if writers.isEmpty && live.takeWriteLease(path: path) {
+            defer { live.releaseLease(path: path) }
+            let size = try live.status(path: path).size
+            guard let last = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: size,
+                                           buffer: buffer, last: 0x0A) else { return shrank(path) }
+            try copy.sync(path: copyPath)
+            try live.truncate(to: 0, path: path)
+            try live.sync(path: path)
+            try copy.close(path: copyPath)
+            copyOpen = false
+            try destination.sync()
+            done = true
+            logger?.debug("\(path): nobody had it open: copied \(size) bytes into \(copyPath) and truncated it")
+            return .copied(CopyTruncateResult(bytesCopied: size, method: .whole, endsMidLine: size > 0 && last != 0x0A,
+                                              warnings: warnings))
+        }
         let started = monotonicNow()
         let block = status.blockSize > 0 && status.blockSize % 4096 == 0 ? status.blockSize : 4096
         // Collapse may not reach the end of the file, so the prefix stops at the last boundary below it.

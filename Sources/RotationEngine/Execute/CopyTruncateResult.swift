@@ -8,6 +8,9 @@ public struct CopyTruncateResult: Sendable, Equatable {
         /// file was copied, caught up and truncated to 0. Bytes appended between the last catch-up and the
         /// truncation are lost.
         case truncate
+        /// No other process had the file open: it was copied whole and truncated to 0 under a write lease
+        /// (`F_SETLEASE`), which makes any process opening it meanwhile wait. Nothing at risk.
+        case whole
     }
     /// Bytes now in the copy.
     public var bytesCopied: Int64
@@ -22,4 +25,15 @@ public struct CopyTruncateResult: Sendable, Equatable {
     /// and its tail begins the live file.
     public var endsMidLine = false
     public var warnings: [String] = []
+}
+
+extension CopyTruncateResult.Method {
+    /// How the copy was cut from the live file, for the action's line.
+    var summary: String {
+        switch self {
+        case .collapse: return "collapse-range: nothing at risk"
+        case .truncate: return "truncate"
+        case .whole: return "nobody had it open: nothing at risk"
+        }
+    }
 }

@@ -40,7 +40,7 @@ extension StepRunner {
             FaultInjection.point("copytruncate copied and cut \(from)")
             try toDir.rename(temp, to: toDir, as: toName)
             steps.markDirty(toDir.path)
-            emit(RunEvent(.action, set: set, step.summary + " (\(Bytes(result.bytesCopied)), \(result.method == .collapse ? "collapse-range: nothing at risk" : "truncate"))",
+            emit(RunEvent(.action, set: set, step.summary + " (\(Bytes(result.bytesCopied)), \(result.method.summary))",
                           action: "copytruncate", path: from, target: to, bytesBefore: result.bytesCopied))
             if result.bytesAtRisk > 0 {
                 emit(RunEvent(.warning, .bytesAtRisk, set: set, "\(from): the file system cannot collapse a range; up to \(Bytes(result.bytesAtRisk)) written during the truncate may be lost", path: from))

@@ -150,6 +150,22 @@ extension FileDescriptor {
         }
     }
 
+    /// Takes a write lease on the file (`fcntl(F_SETLEASE, F_WRLCK)`): true when granted, which the kernel
+    /// does only while no other open file description of it exists, and then makes any other process's
+    /// `open` of it wait until `releaseLease`; false when it is open elsewhere or leases are not available
+    /// here (not the owner without CAP_LEASE, NFS). Never blocks.
+    public func takeWriteLease(path: String) -> Bool {
+        switch system_retry("fcntl(F_SETLEASE)", path, { rotatectl_write_lease(rawValue) }) {
+        case .success: return true
+        case .failure: return false
+        }
+    }
+
+    /// Drops a lease taken by `takeWriteLease` (`fcntl(F_SETLEASE, F_UNLCK)`).
+    public func releaseLease(path: String) {
+        _ = system_retry("fcntl(F_SETLEASE)", path, { rotatectl_release_lease(rawValue) })
+    }
+
     /// Gives the file the owner (`fchown`, only when `changeOwner`: the caller knows whether the new file
     /// already has them), mode (`fchmod` after it, since `fchown` clears set-ID bits) and times
     /// (`futimens`) of `st`.
