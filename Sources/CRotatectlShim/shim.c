@@ -69,6 +69,8 @@ int rotatectl_write_lease(int fd) {
 }
 
 int rotatectl_release_lease(int fd) { return fcntl(fd, F_SETLEASE, F_UNLCK); }
+/* 1 while the write lease on `fd` holds (no break pending or done), 0 once another open broke it. */
+int rotatectl_write_lease_held(int fd) { return fcntl(fd, F_GETLEASE) == F_WRLCK ? 1 : 0; }
 
 int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len) {
     return fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, offset, len);

@@ -137,6 +137,30 @@ import TestSupport
         #expect((scratch.bytes("app.log") ?? []).isEmpty)
     }
 
+    /// What the whole-copy path rests on: while the write lease is held, another process's open of the
+    /// file waits (its append cannot land between the copy and the truncation); once it is dropped, the
+    /// open goes through. And a file someone has open gets no lease at all.
+    @Test func aWriteLeaseMakesAnotherOpenWait() throws {
+        let scratch = TempDirectory()
+        defer { scratch.remove() }
+        Self.writeUnheld(scratch, "app.log", "")
+        let dir = try scratch.handle()
+        let live = try dir.openRegular("app.log", O_RDWR)
+        defer { _ = try? live.close(path: scratch.child("app.log")) }
+        #expect(live.takeWriteLease(path: scratch.child("app.log")))
+        let appender = try #require(SpawnedProcess.start(["/bin/sh", "-c", "echo late >> \"$0\"", scratch.child("app.log")]))
+        usleep(300_000)
+        // Looked at through the leased descriptor: an open of our own would wait for the lease too.
+        #expect(try live.status(path: scratch.child("app.log")).size == 0, "the open went through under the lease")
+        #expect(!live.holdsWriteLease(path: scratch.child("app.log")), "the waiting open has begun to break the lease")
+        live.releaseLease(path: scratch.child("app.log"))
+        #expect(appender.wait() == 0)
+        #expect(scratch.read("app.log") == "late\n")
+        let holder = try Self.heldByAppender(scratch, "app.log")
+        defer { holder.kill(); holder.wait() }
+        #expect(!live.takeWriteLease(path: scratch.child("app.log")), "a lease on a file another process holds")
+    }
+
     @Test func aFileSmallerThanABlockIsCopiedAndTruncated() throws {
         let scratch = TempDirectory()
         defer { scratch.remove() }

@@ -14,6 +14,7 @@ int rotatectl_fallocate_collapse(int fd, off_t offset, off_t len);
 int rotatectl_open_for_writing(int fd);
 int rotatectl_write_lease(int fd);
 int rotatectl_release_lease(int fd);
+int rotatectl_write_lease_held(int fd);
 int rotatectl_fallocate_punch(int fd, off_t offset, off_t len);
 /* syncfs(2): flush the whole file system holding fd; one call commits a group of new files. */
 int rotatectl_syncfs(int fd);

@@ -94,6 +94,11 @@ public struct CopyTruncate {
             guard let last = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: size,
                                            buffer: buffer, last: 0x0A) else { return shrank(path) }
             try copy.sync(path: copyPath)
+            // Another process opening it breaks the lease (after the lease-break time): then it may be
+            // writing, and the copy is dropped rather than cut from under it; the next run tries again.
+            guard live.holdsWriteLease(path: path) else {
+                return .refused(RotationError(.copyProblem, path: path, "opened by another process while it was being copied; not truncated, the next run rotates it"))
+            }
             try live.truncate(to: 0, path: path)
             try live.sync(path: path)
             try copy.close(path: copyPath)

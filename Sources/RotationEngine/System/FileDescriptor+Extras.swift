@@ -161,6 +161,15 @@ extension FileDescriptor {
         }
     }
 
+    /// Whether the write lease still holds (`fcntl(F_GETLEASE)`): false once another process's open has
+    /// begun to break it, and that open is about to go through.
+    public func holdsWriteLease(path: String) -> Bool {
+        switch system_retry("fcntl(F_GETLEASE)", path, { rotatectl_write_lease_held(rawValue) }) {
+        case .success(let held): return held == 1
+        case .failure: return false
+        }
+    }
+
     /// Drops a lease taken by `takeWriteLease` (`fcntl(F_SETLEASE, F_UNLCK)`).
     public func releaseLease(path: String) {
         _ = system_retry("fcntl(F_SETLEASE)", path, { rotatectl_release_lease(rawValue) })
