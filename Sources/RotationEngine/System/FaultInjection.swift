@@ -23,7 +23,9 @@ enum FaultInjection {
     }
 
     static func finish() {
+        #if ROTATECTL_FAULT_INJECTION
         report(counter, toFileNamedBy: "ROTATECTL_CRASH_COUNT")
+        #endif
     }
 
     /// Debug builds: writes `count` to the file the environment variable `variable` names, if any, for a
