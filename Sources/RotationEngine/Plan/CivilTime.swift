@@ -1,5 +1,5 @@
 /// A broken-down local time, as `struct tm` gives it but with a 1-based month and the full year.
-public struct CivilTime: Sendable, Equatable {
+public struct CivilTime: Sendable, Hashable {
     public var year: Int
     public var month: Int      // 1...12
     public var day: Int        // 1...31

@@ -2,7 +2,8 @@
 extension StateCodec {
     /// A line as logrotate reads it: split into words the way popt's `poptParseArgvString` does,
     /// exactly two words, a date of at least `Y-M-D`, then logrotate's own unescaping of `\n` and `\\`.
-    static func decodeLogrotateLine(_ line: ArraySlice<UInt8>) throws(Damage) -> StateEntry {
+    static func decodeLogrotateLine(_ line: ArraySlice<UInt8>,
+                                    epoch: (CivilTime) -> Int64 = { LocalTimeZone().epoch($0) }) throws(Damage) -> StateEntry {
         let words = try splitWords(line)
         guard words.count == 2 else {
             throw Damage("expected a quoted path and a date, found \(words.count) word\(words.count == 1 ? "" : "s")")
@@ -11,7 +12,7 @@ extension StateCodec {
         try checkLogrotateRanges(date)
         let pathBytes = unescapeLogrotate(words[0])
         guard !pathBytes.isEmpty else { throw Damage("empty path") }
-        return StateEntry(path: FileNameEncoding.decode(pathBytes), lastRotated: LocalTimeZone().epoch(date))
+        return StateEntry(path: FileNameEncoding.decode(pathBytes), lastRotated: epoch(date))
     }
 
     /// popt's word splitting: blanks separate words; `"` or `'` quote; inside quotes a backslash

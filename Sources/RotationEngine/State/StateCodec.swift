@@ -35,6 +35,15 @@ enum StateCodec {
         var lineNumber = 0
         var start = 0
         var lenient = false
+        // `mktime` reads the zone again on every call (a stat of /etc/localtime when TZ is unset), and a
+        // state file holds few distinct dates: each is converted once.
+        var epochs: [CivilTime: Int64] = [:]
+        let epoch = { (date: CivilTime) -> Int64 in
+            if let known = epochs[date] { return known }
+            let value = LocalTimeZone().epoch(date)
+            epochs[date] = value
+            return value
+        }
         while start < bytes.count {
             lineNumber += 1
             let end = bytes[start...].firstIndex(of: newline)
@@ -50,7 +59,7 @@ enum StateCodec {
                     lenient = true
                     result.warnings.append("\(path):1: damaged state header (not \"rotatectl state -- version 1\" or \"logrotate state -- version 2\"); reading entries that still parse")
                     // A first line that is itself an entry is worth keeping.
-                    if line.first == quote, end != nil, let entry = try? decodeLine(line, format: nil) {
+                    if line.first == quote, end != nil, let entry = try? decodeLine(line, format: nil, epoch: epoch) {
                         result.entries[entry.path] = entry.lastRotated
                     }
                 }
@@ -59,7 +68,7 @@ enum StateCodec {
             if line.isEmpty || line.allSatisfy({ isSpace($0) }) { continue }
             do throws(Damage) {
                 guard end != nil else { throw Damage("line not terminated by a newline (file truncated?)") }
-                let entry = try decodeLine(line, format: lenient ? nil : result.format)
+                let entry = try decodeLine(line, format: lenient ? nil : result.format, epoch: epoch)
                 result.entries[entry.path] = entry.lastRotated
             } catch {
                 result.damagedLines += 1
@@ -81,20 +90,22 @@ enum StateCodec {
 
     /// One entry line. With `format` nil (damaged header), a line with an `@EPOCH` word is read as
     /// rotatectl's, any other as logrotate's.
-    static func decodeLine(_ line: ArraySlice<UInt8>, format: StateFormat?) throws(Damage) -> StateEntry {
+    static func decodeLine(_ line: ArraySlice<UInt8>, format: StateFormat?,
+                           epoch: (CivilTime) -> Int64 = { LocalTimeZone().epoch($0) }) throws(Damage) -> StateEntry {
         switch format {
-        case .rotatectl: return try decodeRotatectlLine(line)
-        case .logrotate: return try decodeLogrotateLine(line)
+        case .rotatectl: return try decodeRotatectlLine(line, epoch: epoch)
+        case .logrotate: return try decodeLogrotateLine(line, epoch: epoch)
         case nil:
-            if let r = try? decodeRotatectlLine(line) { return r }
-            return try decodeLogrotateLine(line)
+            if let r = try? decodeRotatectlLine(line, epoch: epoch) { return r }
+            return try decodeLogrotateLine(line, epoch: epoch)
         }
     }
 
     // MARK: rotatectl's layout
 
     /// `"PATH" DATE [@EPOCH]`, the path strictly quoted with rotatectl's escapes.
-    static func decodeRotatectlLine(_ line: ArraySlice<UInt8>) throws(Damage) -> StateEntry {
+    static func decodeRotatectlLine(_ line: ArraySlice<UInt8>,
+                                    epoch: (CivilTime) -> Int64 = { LocalTimeZone().epoch($0) }) throws(Damage) -> StateEntry {
         var i = line.startIndex
         guard i < line.endIndex, line[i] == quote else { throw Damage("path does not start with a quote") }
         i += 1
@@ -136,7 +147,7 @@ enum StateCodec {
         let epochStart = line[dateEnd...].firstIndex(where: { !isSpace($0) }) ?? line.endIndex
         guard epochStart < line.endIndex else {
             try checkLogrotateRanges(date)
-            return StateEntry(path: FileNameEncoding.decode(pathBytes), lastRotated: LocalTimeZone().epoch(date))
+            return StateEntry(path: FileNameEncoding.decode(pathBytes), lastRotated: epoch(date))
         }
         let word = line[epochStart...]
         guard let seconds = parseEpoch(word) else { throw Damage("bad epoch seconds '\(printable(word))'") }
