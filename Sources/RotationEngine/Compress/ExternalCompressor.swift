@@ -4,8 +4,9 @@ import Glibc
 import SystemPackage
 
 /// A `compresscmd` other than the built-in gzip, run the way logrotate runs it: `command options...`
-/// with the source as standard input and the destination as standard output, no shell. What it writes
-/// to stderr is kept (up to 64 KiB) for the error message.
+/// with the source as standard input and the destination as standard output, no shell, and the source's
+/// path in `LOGROTATE_COMPRESSED_FILENAME`. What it writes to stderr is kept (up to 64 KiB): in the error
+/// message when it fails, as `CompressStats.messages` (a warning) when it succeeds.
 public struct ExternalCompressor: Sendable {
     public var command: String
     public var options: [String]
@@ -37,6 +38,8 @@ public struct ExternalCompressor: Sendable {
         }
         let run: CapturedRun
         do {
+            var environment = environment
+            environment["LOGROTATE_COMPRESSED_FILENAME"] = sourcePath
             run = try ChildProcess.runCapturingOutput(argv, stdin: source.rawValue, stdout: destination.rawValue,
                                                       environment: environment, timeout: timeout)
         } catch {
@@ -47,7 +50,7 @@ public struct ExternalCompressor: Sendable {
         }
         do {
             let size = try destination.status(path: destinationPath).size
-            return CompressStats(bytesIn: bytesIn, bytesOut: max(0, size - before))
+            return CompressStats(bytesIn: bytesIn, bytesOut: max(0, size - before), messages: run.output)
         } catch {
             throw .system(error)
         }

@@ -32,6 +32,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     case signalProblem = "signal-problem"
     // Compression, copytruncate, shred
     case compressFailed = "compress-failed"
+    case compressorMessage = "compressor-message"
     case outputExists = "output-exists"
     case sourceGone = "source-gone"
     case bytesAtRisk = "bytes-at-risk"

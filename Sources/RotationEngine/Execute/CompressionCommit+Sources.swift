@@ -72,6 +72,11 @@ extension CompressionCommit {
                 continue
             }
             let stats = output.stats
+            let said = String(stats.messages.reversed().drop(while: { $0 == "\n" || $0 == " " }).reversed())
+            if !said.isEmpty {
+                emit(RunEvent(.warning, .compressorMessage, set: set, "\(task.source): the compress command wrote on its standard error: \(said)",
+                              path: task.source))
+            }
             emit(RunEvent(.action, set: set, "\(task.step.summary) (\(Bytes(stats.bytesIn)) -> \(Bytes(stats.bytesOut)))",
                           action: "compress", path: task.source, target: task.dest, bytesBefore: stats.bytesIn,
                           bytesAfter: stats.bytesOut, seconds: monotonicNow() - started))
