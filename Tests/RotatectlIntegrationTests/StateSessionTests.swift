@@ -110,7 +110,7 @@ import TestSupport
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
             #expect(!again.stderr.contains("already exists"), "after crash at \(k): \(again.stderr)")
             let third = Harness.rotatectl(["run", "-s", state, conf])
-            #expect(third.status == 0 && !third.stdout.contains("rename"), "after crash at \(k): rotated twice: \(third.stdout)")
+            #expect(third.status == 0 && !third.stdout.contains("rename"), "after crash at \(k): status \(third.status): \(third.stdout) \(third.stderr)")
             let rotated = t.names(includingHidden: false).filter { $0.hasPrefix("logs/app.log-") }
             #expect(rotated.count == 1, "after crash at \(k): \(rotated)")
         }

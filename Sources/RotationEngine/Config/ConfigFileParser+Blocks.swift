@@ -11,7 +11,7 @@ extension ConfigFileParser {
         junkDepth += 1
     }
 
-    mutating func open(_ words: [String], at location: SourceLocation) {
+    mutating func open(_ words: [String], text: String, at location: SourceLocation) {
         if inBlock {
             openJunk(at: location, message: "nested block: log file patterns inside a block (missing '}' before them?)")
             return
@@ -20,7 +20,7 @@ extension ConfigFileParser {
             openJunk(at: location, message: "block with no log file pattern before '{'")
             return
         }
-        block = (words.map(ConfigValue.expandTilde), location)
+        block = (words.map(ConfigValue.expandTilde), text, location)
         blockState = globals
         blockError = nil
         criterionHere = nil
@@ -54,7 +54,7 @@ extension ConfigFileParser {
                 "block of \(name) dropped: the error at line \(cause.line) drops the rest of the file, as in logrotate",
                 droppedPatterns: b.patterns))
         } else {
-            session.result.logSets.append(blockState.finished(patterns: b.patterns, location: b.location))
+            session.result.logSets.append(blockState.finished(patterns: b.patterns, text: b.text, location: b.location))
         }
         blockError = nil
     }

@@ -14,7 +14,7 @@ struct ConfigFileParser {
     var globals: DirectiveState
 
     /// The block being read, and its settings.
-    var block: (patterns: [String], location: SourceLocation)? = nil
+    var block: (patterns: [String], text: String, location: SourceLocation)? = nil
     var blockState = DirectiveState()
     /// Braces opened in error (a nested block, a block without pattern): their contents are still
     /// checked, against `scratch`, and their `}` must not close the real block.
@@ -124,6 +124,7 @@ struct ConfigFileParser {
     /// comment), quoted and escaped as a shell would (popt's rules).
     private mutating func patterns() {
         let location = here
+        let start = cursor.position
         var words: [String] = []
         var word: [UInt8] = []
         var hasWord = false
@@ -168,8 +169,10 @@ struct ConfigFileParser {
             switch c {
             case UInt8(ascii: "{"):
                 flush()
+                // The text before `{`, exactly as written, is what logrotate gives shared scripts as $1.
+                let text = FileNameEncoding.decode(cursor.bytes[start..<cursor.position])
                 cursor.advance()
-                open(words, at: location)
+                open(words, text: text, at: location)
                 return
             case UInt8(ascii: "}"):
                 error("'}' before the '{' of the block of \(words.first ?? "patterns") (missing '{')", at: here, drops: .restOfFile)

@@ -16,9 +16,10 @@ struct DirectiveState: Sendable {
     var dateFormatExplicit = false
 
     /// The log set of a block closed with these settings.
-    func finished(patterns: [String], location: SourceLocation) -> LogSetConfig {
+    func finished(patterns: [String], text: String = "", location: SourceLocation) -> LogSetConfig {
         var c = config
         c.patterns = patterns
+        c.patternText = text
         c.location = location
         c.configFile = location.file
         c.create = createEnabled ? createValues : nil

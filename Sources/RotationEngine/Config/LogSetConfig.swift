@@ -40,6 +40,10 @@ public struct LogSetConfig: Sendable, Equatable {
     public static let defaultSize: Int64 = 1024 * 1024
 
     public var patterns: [String] = []
+    /// The patterns as written before the block's `{` (spacing, quotes, line breaks and all): what
+    /// logrotate passes shared scripts and firstaction/lastaction as their argument. Empty when the set
+    /// was not read from a file.
+    public var patternText = ""
     /// Where the block starts: its first pattern (the `{` may be lines below, after more patterns).
     public var location: SourceLocation = SourceLocation(file: "", line: 0)
     /// The configuration file the block was written in (the same as `location.file`).

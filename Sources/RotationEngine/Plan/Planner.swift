@@ -125,7 +125,7 @@ public struct Planner: Sendable {
                     error: "\(path): named twice by this log set (add ignoreduplicates to allow this)"))
             }
         }
-        let argument = name
+        let argument = c.patternText.isEmpty ? name : c.patternText
         if !due.isEmpty {
             if let s = c.firstAction { plan.firstAction = script(.firstaction, s, [argument], c) }
             if let s = c.lastAction { plan.lastAction = script(.lastaction, s, [argument], c) }
