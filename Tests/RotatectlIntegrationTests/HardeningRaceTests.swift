@@ -48,13 +48,14 @@ import TestSupport
             }
             """)
         let outside = Hostile.fingerprint(t.child("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        let r = Hostile.rotatectl(["run", "--force", "--json", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
         #expect(Hostile.isSymlink(t.child("logs")), "the script ran: \(r.stderr)")
         #expect(Hostile.fingerprint(t.child("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
         // The locked re-plan sees the path name another directory: the set is refused, untouched.
         #expect(r.status == 1, "\(r.stderr)")
-        #expect(r.stderr.contains("\(t.child("logs")): replaced while scripts ran"), "\(r.stderr)")
+        #expect(Harness.codes(r) == ["directory-replaced"], "\(r.stdout)")
+        #expect(Harness.events(r).first { $0["code"] as? String == "directory-replaced" }?["path"] as? String == t.child("logs"))
         #expect(t.read("logs.moved/app.log") == "real live\n" && t.read("logs.moved/app.log.1") == "real generation 1\n")
         #expect(Self.texts(t.child("logs.moved")) == ["real generation 1\n", "real live\n"])
     }
@@ -75,7 +76,7 @@ import TestSupport
             }
             """)
         let outside = Hostile.fingerprint(t.child("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        let r = Hostile.rotatectl(["run", "--force", "--json", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
         #expect(Hostile.isSymlink(t.child("logs")), "the script ran: \(r.stderr)")
         #expect(Hostile.fingerprint(t.child("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
@@ -99,12 +100,13 @@ import TestSupport
             }
             """)
         let outside = Hostile.fingerprint(t.child("outside"))
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        let r = Hostile.rotatectl(["run", "--force", "--json", "-s", t.child("state"), conf])
         #expect(r.status < 128, "\(r.stderr)")
         #expect(Hostile.isSymlink(t.child("old")), "the script ran: \(r.stderr)")
         #expect(Hostile.fingerprint(t.child("outside")) == outside, "\(r.stdout)\n\(r.stderr)")
         #expect(r.status == 1, "\(r.stderr)")
-        #expect(r.stderr.contains("\(t.child("old")): replaced while scripts ran"), "\(r.stderr)")
+        #expect(Harness.codes(r) == ["directory-replaced"], "\(r.stdout)")
+        #expect(Harness.events(r).first { $0["code"] as? String == "directory-replaced" }?["path"] as? String == t.child("old"))
         let kept = (Self.texts(t.child("old.moved")) + Self.texts(t.child("logs"))).sorted()
         #expect(kept == ["real generation 1\n", "real live\n"], "\(r.stdout)\n\(r.stderr)")
     }

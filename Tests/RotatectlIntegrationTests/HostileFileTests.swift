@@ -149,10 +149,13 @@ import TestSupport
         let extra = createOldDir ? "\n createolddir 0755 root root" : ""
         let conf = t.config("@DIR@/logs/app.log {\n rotate 1\n olddir archive\(extra)\n}\n@DIR@/fine/b.log {\n rotate 1\n}\n")
         let before = Hostile.fingerprint(victim.path)
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf], seconds: 30)
+        let r = Hostile.rotatectl(["run", "--force", "--json", "-s", t.child("state"), conf], seconds: 30)
         #expect(Hostile.fingerprint(victim.path) == before, "the victim directory changed: \(r.stderr)")
         #expect(r.status == 1, "\(r.stderr)")
-        #expect(r.stderr.contains(t.child("logs/archive")), "\(r.stderr)")
+        let refused = Harness.events(r).filter { $0["kind"] as? String == "error" }
+        #expect(refused.count == 1 && refused.first?["code"] as? String == "log-refused", "\(r.stdout)")
+        #expect(refused.first?["path"] as? String == t.child("logs/app.log"), "\(r.stdout)")
+        #expect(r.stderr.contains(t.child("logs/archive")), "the error names the olddir: \(r.stderr)")
         #expect(t.read("logs/app.log") == "a\n")
         #expect(t.read("fine/b.log.1") == "b\n")
     }
