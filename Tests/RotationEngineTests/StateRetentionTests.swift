@@ -91,6 +91,28 @@ import TestSupport
         #expect(after.entries == ["/b": LocalTimeZone().epoch(CivilTime(year: 2026, month: 1, day: 1))])
     }
 
+    /// The damaged file is kept by a second name before the new one replaces it: when writing the new one
+    /// fails (or the run is killed there), the state file is still there, damaged as it was, and the next
+    /// write does it all again. Never a moment without a state file.
+    @Test func aFailedRewriteOfADamagedFileLeavesItInPlace() throws {
+        let dir = TempDirectory("rotatectl-retention")
+        defer { SystemFaults.reset(); dir.remove() }
+        let original = Array("logrotate state -- version 2\n\"/a\" 2024-13-1-0:0:0\n\"/b\" 2026-1-1\n".utf8)
+        dir.write("state", original)
+        let handle = try dir.handle()
+        SystemFaults.force("renameat", .ioError)
+        #expect(throws: (any Error).self) {
+            _ = try StateStore.update(in: handle, name: "state") { $0["/c"] = 1_796_000_000 }
+        }
+        SystemFaults.reset()
+        #expect(dir.bytes("state") == original, "the state file is still the damaged one")
+        #expect(dir.bytes("state.damaged") == original)
+        let again = try StateStore.update(in: handle, name: "state") { $0["/c"] = 1_796_000_000 }
+        #expect(again.written && again.notes.count == 1)
+        #expect(StateStore.load(path: dir.child("state")).entries.keys.sorted() == ["/b", "/c"])
+        #expect(dir.bytes("state.damaged") == original)
+    }
+
     @Test func aDamagedHeaderIsDamageToo() throws {
         let dir = TempDirectory("rotatectl-retention")
         defer { dir.remove() }

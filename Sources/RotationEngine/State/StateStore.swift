@@ -126,7 +126,9 @@ public enum StateStore {
         if doc.isDamaged {
             let keep = name + ".damaged"
             try dir.remove(keep)
-            try dir.rename(name, to: dir, as: keep)
+            // A second name, then the new file over the first: killed in between, the damaged file is
+            // still the state file and the next run does this again; never a moment without one.
+            do { try dir.hardLink(name, as: keep) } catch { try dir.rename(name, to: dir, as: keep) }
             notes.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
         }
         try save(entries, in: dir, name: name, format: .logrotate)

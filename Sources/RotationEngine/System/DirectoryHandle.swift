@@ -103,6 +103,14 @@ public final class DirectoryHandle: @unchecked Sendable {
         }
     }
 
+    /// `linkat(2)` of `name` as `newName` in this directory (a link is linked as itself, never followed):
+    /// a second name for the same file; never replaces an existing one (EEXIST).
+    public func hardLink(_ name: String, as newName: String) throws(SystemError) {
+        _ = try system_call("linkat", child(name)) {
+            FileNameEncoding.withCString(name) { from in FileNameEncoding.withCString(newName) { linkat(fd, from, fd, $0, 0) } }
+        }
+    }
+
     /// `renameat`, replacing the target: only for files of our own (temporary state, journal).
     public func replace(_ name: String, with source: String) throws(SystemError) {
         _ = try system_call("renameat", child(source)) {
