@@ -137,6 +137,47 @@ import TestSupport
         #expect((scratch.bytes("app.log") ?? []).isEmpty)
     }
 
+    /// Invariant, every line once: a writer that opens the log for each line (`echo N >> log`, as shell
+    /// scripts and cron jobs write) is between opens most of the time, so copytruncate often finds nobody
+    /// holding the file and takes it whole under the lease. Rotated again and again while it writes, the
+    /// copies and the live file hold each of its lines exactly once, whichever path each round took.
+    @Test func aWriterThatOpensPerLineLosesAndDoublesNothing() throws {
+        let (scratch, cleanup) = try #require(FileSystems.collapseCapable())
+        defer { cleanup() }
+        Self.writeUnheld(scratch, "app.log", "")
+        let lines = 2000
+        let writer = try #require(SpawnedProcess.start(["/bin/sh", "-c",
+            "i=1; while [ $i -le \(lines) ]; do echo \"line $i\" >> \"$0\"; i=$((i+1)); [ $((i % 10)) -eq 0 ] && sleep 0.01; done; exit 0", scratch.child("app.log")]))
+        let dir = try scratch.handle()
+        var copies: [[UInt8]] = []
+        var methods: [String] = []
+        var round = 0
+        while !Self.exited(writer.pid) || round == 0 {
+            round += 1
+            let name = "app.log.\(round)"
+            let attempt = Result { () throws(RotationError) -> CopyTruncateResult in
+                try CopyTruncate.perform(source: dir, name: "app.log", destination: dir, as: name, logger: nil)
+            }
+            switch attempt {
+            case .success(let result):
+                methods.append("\(result.method)")
+                copies.append(scratch.bytes(name) ?? [])
+            case .failure(let error):
+                // A refusal (the /proc scan can catch the shell between redirections) cuts nothing: safe.
+                #expect(error.code == .copyProblem, "\(error)")
+                #expect(!scratch.exists(name))
+                methods.append("refused")
+            }
+            usleep(20_000)
+        }
+        #expect(writer.wait() == 0)
+        let all = String(decoding: copies.joined() + (scratch.bytes("app.log") ?? []), as: UTF8.self)
+        let got = all.split(separator: "\n").map(String.init)
+        let want = (1...lines).map { "line \($0)" }
+        #expect(got == want, "\(got.count) lines of \(lines) in \(round) rounds (\(methods)); missing \(Set(want).subtracting(got).sorted().prefix(10))")
+        #expect(methods.contains("whole"), "no round found the log unheld: \(methods)")
+    }
+
     /// What the whole-copy path rests on: while the write lease is held, another process's open of the
     /// file waits (its append cannot land between the copy and the truncation); once it is dropped, the
     /// open goes through. And a file someone has open gets no lease at all.

@@ -88,15 +88,18 @@ public struct CopyTruncate {
         defer { buffer.deallocate() }
         // Nobody else has it open: under a write lease (which makes any other open wait until it is
         // dropped) the whole file is copied and cut to zero, as logrotate does, with nothing at risk.
-        if writers.isEmpty && live.takeWriteLease(path: path) {
+        if leaseWhenFree(live, path: path, writers: writers, waiting: status.size < status.blockSize ? 0.2 : 0) {
             defer { live.releaseLease(path: path) }
+            let leased = monotonicNow()
             let size = try live.status(path: path).size
             guard let last = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: size,
                                            buffer: buffer, last: 0x0A) else { return shrank(path) }
             try copy.sync(path: copyPath)
-            // Another process opening it breaks the lease (after the lease-break time): then it may be
-            // writing, and the copy is dropped rather than cut from under it; the next run tries again.
-            guard live.holdsWriteLease(path: path) else {
+            // A process opening it meanwhile waits until the lease is released, or until the kernel's
+            // lease-break time (counted from its open, so after `leased`) runs out: within that time the
+            // cut is safe even if the lease is being broken; past it, the opener may be writing, and the
+            // copy is dropped rather than cut from under it (the next run tries again).
+            guard live.holdsWriteLease(path: path) || monotonicNow() - leased < leaseBreakSeconds - 1 else {
                 return .refused(RotationError(.copyProblem, path: path, "opened by another process while it was being copied; not truncated, the next run rotates it"))
             }
             try live.truncate(to: 0, path: path)
@@ -180,6 +183,24 @@ public struct CopyTruncate {
                                           bytesKept: (try? live.status(path: path).size) ?? 0,
                                           endsMidLine: copied > 0 && lastByte != 0x0A,
                                           warnings: warnings + nulWarnings(live, path: path)))
+    }
+
+    /// How long the kernel lets an open wait for a lease to be released (`/proc/sys/fs/lease-break-time`).
+    static var leaseBreakSeconds: Double {
+        ProcFS.read("/proc/sys/fs/lease-break-time").flatMap { Double($0.filter { !$0.isWhitespace }) } ?? 45
+    }
+
+    /// Whether a write lease on `live` was taken: at once when `/proc` showed no writer, else (for a
+    /// file too small to collapse, where the fallback could lose a line) tried again for up to `waiting`
+    /// seconds, since a writer that opens the file per line (`>>`) leaves it unheld between lines.
+    private static func leaseWhenFree(_ live: FileDescriptor, path: String, writers: [OpenWriter], waiting: Double) -> Bool {
+        if writers.isEmpty && live.takeWriteLease(path: path) { return true }
+        let deadline = monotonicNow() + waiting
+        while monotonicNow() < deadline {
+            sleepSeconds(0.002)
+            if live.takeWriteLease(path: path) { return true }
+        }
+        return false
     }
 
     /// Copies `start..<end` of `from` to the current offset of `to` with `pread`/`write`; returns the
