@@ -76,6 +76,14 @@ public struct CopyTruncate {
             if copyOpen { _ = try? copy.close(path: copyPath) }
             if !done { _ = try? destination.remove(newName) }
         }
+        /// The cut is made: the live file synced, the copy closed and its name durable.
+        func settle() throws(SystemError) {
+            try live.sync(path: path)
+            try copy.close(path: copyPath)
+            copyOpen = false
+            try destination.sync()
+            done = true
+        }
         var warnings: [String] = []
         do {
             try copy.setOwner(uid: status.uid, gid: status.gid, path: copyPath)
@@ -103,11 +111,7 @@ public struct CopyTruncate {
                 return .refused(RotationError(.copyProblem, path: path, "opened by another process while it was being copied; not truncated, the next run rotates it"))
             }
             try live.truncate(to: 0, path: path)
-            try live.sync(path: path)
-            try copy.close(path: copyPath)
-            copyOpen = false
-            try destination.sync()
-            done = true
+            try settle()
             logger?.debug("\(path): nobody had it open: copied \(size) bytes into \(copyPath) and truncated it")
             return .copied(CopyTruncateResult(bytesCopied: size, method: .whole, endsMidLine: size > 0 && last != 0x0A,
                                               warnings: warnings))
@@ -127,12 +131,8 @@ public struct CopyTruncate {
             try copy.sync(path: copyPath)
             switch Result(catching: { () throws(SystemError) in try live.collapseStart(prefix, path: path) }) {
             case .success:
-                try live.sync(path: path)
+                try settle()
                 let kept = try live.status(path: path).size
-                try copy.close(path: copyPath)
-                copyOpen = false
-                try destination.sync()
-                done = true
                 logger?.debug("\(path): copied and collapsed \(prefix) bytes into \(copyPath), \(kept) kept")
                 return .copied(CopyTruncateResult(bytesCopied: prefix, method: .collapse, bytesKept: kept,
                                                   endsMidLine: lastByte != 0x0A,
@@ -170,11 +170,7 @@ public struct CopyTruncate {
         try live.truncate(to: 0, path: path)
         let truncated = monotonicNow()
         try copy.sync(path: copyPath)
-        try live.sync(path: path)
-        try copy.close(path: copyPath)
-        copyOpen = false
-        try destination.sync()
-        done = true
+        try settle()
         let appended = max(0, copied - status.size)
         let rate = Double(appended) / max(truncated - started, 1e-6)
         let atRisk = appended > 0 ? Int64((rate * (truncated - lastCheck)).rounded(.up)) : 0

@@ -12,12 +12,18 @@ extension RunContext {
         var key: FileKey
     }
 
-    /// The regular files of `paths` that exist, each looked up once.
-    func watched(_ paths: [String]) -> [WatchedFile] {
-        paths.compactMap { path in
-            guard let (dir, name) = try? directories.locate(path), let st = (try? dir.status(name)) ?? nil,
-                  st.kind == .regular else { return nil }
-            return WatchedFile(path: path, dir: dir, name: name, key: FileKey(st))
+    /// The regular files of `paths` that exist, each looked up once; a lookup that fails is a warning
+    /// of `set` when one is given.
+    func watched(_ paths: [String], reporting set: String? = nil) -> [WatchedFile] {
+        paths.compactMap { path -> WatchedFile? in
+            do throws(SystemError) {
+                let (dir, name) = try directories.locate(path)
+                guard let st = try dir.status(name), st.kind == .regular else { return nil }
+                return WatchedFile(path: path, dir: dir, name: name, key: FileKey(st))
+            } catch {
+                if let set { emit(RunEvent(.warning, .writerStillOpen, set: set, "\(error)", path: path, system: error)) }
+                return nil
+            }
         }
     }
 
@@ -50,16 +56,7 @@ extension RunContext {
     /// writing (one scan of `/proc` every 20 ms for all of them, each file looked up once); returns those
     /// still held.
     func waitForWriters(_ paths: [String], _ timeout: Double, _ set: String) -> Set<String> {
-        var files: [WatchedFile] = []
-        for path in paths {
-            do {
-                let (dir, name) = try directories.locate(path)
-                guard let st = try dir.status(name), st.kind == .regular else { continue }
-                files.append(WatchedFile(path: path, dir: dir, name: name, key: FileKey(st)))
-            } catch {
-                emit(RunEvent(.warning, .writerStillOpen, set: set, "\(error)", path: path, system: error))
-            }
-        }
+        let files = watched(paths, reporting: set)
         guard !files.isEmpty else { return [] }
         let deadline = monotonicNow() + timeout
         while true {
