@@ -6,6 +6,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     case configWarning = "config-warning"
     case configDropped = "config-dropped"
     case logRefused = "log-refused"
+    case generationSetAside = "generation-set-aside"
     // Locks and directories
     case lockBusy = "lock-busy"
     case journalInUse = "journal-in-use"
