@@ -40,6 +40,8 @@ public enum EventCode: String, Sendable, CaseIterable {
     case copyProblem = "copy-problem"
     case shredRefused = "shred-refused"
     case shredFailed = "shred-failed"
+    // Mail
+    case mailFailed = "mail-failed"
     // The state file
     case stateUnwritable = "state-unwritable"
     case stateNotSaved = "state-not-saved"

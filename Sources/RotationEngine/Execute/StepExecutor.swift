@@ -90,7 +90,7 @@ final class StepExecutor {
             try copyFile(fromDir, fromName, toDir, toName)
             return .done
 
-        case .copyTruncate, .compress, .notify, .awaitWriters, .capTotalSize:
+        case .copyTruncate, .compress, .notify, .awaitWriters, .capTotalSize, .mail:
             // Applied by the runner, which batches or coordinates them (see Runner+Finish).
             return .skipped("not a single step")
         }

@@ -234,7 +234,7 @@ extension Planner {
             }
             if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
         }
-        finish = lead + finish
+        finish = withMail(lead + finish, log: path, rotatedPath: rotatedPath, removals: removals, c)
         if let long = Self.nameTooLong(steps + finish) {
             return .failure(PlanFailure(message: "\(path): not rotated: \(long) would be longer than \(Self.nameMax) bytes: File name too long"))
         }
