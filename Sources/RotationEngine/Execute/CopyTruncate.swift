@@ -153,7 +153,7 @@ public struct CopyTruncate {
             case .leased(let at):
                 return try finishLeased(copied: prefix, lastByte: lastByte, leased: at)
             case .unchanged:
-                logger?.debug("\(path): ends on a block boundary and nobody appended within \(alignedWait) s: its last block stays")
+                logger?.debug("\(path): ends on a block boundary and nobody appended within \(alignedWait) s: its last block cannot be collapsed")
             }
         }
         var copied = prefix
