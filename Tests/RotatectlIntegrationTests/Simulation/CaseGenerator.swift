@@ -139,13 +139,21 @@ struct CaseGenerator {
             }
         }
 
-        return SimCase(seed: seed, logs: logs, mode: mode, trigger: trigger, rotate: rotate, compress: compress,
+        var simCase = SimCase(seed: seed, logs: logs, mode: mode, trigger: trigger, rotate: rotate, compress: compress,
                        delaycompress: delaycompress, olddir: olddir, createolddir: olddir && chance(0.5),
                        dateext: dateext, su: su, userOwnedDirectory: su || hostile, pidfile: pidfile,
                        pidfileInLogDirectory: pidfileInLogDirectory, signal: chance(0.5) ? "HUP" : "USR1",
                        sharedscripts: chance(0.5), prerotate: prerotate, postrotate: postrotate,
                        maxtotalsize: chance(0.1), shred: chance(0.15), deafWriter: deaf, burst: burst,
                        fault: fault, plants: plants)
+        // Drawn last, so that the other dimensions' draws stay those of earlier versions. Not with
+        // copytruncate (a removed generation may end in half a line) nor with plants (a planted name
+        // takes a generation's place in the chain).
+        if on(.mail) && mode != .copytruncate && plants.isEmpty && chance(0.35) {
+            simCase.mail = true
+            simCase.mailFails = chance(0.4)
+        }
+        return simCase
     }
 
     private mutating func existing(_ name: String, id: String, age: Int, compressed: Bool, dateext: Bool,

@@ -28,6 +28,13 @@ final class CaseLayout {
         root = TempDirectory("rotsim")
         mkdir(root.child("logs"), 0o755)
         mkdir(root.child("run"), 0o755)
+        if c.mail {
+            mkdir(root.child("run/mails"), 0o755)
+            if !TestFile.write(Array(SimConfig.mailCommand(run: root.child("run")).utf8), to: root.child("run/mail.sh"), mode: 0o755) {
+                problems.append("could not write mail.sh")
+            }
+            if c.mailFails { TestFile.write([], to: root.child("run/mailfail")) }
+        }
         victim = VictimArea(path: root.child("victim"))
         let owner = c.userOwnedDirectory ? user : nil
         let olddirPlanted = c.plants.contains(.olddirSymlink)

@@ -45,6 +45,7 @@ struct CaseReport {
         if c.deafWriter { f.append("DEAF writer") }
         if c.maxtotalsize { f.append("maxtotalsize") }
         if c.shred { f.append("shred") }
+        if c.mail { f.append(c.mailFails ? "mail (failing until the final run)" : "mail") }
         if c.sharedscripts { f.append("sharedscripts") }
         if c.prerotate { f.append("prerotate") }
         if c.postrotate { f.append("postrotate") }

@@ -38,7 +38,8 @@ struct RotatectlRun: CustomStringConvertible {
             run = RotatectlRun(label: label, environment: environment)
             outputPath = layout.run + "/\(label).out"
             self.deadline = deadline
-            let args = ["run", "-s", layout.state] + (layout.c.trigger == .forced ? ["--force"] : []) + [layout.config]
+            let args = ["run", "-s", layout.state] + (layout.c.trigger == .forced ? ["--force"] : [])
+                + (layout.c.mail ? ["-m", layout.run + "/mail.sh"] : []) + [layout.config]
             run.arguments = args.map { $0.replacingOccurrences(of: layout.root.path, with: "ROOT") }
             process = SpawnedProcess.start([PackagePaths.rotatectl] + args, output: outputPath,
                                            environment: environment, removing: ["ROTATECTL_LOCKED_DIRS"])

@@ -104,6 +104,10 @@ struct SimCase: Sendable {
     var burst: Int
     var fault: Fault
     var plants: [Plant]
+    /// `mail ADDRESS` (maillast) through RUN/mail.sh, which keeps each mail in RUN/mails/.
+    var mail = false
+    /// RUN/mailfail exists until the final clean run: the mail command fails, so nothing may be removed.
+    var mailFails = false
 
     /// Whether a live writer can follow a rename (reopen on the signal); copy modes use one that cannot.
     var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter && !pidfileUntrusted }

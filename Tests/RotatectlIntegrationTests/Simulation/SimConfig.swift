@@ -25,6 +25,7 @@ enum SimConfig {
         if c.maxtotalsize { lines.append("maxtotalsize 8k") }
         if c.shred { lines.append("shred") }
         if c.sharedscripts { lines.append("sharedscripts") }
+        if c.mail { lines.append("mail sim@example.invalid") }
         let blockPre: Bool, blockPost: Bool
         if case .overlap(let pre) = c.fault { blockPre = pre; blockPost = !pre } else { blockPre = false; blockPost = false }
         if c.prerotate { lines += script("prerotate", run, blocking: blockPre) }
@@ -35,6 +36,16 @@ enum SimConfig {
             return keep ? line : "    " + line
         }
         return indented.joined(separator: "\n") + "\n"
+    }
+
+    /// The mail command of a `mail` case: `mail.sh -s SUBJECT ADDRESS`, the file on standard input, kept
+    /// as RUN/mails/N; it fails (reading nothing) while RUN/mailfail exists.
+    static func mailCommand(run: String) -> String {
+        ["#!/bin/sh",
+         "[ -e \(run)/mailfail ] && exit 1",
+         "f=$(mktemp \(run)/mails/mail.XXXXXX) || exit 1",
+         "cat > \"$f\"",
+         ""].joined(separator: "\n")
     }
 
     static func pidfile(_ c: SimCase, _ log: SimCase.Log, logs: String, run: String) -> String {

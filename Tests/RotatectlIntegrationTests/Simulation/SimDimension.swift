@@ -22,6 +22,8 @@ enum SimDimension: String, CaseIterable, Sendable, Comparable {
     case copy
     /// Leftovers of earlier runs: stale temporary files, uncompressed older generations.
     case leftovers
+    /// `mail`: what retention removes is mailed first (`-m`, a command that may fail), never lost.
+    case mail
 
     static func < (a: SimDimension, b: SimDimension) -> Bool { a.rawValue < b.rawValue }
 
