@@ -106,6 +106,15 @@ import Testing
         #expect(owned.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 5, gid: 6))
     }
 
+    /// ceph-common's and onedrive's Debian configs (`su root ceph`, `create` without owner): logrotate, still
+    /// root, gives the new log the old one's owner, not the su group.
+    @Test func createUnderSuRootKeepsTheOriginalOwner() {
+        let p = world().plan(logSet { $0.rotate = 1; $0.create = CreateSpec(); $0.su = (uid: 0, gid: 64045) })
+        #expect(p.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 7, gid: 8))
+        let given = world().plan(logSet { $0.rotate = 1; $0.create = CreateSpec(uid: 1, gid: 2); $0.su = (uid: 0, gid: 64045) })
+        #expect(given.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 1, gid: 2))
+    }
+
     @Test func nocreateCreatesNothing() {
         let p = world().plan(logSet { $0.rotate = 1; $0.create = nil })
         #expect(!(p.rotation?.rotateSteps.contains { if case .create = $0 { true } else { false } } ?? true))

@@ -205,9 +205,11 @@ extension Planner {
             }
             steps.append(.rename(from: path, to: renamed, inode: st.inode))
             if let spec = c.create {
-                // Under `su`, logrotate creates the file as that user, so it is theirs unless given.
+                // Under `su` to another user, logrotate creates the file as that user, so it is theirs
+                // unless given; under `su root GROUP` it is still root and gives it the old log's owner.
+                let suOwner = c.su.flatMap { $0.uid == 0 ? nil : $0 }
                 steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
-                                     uid: spec.uid ?? c.su?.uid ?? st.uid, gid: spec.gid ?? c.su?.gid ?? st.gid))
+                                     uid: spec.uid ?? suOwner?.uid ?? st.uid, gid: spec.gid ?? suOwner?.gid ?? st.gid))
             }
             if c.mode == .renameCopy {
                 if !c.pidFiles.isEmpty { lead.append(.awaitWriters(path: renamed)) }
