@@ -49,6 +49,11 @@ final class ConfigParseSession {
         return false
     }
 
+    /// Records a note; notes do not count towards the errors and warnings that stop reading a file.
+    func note(_ diagnostic: ConfigDiagnostic) {
+        result.diagnostics.append(diagnostic)
+    }
+
     /// A file or a directory of files. Problems opening it are reported at `includedFrom` (the include
     /// line) when there is one, else against the path itself. False when any of it had an error (so
     /// that an including file undoes its globals, as logrotate's `readConfigPath` fails it).
