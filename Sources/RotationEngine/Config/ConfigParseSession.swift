@@ -14,14 +14,16 @@ final class ConfigParseSession {
 
     let asRoot: Bool
     let logger: Logger?
+    let accounts: AccountResolver
     var result = Configuration()
     var taboo = TabooList()
     private var reading: [(device: UInt64, inode: UInt64, path: String)] = []
     private var errorCounts: [String: Int] = [:]
 
-    init(asRoot: Bool, logger: Logger?) {
+    init(asRoot: Bool, logger: Logger?, accounts: AccountResolver = .system) {
         self.asRoot = asRoot
         self.logger = logger
+        self.accounts = accounts
     }
 
     var includeDepth: Int { reading.count }
