@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every Debian package's /etc/logrotate.d file, unchanged but for its log paths' prefix and its scripts'
+/// bodies (`DebianFixtures.rewrite`), under Debian's /etc/logrotate.conf, forced once by logrotate 3.21 and
+/// by rotatectl under the name `logrotate` in twin trees (one run of each for all packages, side by side):
+/// both must run clean, leave the same tree for every package (names, modes, owners, contents, gzip and xz
+/// read back) and run the same scripts with the same arguments, in the same order for each log.
+/// The packages' users and groups, which this machine lacks, are given to both tools through nss_wrapper
+/// (package libnss-wrapper, scripts/setup.sh), so that `su` and `create` resolve as on a machine with the
+/// packages installed.
+@Suite(.serialized) struct DebianConfigDifferentialTests {
+    static let nssWrapper = "/usr/lib/x86_64-linux-gnu/libnss_wrapper.so"
+
+    /// The accounts both tools see: the environment that makes them use nss_wrapper's files, and the
+    /// ids those files give (this test process does not go through nss_wrapper).
+    struct Accounts: Sendable {
+        var environment: [String: String]
+        var uids: [String: UInt32]
+        var gids: [String: UInt32]
+    }
+
+    /// A copy of this machine's passwd and group with an entry for every account the packages name that
+    /// it lacks (ids from 20000), for nss_wrapper.
+    static func accounts(in dir: String) throws -> Accounts {
+        let (users, groups) = DebianFixtures.accountNames()
+        var passwd = (try? String(contentsOfFile: "/etc/passwd", encoding: .utf8)) ?? ""
+        var group = (try? String(contentsOfFile: "/etc/group", encoding: .utf8)) ?? ""
+        for (i, name) in users.sorted().enumerated() where getpwnam(name) == nil {
+            passwd += "\(name):x:\(20000 + i):\(20000 + i)::/nonexistent:/usr/sbin/nologin\n"
+        }
+        for (i, name) in groups.sorted().enumerated() where getgrnam(name) == nil {
+            group += "\(name):x:\(20000 + i):\n"
+        }
+        try Differential.write(dir + "/passwd", passwd, mode: 0o644)
+        try Differential.write(dir + "/group", group, mode: 0o644)
+        func ids(_ text: String) -> [String: UInt32] {
+            var result: [String: UInt32] = [:]
+            for line in text.split(separator: "\n") {
+                let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+                if fields.count > 2, let id = UInt32(fields[2]) { result[String(fields[0])] = id }
+            }
+            return result
+        }
+        return Accounts(environment: ["LANG": "C", "LD_PRELOAD": nssWrapper, "NSS_WRAPPER_PASSWD": dir + "/passwd",
+                                      "NSS_WRAPPER_GROUP": dir + "/group"],
+                        uids: ids(passwd), gids: ids(group))
+    }
+
+    /// `root/PACKAGE/{logrotate.d,fs}` for every package, and `root/logrotate.conf`: Debian's main file,
+    /// its `include /etc/logrotate.d` made one include per package.
+    static func stage(_ packages: [String], root: String, accounts: Accounts) throws -> String {
+        try Differential.mkdir(root, 0o755)
+        var includes: [String] = []
+        for package in packages {
+            let base = root + "/" + package, fs = base + "/fs"
+            try Differential.mkdir(base, 0o755)
+            try Differential.mkdir(base + "/logrotate.d", 0o755)
+            for file in DebianFixtures.files(of: package) {
+                let text = try String(contentsOfFile: DebianFixtures.directory + "/" + package + "/" + file, encoding: .isoLatin1)
+                let target = base + "/logrotate.d/" + file
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                // A file in a subdirectory is no configuration (logrotate skips the directory): kept as it is.
+                let staged = file.contains("/") ? text : DebianFixtures.rewrite(text, root: fs, out: base + "/script.out")
+                guard TestFile.write(Array(staged.utf8), to: target, mode: 0o644) else { throw Differential.Failure("write \(target)") }
+                if file.contains("/") { continue }
+                for block in DebianFixtures.blocks(text) { try makeLogs(block, fs: fs, accounts: accounts) }
+            }
+            includes.append("include " + base + "/logrotate.d")
+        }
+        let main = try String(contentsOfFile: DebianFixtures.mainConfig, encoding: .utf8)
+        let top = root + "/logrotate.conf"
+        try Differential.write(top, main.replacingOccurrences(of: "include /etc/logrotate.d", with: includes.joined(separator: "\n")), mode: 0o644)
+        return top
+    }
+
+    /// The logs a block names, one line each, in directories the block's `su` user owns (unless root), and its olddir.
+    static func makeLogs(_ block: DebianFixtures.Block, fs: String, accounts: Accounts) throws {
+        for pattern in block.patterns {
+            let log = fs + DebianFixtures.concrete(pattern)
+            let dir = (log as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            if access(log, F_OK) != 0 { try Differential.write(log, "a line of \(pattern)\n", mode: 0o644) }
+            if let old = block.oldDir {
+                let path = old.hasPrefix("/") ? fs + old : dir + "/" + old
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            }
+            // `su root GROUP` needs nothing of the tree (ceph-common, onedrive: the log stays root's).
+            if let su = block.su, su.user != "root" {
+                guard let uid = accounts.uids[su.user], let gid = accounts.gids[su.group] else { throw Differential.Failure("su \(su) unknown") }
+                for path in [dir, log] where chown(path, uid, gid) != 0 {
+                    throw Differential.Failure("chown \(path): \(errno)")
+                }
+            }
+        }
+    }
+
+    /// The script lines of each log (the first argument), in order: rotatectl runs a set's prerotate
+    /// scripts before its rotations where logrotate interleaves them log by log (rotatectl.conf(5)).
+    static func scriptsByLog(_ text: String) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for line in text.split(separator: "\n") {
+            let w = line.split(separator: " ")
+            result[w.count > 1 ? String(w[1]) : "", default: []].append(String(line))
+        }
+        return result
+    }
+
+    @Test func everyPackageRotatesAsUnderLogrotate() throws {
+        #expect(access(Self.nssWrapper, R_OK) == 0, "libnss-wrapper must be installed (scripts/setup.sh)")
+        let scratch = TempDirectory("rotatectl-debian"), root = scratch.path
+        defer { scratch.remove() }
+        // The packages' su users must reach their directories.
+        guard chmod(root, 0o755) == 0 else { throw Differential.Failure("chmod \(root)") }
+        let accounts = try Self.accounts(in: root), environment = accounts.environment
+        let packages = DebianFixtures.packages()
+        #expect(packages.count >= 300)
+        let link = try Differential.logrotateLink(in: root)
+        let tools = [("lr", Differential.logrotate), ("rc", link)]
+        let results = Differential.Results()
+        // The staging of both trees, and then both runs, side by side.
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            results.set(i, Result {
+                let top = try Self.stage(packages, root: root + "/" + tools[i].0, accounts: accounts)
+                let ran = SpawnedProcess.capture([tools[i].1, "-f", "-s", root + "/" + tools[i].0 + "/state", top], environment: environment)
+                return DiffOutcome(statuses: [ran.status], stderr: [ran.stderr], stdout: [ran.stdout])
+            })
+        }
+        let lr = try results.get(0), rc = try results.get(1)
+        #expect(lr.statuses == [0] && lr.stderr == [""], "logrotate: \(lr.stderr)")
+        #expect(rc.statuses == [0] && rc.stderr == [""] && rc.stdout == [""], "rotatectl: \(rc.stderr)")
+        var rotated = 0, scriptLines = 0
+        for package in packages {
+            // A package whose files name no log (conman's is all comments) has no tree.
+            let trees = try ["lr", "rc"].map { tool in
+                let fs = root + "/" + tool + "/" + package + "/fs"
+                return access(fs, F_OK) == 0 ? try Differential.scan(fs) : [:]
+            }
+            let scripts = ["lr", "rc"].map { tool in
+                (try? String(contentsOfFile: root + "/" + tool + "/" + package + "/script.out", encoding: .utf8))?
+                    .replacingOccurrences(of: root + "/" + tool + "/" + package + "/fs", with: "@") ?? ""
+            }
+            #expect(trees[0].keys.sorted() == trees[1].keys.sorted(), "\(package): names differ")
+            for (name, entry) in trees[0] where trees[1][name] != nil {
+                #expect(entry == trees[1][name], "\(package): \(name): logrotate \(entry), rotatectl \(trees[1][name].map { "\($0)" } ?? "")")
+            }
+            #expect(Self.scriptsByLog(scripts[0]) == Self.scriptsByLog(scripts[1]), "\(package): scripts\n\(scripts[0])\n\(scripts[1])")
+            rotated += trees[0].keys.filter { $0.hasSuffix(".1") || $0.contains(".1.") || $0.contains("-20") }.count
+            scriptLines += scripts[0].split(separator: "\n").count
+        }
+        // Not a comparison of nothing: most logs were rotated (about 500), many scripts ran (about 190).
+        #expect(rotated > 400 && scriptLines > 150, "\(rotated) rotated, \(scriptLines) script lines")
+        // `rotatectl check` accepts the whole set, every package's file under Debian's main file.
+        let check = SpawnedProcess.capture([Differential.rotatectl, "check", root + "/rc/logrotate.conf"], environment: environment)
+        #expect(check.status == 0 && !check.stderr.contains(": error: ") && !check.stderr.contains(": warning: "), "\(check.stderr)")
+    }
+}
