@@ -3,11 +3,12 @@ import Testing
 import TestSupport
 
 /// Every Debian package's /etc/logrotate.d file, unchanged but for its log paths' prefix and its scripts'
-/// bodies (`DebianFixtures.rewrite`), under Debian's /etc/logrotate.conf, forced once by logrotate 3.21 and
-/// by rotatectl under the name `logrotate` in twin trees (one run of each for all packages, side by side):
-/// both must run clean, leave the same tree for every package (names, modes, owners, contents, gzip and xz
-/// read back) and run the same scripts with the same arguments, in the same order for each log.
-/// The packages' users and groups, which this machine lacks, are given to both tools through nss_wrapper
+/// bodies (`DebianFixtures.rewrite`), under Debian's /etc/logrotate.conf, forced once by logrotate 3.21, by
+/// rotatectl under the name `logrotate` and by `rotatectl run --force`, in triplet trees (one run of each
+/// for all packages, side by side): all must run clean, leave the same tree for every package (names,
+/// modes, owners, contents, gzip and xz read back) and run the same scripts with the same arguments, in
+/// the same order for each log. The packages' users and groups, which this machine lacks, are given to
+/// the tools through nss_wrapper
 /// (package libnss-wrapper, scripts/setup.sh), so that `su` and `create` resolve as on a machine with the
 /// packages installed.
 @Suite(.serialized) struct DebianConfigDifferentialTests {
@@ -107,6 +108,19 @@ import TestSupport
         return result
     }
 
+    /// A name with its run's epoch seconds (waagent's `dateformat -%Y-%m-%d-%s`) as `EPOCH`: the runs are
+    /// seconds apart.
+    static func withoutEpoch(_ name: String) -> String {
+        var result = "", digits = ""
+        for c in name + "/" {
+            if c.isASCII && c.isNumber { digits.append(c); continue }
+            result += digits.count == 10 ? "EPOCH" : digits
+            digits = ""
+            result.append(c)
+        }
+        return String(result.dropLast())
+    }
+
     @Test func everyPackageRotatesAsUnderLogrotate() throws {
         #expect(access(Self.nssWrapper, R_OK) == 0, "libnss-wrapper must be installed (scripts/setup.sh)")
         let scratch = TempDirectory("rotatectl-debian"), root = scratch.path
@@ -117,35 +131,48 @@ import TestSupport
         let packages = DebianFixtures.packages()
         #expect(packages.count >= 300)
         let link = try Differential.logrotateLink(in: root)
-        let tools = [("lr", Differential.logrotate), ("rc", link)]
+        // logrotate; rotatectl under its name, with its command line; `rotatectl run --force`.
+        let tools = ["lr", "rc", "run"]
+        @Sendable func argv(_ tool: String, _ top: String) -> [String] {
+            let state = root + "/" + tool + "/state"
+            switch tool {
+            case "lr": return [Differential.logrotate, "-f", "-s", state, top]
+            case "rc": return [link, "-f", "-s", state, top]
+            default: return [Differential.rotatectl, "run", "--force", "-s", state, top]
+            }
+        }
         let results = Differential.Results()
-        // The staging of both trees, and then both runs, side by side.
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
+        // The staging of the three trees, and then the three runs, side by side.
+        DispatchQueue.concurrentPerform(iterations: tools.count) { i in
             results.set(i, Result {
-                let top = try Self.stage(packages, root: root + "/" + tools[i].0, accounts: accounts)
-                let ran = SpawnedProcess.capture([tools[i].1, "-f", "-s", root + "/" + tools[i].0 + "/state", top], environment: environment)
+                let top = try Self.stage(packages, root: root + "/" + tools[i], accounts: accounts)
+                let ran = SpawnedProcess.capture(argv(tools[i], top), environment: environment)
                 return DiffOutcome(statuses: [ran.status], stderr: [ran.stderr], stdout: [ran.stdout])
             })
         }
-        let lr = try results.get(0), rc = try results.get(1)
+        let lr = try results.get(0), rc = try results.get(1), run = try results.get(2)
         #expect(lr.statuses == [0] && lr.stderr == [""], "logrotate: \(lr.stderr)")
-        #expect(rc.statuses == [0] && rc.stderr == [""] && rc.stdout == [""], "rotatectl: \(rc.stderr)")
+        #expect(rc.statuses == [0] && rc.stderr == [""] && rc.stdout == [""], "rotatectl as logrotate: \(rc.stderr)")
+        #expect(run.statuses == [0] && run.stderr == [""], "rotatectl run: \(run.stderr)")
         var rotated = 0, scriptLines = 0
         for package in packages {
             // A package whose files name no log (conman's is all comments) has no tree.
-            let trees = try ["lr", "rc"].map { tool in
+            let trees = try tools.map { tool in
                 let fs = root + "/" + tool + "/" + package + "/fs"
-                return access(fs, F_OK) == 0 ? try Differential.scan(fs) : [:]
+                let tree = access(fs, F_OK) == 0 ? try Differential.scan(fs) : [:]
+                return Dictionary(tree.map { (Self.withoutEpoch($0.key), $0.value) }) { a, _ in a }
             }
-            let scripts = ["lr", "rc"].map { tool in
+            let scripts = tools.map { tool in
                 (try? String(contentsOfFile: root + "/" + tool + "/" + package + "/script.out", encoding: .utf8))?
                     .replacingOccurrences(of: root + "/" + tool + "/" + package + "/fs", with: "@") ?? ""
             }
-            #expect(trees[0].keys.sorted() == trees[1].keys.sorted(), "\(package): names differ")
-            for (name, entry) in trees[0] where trees[1][name] != nil {
-                #expect(entry == trees[1][name], "\(package): \(name): logrotate \(entry), rotatectl \(trees[1][name].map { "\($0)" } ?? "")")
+            for t in 1..<tools.count {
+                #expect(trees[0].keys.sorted() == trees[t].keys.sorted(), "\(package) (\(tools[t])): names differ")
+                for (name, entry) in trees[0] where trees[t][name] != nil {
+                    #expect(entry == trees[t][name], "\(package) (\(tools[t])): \(name): logrotate \(entry), rotatectl \(trees[t][name].map { "\($0)" } ?? "")")
+                }
+                #expect(Self.scriptsByLog(scripts[0]) == Self.scriptsByLog(scripts[t]), "\(package) (\(tools[t])): scripts\n\(scripts[0])\n\(scripts[t])")
             }
-            #expect(Self.scriptsByLog(scripts[0]) == Self.scriptsByLog(scripts[1]), "\(package): scripts\n\(scripts[0])\n\(scripts[1])")
             rotated += trees[0].keys.filter { $0.hasSuffix(".1") || $0.contains(".1.") || $0.contains("-20") }.count
             scriptLines += scripts[0].split(separator: "\n").count
         }
