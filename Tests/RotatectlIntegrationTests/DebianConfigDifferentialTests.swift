@@ -3,14 +3,13 @@ import Testing
 import TestSupport
 
 /// Every Debian package's /etc/logrotate.d file, unchanged but for its log paths' prefix and its scripts'
-/// bodies (`DebianFixtures.rewrite`), under Debian's /etc/logrotate.conf, forced once by logrotate 3.21, by
-/// rotatectl under the name `logrotate` and by `rotatectl run --force`, in triplet trees (one run of each
-/// for all packages, side by side): all must run clean, leave the same tree for every package (names,
+/// bodies (`DebianFixtures.rewrite`), under Debian's /etc/logrotate.conf, run once by logrotate 3.21, by
+/// rotatectl under the name `logrotate` and by `rotatectl run`, in triplet trees (one run of each for all
+/// packages, side by side; forced, then on fresh trees by their schedules): all must run clean, leave the same tree for every package (names,
 /// modes, owners, contents, gzip and xz read back) and run the same scripts with the same arguments, in
 /// the same order for each log. The packages' users and groups, which this machine lacks, are given to
-/// the tools through nss_wrapper
-/// (package libnss-wrapper, scripts/setup.sh), so that `su` and `create` resolve as on a machine with the
-/// packages installed.
+/// the tools through nss_wrapper (package libnss-wrapper, scripts/setup.sh), so that `su` and `create`
+/// resolve as on a machine with the packages installed.
 @Suite(.serialized) struct DebianConfigDifferentialTests {
     static let nssWrapper = "/usr/lib/x86_64-linux-gnu/libnss_wrapper.so"
 
@@ -50,10 +49,11 @@ import TestSupport
     }
 
     /// `root/PACKAGE/{logrotate.d,fs}` for every package, and `root/logrotate.conf`: Debian's main file,
-    /// its `include /etc/logrotate.d` made one include per package.
-    static func stage(_ packages: [String], root: String, accounts: Accounts) throws -> String {
+    /// its `include /etc/logrotate.d` made one include per package. With `rotatedDaysAgo`, `root/state`
+    /// says every log was last rotated that long ago.
+    static func stage(_ packages: [String], root: String, accounts: Accounts, rotatedDaysAgo: Int?) throws -> String {
         try Differential.mkdir(root, 0o755)
-        var includes: [String] = []
+        var includes: [String] = [], logs: [String] = []
         for package in packages {
             let base = root + "/" + package, fs = base + "/fs"
             try Differential.mkdir(base, 0o755)
@@ -66,20 +66,31 @@ import TestSupport
                 let staged = file.contains("/") ? text : DebianFixtures.rewrite(text, root: fs, out: base + "/script.out")
                 guard TestFile.write(Array(staged.utf8), to: target, mode: 0o644) else { throw Differential.Failure("write \(target)") }
                 if file.contains("/") { continue }
-                for block in DebianFixtures.blocks(text) { try makeLogs(block, fs: fs, accounts: accounts) }
+                for block in DebianFixtures.blocks(text) { logs += try makeLogs(block, fs: fs, accounts: accounts) }
             }
             includes.append("include " + base + "/logrotate.d")
         }
         let main = try String(contentsOfFile: DebianFixtures.mainConfig, encoding: .utf8)
         let top = root + "/logrotate.conf"
         try Differential.write(top, main.replacingOccurrences(of: "include /etc/logrotate.d", with: includes.joined(separator: "\n")), mode: 0o644)
+        if let days = rotatedDaysAgo {
+            var t = time(nil) - time_t(days * 86400), tm = tm()
+            localtime_r(&t, &tm)
+            let date = "\(tm.tm_year + 1900)-\(tm.tm_mon + 1)-\(tm.tm_mday)-\(tm.tm_hour):\(tm.tm_min):\(tm.tm_sec)"
+            let lines = Set(logs).sorted().map { "\"\($0)\" \(date)\n" }.joined()
+            // 0600: logrotate warns of a world-readable state file.
+            try Differential.write(root + "/state", "logrotate state -- version 2\n" + lines, mode: 0o600)
+        }
         return top
     }
 
     /// The logs a block names, one line each, in directories the block's `su` user owns (unless root), and its olddir.
-    static func makeLogs(_ block: DebianFixtures.Block, fs: String, accounts: Accounts) throws {
+    @discardableResult
+    static func makeLogs(_ block: DebianFixtures.Block, fs: String, accounts: Accounts) throws -> [String] {
+        var logs: [String] = []
         for pattern in block.patterns {
             let log = fs + DebianFixtures.concrete(pattern)
+            logs.append(log)
             let dir = (log as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
             if access(log, F_OK) != 0 { try Differential.write(log, "a line of \(pattern)\n", mode: 0o644) }
@@ -95,6 +106,7 @@ import TestSupport
                 }
             }
         }
+        return logs
     }
 
     /// The script lines of each log (the first argument), in order: rotatectl runs a set's prerotate
@@ -121,7 +133,18 @@ import TestSupport
         return String(result.dropLast())
     }
 
+    /// Forced (`-f`, `run --force`): every log is rotated, whatever its schedule.
     @Test func everyPackageRotatesAsUnderLogrotate() throws {
+        try Self.compareAll(force: true)
+    }
+
+    /// Not forced, every log last rotated 400 days ago: the schedules (`daily` … `yearly`, `size`,
+    /// `minsize`, `maxage`) decide, read from the state file by each tool.
+    @Test func everyPackageIsDueAsUnderLogrotate() throws {
+        try Self.compareAll(force: false)
+    }
+
+    static func compareAll(force: Bool) throws {
         #expect(access(Self.nssWrapper, R_OK) == 0, "libnss-wrapper must be installed (scripts/setup.sh)")
         let scratch = TempDirectory("rotatectl-debian"), root = scratch.path
         defer { scratch.remove() }
@@ -136,16 +159,16 @@ import TestSupport
         @Sendable func argv(_ tool: String, _ top: String) -> [String] {
             let state = root + "/" + tool + "/state"
             switch tool {
-            case "lr": return [Differential.logrotate, "-f", "-s", state, top]
-            case "rc": return [link, "-f", "-s", state, top]
-            default: return [Differential.rotatectl, "run", "--force", "-s", state, top]
+            case "lr": return [Differential.logrotate] + (force ? ["-f"] : []) + ["-s", state, top]
+            case "rc": return [link] + (force ? ["-f"] : []) + ["-s", state, top]
+            default: return [Differential.rotatectl, "run"] + (force ? ["--force"] : []) + ["-s", state, top]
             }
         }
         let results = Differential.Results()
         // The staging of the three trees, and then the three runs, side by side.
         DispatchQueue.concurrentPerform(iterations: tools.count) { i in
             results.set(i, Result {
-                let top = try Self.stage(packages, root: root + "/" + tools[i], accounts: accounts)
+                let top = try Self.stage(packages, root: root + "/" + tools[i], accounts: accounts, rotatedDaysAgo: force ? nil : 400)
                 let ran = SpawnedProcess.capture(argv(tools[i], top), environment: environment)
                 return DiffOutcome(statuses: [ran.status], stderr: [ran.stderr], stdout: [ran.stdout])
             })
@@ -176,8 +199,9 @@ import TestSupport
             rotated += trees[0].keys.filter { $0.hasSuffix(".1") || $0.contains(".1.") || $0.contains("-20") }.count
             scriptLines += scripts[0].split(separator: "\n").count
         }
-        // Not a comparison of nothing: most logs were rotated (about 500), many scripts ran (about 190).
-        #expect(rotated > 400 && scriptLines > 150, "\(rotated) rotated, \(scriptLines) script lines")
+        // Not a comparison of nothing: most logs were rotated (496 forced, 449 by schedule), and scripts ran
+        // (180 and 163 lines).
+        #expect(rotated > (force ? 400 : 250) && scriptLines > (force ? 150 : 100), "\(rotated) rotated, \(scriptLines) script lines")
         // `rotatectl check` accepts the whole set, every package's file under Debian's main file.
         let check = SpawnedProcess.capture([Differential.rotatectl, "check", root + "/rc/logrotate.conf"], environment: environment)
         #expect(check.status == 0 && !check.stderr.contains(": error: ") && !check.stderr.contains(": warning: "), "\(check.stderr)")
