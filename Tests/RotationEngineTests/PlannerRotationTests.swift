@@ -207,6 +207,15 @@ import Testing
         #expect(p.rotation?.rotatedPath == "/var/log/app.log.2026-12-01_10:20:30.\(now)")
     }
 
+    /// gnunet's Debian file (`dateformat -%Y%m`, `compress`, `delaycompress`) forced twice in a month: the
+    /// name taken is the plain one delaycompress kept, and the error names it, as logrotate's does.
+    @Test func aDateNameTakenIsNamedAsItExists() {
+        let plain = world(names("app.log-20261201")).plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.compress = true; $0.delayCompress = true })
+        #expect(plain.errors == ["/var/log/app.log: destination /var/log/app.log-20261201 already exists, skipping rotation"])
+        let gz = world(names("app.log-20261201.gz")).plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.compress = true })
+        #expect(gz.errors == ["/var/log/app.log: destination /var/log/app.log-20261201.gz already exists, skipping rotation"])
+    }
+
     @Test func dateyesterdayAcrossTheLeapDay() {
         let p = world(now: W.at(2028, 3, 1, 0, 30)).plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.dateYesterday = true })
         #expect(p.rotation?.rotatedPath == "/var/log/app.log-20280229")

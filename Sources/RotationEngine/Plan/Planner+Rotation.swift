@@ -84,8 +84,8 @@ extension Planner {
                 if let failure = checkLeftover(name) { return .failure(failure) }
                 leftovers.append(name)
             }
-            if names[rotatedName] != nil || names[rotatedName + compext] != nil {
-                return .failure(PlanFailure(message: "\(path): destination \(at(rotatedName + compext)) already exists, skipping rotation"))
+            if let taken = [rotatedName, rotatedName + compext].first(where: { names[$0] != nil }) {
+                return .failure(PlanFailure(message: "\(path): destination \(at(taken)) already exists, skipping rotation"))
             }
             // Oldest first, by the time the name stands for (as logrotate sorts them), then by name.
             func key(_ name: String) -> Int64 {
