@@ -86,6 +86,8 @@ int rotatectl_set_malloc_thresholds(int mmap_bytes, int trim_bytes) {
 }
 int rotatectl_errno(void) { return errno; }
 void rotatectl_set_errno(int value) { errno = value; }
+int rotatectl_seek_data(void) { return SEEK_DATA; }
+int rotatectl_seek_hole(void) { return SEEK_HOLE; }
 int rotatectl_o_path(void) { return O_PATH; }
 int rotatectl_o_nofollow(void) { return O_NOFOLLOW; }
 #ifdef O_TMPFILE

@@ -49,6 +49,9 @@ struct DiffScenario: Sendable, CustomTestStringConvertible {
     /// Script lines are compared without trailing spaces unless this is set (an unset `$2` leaves one,
     /// and logrotate's `$1` for a set keeps the blanks before `{`).
     var keepTrailingSpaces = false
+    /// Both tools get `-m MAIL`, a fake mail command that appends `mail: ARGS` and its standard input to
+    /// the script output (compared as script output is).
+    var mail = false
     /// A deliberate difference: asserts it instead of equality (documented in rotatectl.conf(5)).
     var deliberate: (@Sendable (DiffOutcome, DiffOutcome) -> Void)? = nil
 
@@ -156,11 +159,18 @@ enum Differential {
                 for p in s.appendBetweenRuns { try append(logs + "/" + p, "more \(i)\n") }
                 if s.reseedStateBetweenRuns { try seed() }
             }
-            let args: [String]
+            var args: [String]
             switch tool {
             case .logrotate: args = (s.force ? ["-f"] : []) + ["-s", state, conf]
             case .rotatectl: args = ["run"] + (s.force ? ["--force"] : []) + ["--wait", "2", "-s", state, conf]
             case .logrotateName: args = (s.force ? ["-f"] : []) + ["-s", state, conf]
+            }
+            if s.mail {
+                let fake = root + "/mail.sh"
+                if access(fake, F_OK) != 0 {
+                    try write(fake, "#!/bin/sh\n{ echo \"mail: $*\"; cat; } >> \(out)\n", mode: 0o755)
+                }
+                args.insert(contentsOf: ["-m", fake], at: tool == .rotatectl ? 1 : 0)
             }
             let program: String
             switch tool {

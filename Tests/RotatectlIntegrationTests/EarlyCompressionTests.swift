@@ -79,8 +79,9 @@ import TestSupport
         defer { t.remove() }
         let original = Self.tree(t)
         // postrotate runs after the state save, and compression must see what the writers wrote before
-        // they reopened: nothing may be compressed before the script has run.
-        let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 2\n compress\n postrotate\n  true\n endscript\n}\n")
+        // they reopened: nothing may be compressed before the script has run. (sharedscripts: every log
+        // is renamed before the one state save; without it the logs go one by one, as logrotate's do.)
+        let conf = t.config("@DIR@/logs/*.log {\n size 1\n rotate 2\n compress\n sharedscripts\n postrotate\n  true\n endscript\n}\n")
         let (status, output) = try Self.runHeldAtStateSave(t, conf) { pid in
             let started = eventually(timeout: 0.5) { Self.unnamedOutputs(pid, in: t.child("logs")) > 0 }
             #expect(!started, "an output was written before postrotate ran")

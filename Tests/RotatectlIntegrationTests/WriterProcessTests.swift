@@ -14,6 +14,30 @@ import TestSupport
         return child
     }
 
+    /// A descriptor closed and reused between the look at its link and the read of its flags must not
+    /// lend the log another file's flags: a writer that reopens fd 3 in a loop, now the log with
+    /// `O_APPEND`, now another file without it, is never seen holding the log without `O_APPEND`
+    /// (copytruncate's "not O_APPEND" warning was such a false positive).
+    @Test func aReusedDescriptorNeverLendsTheLogAnotherFilesFlags() throws {
+        let scratch = TempDirectory()
+        defer { scratch.remove() }
+        scratch.write("app.log", "x\n")
+        scratch.write("other", "")
+        let key = FileKey(try #require(scratch.status("app.log")))
+        let flipper = try #require(SpawnedProcess.start(["/bin/sh", "-c", "while :; do exec 3>>\"$0\"; exec 3>\"$1\"; done",
+                                                         scratch.child("app.log"), scratch.child("other")]))
+        defer { flipper.kill(); flipper.wait() }
+        var seen = 0, wrong = 0
+        for _ in 0..<1000 {
+            for w in OpenWriters.writers(of: [key])[key] ?? [] where w.pid == flipper.pid {
+                seen += 1
+                if !w.append { wrong += 1 }
+            }
+        }
+        #expect(seen > 0, "the flipping writer was never seen holding the log")
+        #expect(wrong == 0, "\(wrong) of \(seen) sightings had another file's flags")
+    }
+
     @Test func findsAWriterButNotAReader() throws {
         let scratch = TempDirectory()
         defer { scratch.remove() }

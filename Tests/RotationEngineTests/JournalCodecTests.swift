@@ -15,6 +15,8 @@ import Testing
         .notify(pidFiles: ["/run/a.pid", "/run/b.pid"], signal: 10),
         .awaitWriters(path: "/var/log/a.log.1"),
         .capTotalSize(generations: ["/var/log/a.log.1.gz", "/var/log/a.log.2.gz"], cap: 1 << 20),
+        .mail(path: "/var/log/a.log.4.gz", inode: 7, subject: "/var/log/a.log.4.gz", address: "ops@example.org", uncompress: "gunzip"),
+        .mail(path: "/var/log/a.log.1", inode: 0, subject: "/var/log/a.log.1", address: "a b", uncompress: nil),
     ]
 
     func journal(_ blocks: [JournalBlock]) -> String {

@@ -174,10 +174,37 @@ import Testing
         #expect(p.compressed.contains("/var/log/app.log.3 -> /var/log/app.log.3.gz"))
     }
 
-    @Test func aLeftoverNextToItsCompressedCopyIsAnError() {
-        let p = world(names("app.log.1", "app.log.1.gz")).plan(logSet { $0.rotate = 3; $0.compress = true })
-        #expect(p.units.isEmpty)
-        #expect(p.errors.first?.contains("resolve by hand") == true)
+    /// Issue 18 §5: `log.1` beside `log.1.gz` no longer stops the log for good. As logrotate, the
+    /// compressed one goes to `NAME-YYYYMMDDHH.backup` (kept, never pruned), with a warning, and the log
+    /// rotates; the plain one is a leftover, shifted and compressed. Nothing is overwritten.
+    @Test func aLeftoverNextToItsCompressedCopyIsSetAsideAndTheLogRotates() {
+        let p = world(names("app.log.1", "app.log.1.gz", "app.log.2.gz")).plan(logSet { $0.rotate = 3; $0.compress = true })
+        #expect(p.errors.isEmpty)
+        #expect(p.renames == ["/var/log/app.log.1.gz -> /var/log/app.log.1.gz-2026120110.backup",
+                              "/var/log/app.log.2.gz -> /var/log/app.log.3.gz",
+                              "/var/log/app.log.1 -> /var/log/app.log.2",
+                              "/var/log/app.log -> /var/log/app.log.1"])
+        #expect(p.compressed.sorted() == ["/var/log/app.log.1 -> /var/log/app.log.1.gz", "/var/log/app.log.2 -> /var/log/app.log.2.gz"])
+        #expect(p.removed.isEmpty)
+        #expect(p.decisions.first?.warnings.count == 1)
+        #expect(p.decisions.first?.warnings.first?.contains("app.log.1.gz-2026120110.backup") == true)
+    }
+
+    @Test func aTakenBackupNameGetsANumberAndAConflictBeyondTheCountIsSetAsideToo() {
+        let p = world(names("app.log.4", "app.log.4.gz", "app.log.4.gz-2026120110.backup"))
+            .plan(logSet { $0.rotate = 2; $0.compress = true })
+        #expect(p.errors.isEmpty)
+        #expect(p.renames.first == "/var/log/app.log.4.gz -> /var/log/app.log.4.gz-2026120110.2.backup")
+        // The plain one, beyond the count, is shifted and removed as any old generation.
+        #expect(p.removed == ["/var/log/app.log.5"])
+    }
+
+    @Test func aDatedLeftoverNextToItsCompressedCopyIsSetAside() {
+        let p = world(names("app.log-20261120", "app.log-20261120.gz"))
+            .plan(logSet { $0.rotate = 3; $0.compress = true; $0.dateExt = true })
+        #expect(p.errors.isEmpty)
+        #expect(p.renames.first == "/var/log/app.log-20261120.gz -> /var/log/app.log-20261120.gz-2026120110.backup")
+        #expect(p.compressed.contains("/var/log/app.log-20261120 -> /var/log/app.log-20261120.gz"))
     }
 
     @Test func compressextNamesTheCompressedFiles() {

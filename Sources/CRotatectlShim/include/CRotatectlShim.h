@@ -24,6 +24,9 @@ int rotatectl_set_malloc_thresholds(int mmap_bytes, int trim_bytes);
 int rotatectl_errno(void);
 void rotatectl_set_errno(int value);
 int rotatectl_o_path(void);
+/* lseek(2)'s SEEK_DATA and SEEK_HOLE (_GNU_SOURCE only). */
+int rotatectl_seek_data(void);
+int rotatectl_seek_hole(void);
 int rotatectl_o_nofollow(void);
 /* O_TMPFILE as this C library defines it (with O_DIRECTORY), or 0 where it has none. */
 int rotatectl_o_tmpfile(void);

@@ -51,17 +51,15 @@ extension ConfigFileParser {
             guard let v = value(for: name, at: location), let n = number(v, what: "shred cycles", min: 0) else { return true }
             apply { $0.config.shredCycles = n }
 
-        // Mail: parsed, not acted on
+        // Mail
         case "mail":
             guard let v = value(for: name, at: location) else { return true }
             guard ConfigValue.isMailAddress(v.text) else {
                 error("bad mail address '\(v.text)'", at: v.location)
                 return true
             }
-            warning("mail is parsed but not acted on: rotatectl sends no mail", at: location)
             apply { $0.config.mail = v.text }
         case "mailfirst", "maillast":
-            warning("\(name) is parsed but not acted on: rotatectl sends no mail", at: location)
             flag(name) { $0.config.mailFirst = name == "mailfirst" }
         case "errors":
             _ = optionalValue()

@@ -122,7 +122,8 @@ public struct LogSetConfig: Sendable, Equatable {
     public var shred: Bool = false
     public var shredCycles: Int? = nil
 
-    // Mail (parsed, warned about, not acted on)
+    // Mail
+    /// `mail ADDRESS`; nil for `nomail`.
     public var mail: String? = nil
     /// `mailfirst` (true) or `maillast` (false, the default).
     public var mailFirst: Bool = false

@@ -6,6 +6,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     case configWarning = "config-warning"
     case configDropped = "config-dropped"
     case logRefused = "log-refused"
+    case generationSetAside = "generation-set-aside"
     // Locks and directories
     case lockBusy = "lock-busy"
     case journalInUse = "journal-in-use"
@@ -39,6 +40,8 @@ public enum EventCode: String, Sendable, CaseIterable {
     case copyProblem = "copy-problem"
     case shredRefused = "shred-refused"
     case shredFailed = "shred-failed"
+    // Mail
+    case mailFailed = "mail-failed"
     // The state file
     case stateUnwritable = "state-unwritable"
     case stateNotSaved = "state-not-saved"

@@ -17,8 +17,16 @@ import SystemPackage
 /// at the last newline instead would need either dropping or duplicating the bytes between that newline
 /// and the boundary, and an SRE rather has a split line than a lost or doubled one.
 ///
-/// Where the file system cannot collapse (`EOPNOTSUPP`/`EINVAL`, e.g. tmpfs) or the file is smaller than
-/// one block, it falls back to logrotate's method: copy, sync, copy what was appended, truncate to 0 at
+/// A log that ends exactly on a block boundary: collapse may not reach the end of the file, so its last
+/// block could not go. Up to `alignedWait` it waits for a writer to append past the end (then every
+/// block it had is cut, at the end it had, no line split) or for the write lease (then it is taken
+/// whole); otherwise the last block stays in the live file, since truncating it could lose what a writer
+/// appends meanwhile.
+///
+/// The copy keeps the holes of a sparse log (`copyData`: only data extents are copied).
+///
+/// Where the file system cannot collapse (`EOPNOTSUPP`/`EINVAL`, e.g. tmpfs) or the file is not larger
+/// than one block, it falls back to logrotate's method: copy, sync, copy what was appended, truncate to 0 at
 /// once; the result estimates the bytes at risk.
 ///
 /// A writer without `O_APPEND` keeps writing at its old offset after either method and would leave the
@@ -94,14 +102,22 @@ public struct CopyTruncate {
 
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
-        // Nobody else has it open: under a write lease (which makes any other open wait until it is
-        // dropped) the whole file is copied and cut to zero, as logrotate does, with nothing at risk.
-        if leaseWhenFree(live, path: path, writers: writers, waiting: status.size < status.blockSize ? 0.2 : 0) {
+        /// Copies `start..<end` of the live log to the same offsets of the copy, holes kept; returns the
+        /// last byte copied (`previous` for an empty range), or nil when the log shrank under us.
+        func copyRange(_ start: Int64, _ end: Int64, previous: UInt8) throws(SystemError) -> UInt8? {
+            guard start < end else { return previous }
+            guard try live.copyData(start..<end, to: copy, path: path, destinationPath: copyPath, buffer: buffer),
+                  try live.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<1]), at: end - 1, path: path) == 1
+            else { return nil }
+            return buffer[0]
+        }
+        /// Under the write lease taken at `leased` (no other process has the log open; one that opens it
+        /// waits): copies what follows `copied`, then cuts the log to zero, as logrotate does, with nothing
+        /// at risk.
+        func finishLeased(copied: Int64, lastByte: UInt8, leased: Double) throws(SystemError) -> Attempt {
             defer { live.releaseLease(path: path) }
-            let leased = monotonicNow()
             let size = try live.status(path: path).size
-            guard let last = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: size,
-                                           buffer: buffer, last: 0x0A) else { return shrank(path) }
+            guard size >= copied, let last = try copyRange(copied, size, previous: lastByte) else { return shrank(path) }
             try copy.sync(path: copyPath)
             // A process opening it meanwhile waits until the lease is released, or until the kernel's
             // lease-break time (counted from its open, so after `leased`) runs out: within that time the
@@ -116,19 +132,37 @@ public struct CopyTruncate {
             return .copied(CopyTruncateResult(bytesCopied: size, method: .whole, endsMidLine: size > 0 && last != 0x0A,
                                               warnings: warnings))
         }
+
+        // Nobody else has it open: under a write lease the whole file is copied and cut to zero.
+        if leaseWhenFree(live, path: path, writers: writers, waiting: status.size < status.blockSize ? 0.2 : 0) {
+            return try finishLeased(copied: 0, lastByte: 0x0A, leased: monotonicNow())
+        }
         let started = monotonicNow()
         let block = status.blockSize > 0 && status.blockSize % 4096 == 0 ? status.blockSize : 4096
         // Collapse may not reach the end of the file, so the prefix stops at the last boundary below it.
-        let prefix = status.size > 0 ? (status.size - 1) / block * block : 0
-        var copied: Int64 = 0
-        var lastByte: UInt8 = 0x0A
+        var prefix = status.size > 0 ? (status.size - 1) / block * block : 0
+        guard var lastByte = try copyRange(0, prefix, previous: 0x0A) else { return shrank(path) }
+        if status.size > 0 && status.size % block == 0 {
+            // It ends exactly on a boundary: its last block can go too once a writer appends past it, and
+            // the cut then falls where the file ended (at a line's end if it ended with a newline).
+            switch try awaitGrowthOrLease(live, path: path, beyond: status.size) {
+            case .grew:
+                guard let b = try copyRange(prefix, status.size, previous: lastByte) else { return shrank(path) }
+                lastByte = b
+                prefix = status.size
+            case .leased(let at):
+                return try finishLeased(copied: prefix, lastByte: lastByte, leased: at)
+            case .unchanged:
+                logger?.debug("\(path): ends on a block boundary and nobody appended within \(alignedWait) s: its last block cannot be collapsed")
+            }
+        }
+        var copied = prefix
 
         if prefix > 0 {
-            guard let b = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: 0, end: prefix,
-                                        buffer: buffer, last: lastByte) else { return shrank(path) }
-            lastByte = b
-            copied = prefix
             try copy.sync(path: copyPath)
+            // What stays begins with a NUL already (a hole of a sparse log): no sign of a bad writer then.
+            let keptNul = try live.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<1]), at: prefix, path: path) == 1
+                && buffer[0] == 0
             switch Result(catching: { () throws(SystemError) in try live.collapseStart(prefix, path: path) }) {
             case .success:
                 try settle()
@@ -136,7 +170,7 @@ public struct CopyTruncate {
                 logger?.debug("\(path): copied and collapsed \(prefix) bytes into \(copyPath), \(kept) kept")
                 return .copied(CopyTruncateResult(bytesCopied: prefix, method: .collapse, bytesKept: kept,
                                                   endsMidLine: lastByte != 0x0A,
-                                                  warnings: warnings + nulWarnings(live, path: path)))
+                                                  warnings: warnings + (keptNul ? [] : nulWarnings(live, path: path))))
             case .failure(let e) where e.errno == .notSupported || e.errno == .invalidArgument || e.errno == .noFunction:
                 warnings.append("\(path): the file system cannot collapse ranges (\(e.errno)): copied and truncated "
                                 + "instead, lines written during the truncation may be lost")
@@ -144,15 +178,14 @@ public struct CopyTruncate {
                 throw e
             }
         } else if status.size > 0 {
-            warnings.append("\(path): smaller than one block (\(block) bytes): copied and truncated instead of "
+            warnings.append("\(path): not larger than one block (\(block) bytes): copied and truncated instead of "
                             + "collapsed, lines written during the truncation may be lost")
         }
 
         // Fallback: copy everything, sync, catch up with what was appended, truncate at once.
         let size = try live.status(path: path).size
         if size > copied {
-            guard let b = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: size,
-                                        buffer: buffer, last: lastByte) else { return shrank(path) }
+            guard let b = try copyRange(copied, size, previous: lastByte) else { return shrank(path) }
             lastByte = b
             copied = size
         }
@@ -162,8 +195,7 @@ public struct CopyTruncate {
             lastCheck = monotonicNow()
             let now = try live.status(path: path).size
             if now <= copied { break }
-            guard let b = try copyRange(from: live, path: path, to: copy, copyPath: copyPath, start: copied, end: now,
-                                        buffer: buffer, last: lastByte) else { return shrank(path) }
+            guard let b = try copyRange(copied, now, previous: lastByte) else { return shrank(path) }
             lastByte = b
             copied = now
         }
@@ -179,43 +211,6 @@ public struct CopyTruncate {
                                           bytesKept: (try? live.status(path: path).size) ?? 0,
                                           endsMidLine: copied > 0 && lastByte != 0x0A,
                                           warnings: warnings + nulWarnings(live, path: path)))
-    }
-
-    /// How long the kernel lets an open wait for a lease to be released (`/proc/sys/fs/lease-break-time`).
-    static var leaseBreakSeconds: Double {
-        ProcFS.read("/proc/sys/fs/lease-break-time").flatMap { Double($0.filter { !$0.isWhitespace }) } ?? 45
-    }
-
-    /// Whether a write lease on `live` was taken: at once when `/proc` showed no writer, else (for a
-    /// file too small to collapse, where the fallback could lose a line) tried again for up to `waiting`
-    /// seconds, since a writer that opens the file per line (`>>`) leaves it unheld between lines.
-    private static func leaseWhenFree(_ live: FileDescriptor, path: String, writers: [OpenWriter], waiting: Double) -> Bool {
-        if writers.isEmpty && live.takeWriteLease(path: path) { return true }
-        let deadline = monotonicNow() + waiting
-        while monotonicNow() < deadline {
-            sleepSeconds(0.002)
-            if live.takeWriteLease(path: path) { return true }
-        }
-        return false
-    }
-
-    /// Copies `start..<end` of `from` to the current offset of `to` with `pread`/`write`; returns the
-    /// last byte copied, or nil when the file shrank under us (someone else truncated it).
-    private static func copyRange(from: FileDescriptor, path: String, to: FileDescriptor, copyPath: String,
-                                  start: Int64, end: Int64, buffer: UnsafeMutableRawBufferPointer,
-                                  last: UInt8) throws(SystemError) -> UInt8? {
-        var offset = start
-        var lastByte = last
-        while offset < end {
-            let want = Int(min(Int64(buffer.count), end - offset))
-            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want])
-            let n = try from.readFully(into: chunk, at: offset, path: path)
-            if n < want { return nil }
-            try to.writeFully(UnsafeRawBufferPointer(chunk), path: copyPath)
-            lastByte = chunk[want - 1]
-            offset += Int64(want)
-        }
-        return lastByte
     }
 
     /// A warning when the live file now starts with NUL bytes: a writer without `O_APPEND` that `/proc`

@@ -2,16 +2,20 @@
 struct DryRun {
     let context: RunContext
 
-    func describe(_ plan: SetPlan) {
+    func describe(_ plan: SetPlan, _ config: LogSetConfig) {
         context.reportDecisions(plan)
         if plan.firstAction != nil { script("firstaction", plan) }
-        for unit in plan.units {
-            if unit.preRotate != nil { script("prerotate", plan) }
-            for log in unit.logs { for step in log.rotateSteps { planned(step, plan) } }
-            if unit.postRotate != nil { script("postrotate", plan) }
+        // Log by log (see SetExecution.logByLog), or every log's renames before every log's finish.
+        let parts = SetExecution.logByLog(plan, config) ? plan.units.map { [$0] } : [plan.units]
+        for units in parts {
+            for unit in units {
+                if unit.preRotate != nil { script("prerotate", plan) }
+                for log in unit.logs { for step in log.rotateSteps { planned(step, plan) } }
+                if unit.postRotate != nil { script("postrotate", plan) }
+            }
+            if let n = plan.notify { planned(n, plan) }
+            for unit in units { for log in unit.logs { for step in log.finishSteps { planned(step, plan) } } }
         }
-        if let n = plan.notify { planned(n, plan) }
-        for unit in plan.units { for log in unit.logs { for step in log.finishSteps { planned(step, plan) } } }
         if plan.lastAction != nil { script("lastaction", plan) }
     }
 

@@ -17,11 +17,12 @@ struct GroupExecution: RunPart {
     let members: [(plan: SetPlan, config: LogSetConfig)]
 
     /// Whether a set may be executed in a group with its neighbours: it has work, and none of it runs
-    /// user code (scripts) or under other rights (`su`) between its steps, so the order of its steps
+    /// user code (scripts, mail) or under other rights (`su`) between its steps, so the order of its steps
     /// relative to other sets' steps is seen by nobody. A set that compresses enough logs to start
     /// compressing during its renames (`EarlyCompression`) gains more from that, and runs alone.
     static func groupable(_ plan: SetPlan, _ config: LogSetConfig) -> Bool {
         plan.hasWork && plan.firstAction == nil && plan.lastAction == nil && plan.preRemove == nil && config.su == nil
+            && config.mail == nil
             && !plan.units.contains { $0.preRotate != nil || $0.postRotate != nil }
             && EarlyCompression(units: plan.units, plan: plan, config: config, minimum: CompressionBatch.groupMinimum) == nil
     }
@@ -78,7 +79,8 @@ struct GroupExecution: RunPart {
         let recorded = context.saveState(name, marks: marks, newLogs: newLogs)
         FaultInjection.point("state saved")
         var unsynced = Set<String>()
-        for (part, units) in zip(parts, active) where steps.finish(units, part.plan, part.config, keeping: []) {
+        for (part, units) in zip(parts, active) where steps.finish(units, part.plan, part.config, keeping: [],
+                                                                             mail: { Set($0.compactMap(\.primaryPath)) }) {
             unsynced.insert(part.home.path)
         }
         for (home, (journal, reserve)) in journals.sorted(by: { $0.key < $1.key }) {

@@ -122,6 +122,12 @@ struct JournalReplay: RunPart {
                 continue
             case .compress(let source, _) where held.contains(source):
                 continue
+            case .mail(let path, _, _, _, _):
+                // The mail command is user code and a replay holds the directory lock: the file is kept
+                // (its removal skipped), and the log's next rotation mails it (perhaps a second time).
+                held.insert(path)
+                emit(RunEvent(.warning, .mailFailed, set: set, "\(path): not mailed while finishing an interrupted rotation; kept, mailed at the log's next rotation", path: path))
+                continue
             case .copy(let from, _) where held.contains(from) || !context.exists(from):
                 // Still written to; or gone, which for renamecopy's temporary file means the unit's
                 // later removal ran, and that runs only after the copy was made.

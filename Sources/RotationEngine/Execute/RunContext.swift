@@ -59,6 +59,7 @@ final class RunContext {
             } else if verbose {
                 emit(RunEvent(.decision, set: plan.name, "\(d.path): \(d.reason)\(d.rotate ? ": rotating" : "")", path: d.path))
             }
+            for w in d.warnings { emit(RunEvent(.warning, .generationSetAside, set: plan.name, w, path: d.path)) }
         }
     }
 

@@ -36,7 +36,7 @@ public final class Runner {
         var plans: [SetPlan] = []
         outcome = outcome + context.outcome { plans = planAll(sets) }
         if options.dryRun {
-            outcome = outcome + context.outcome { for plan in plans { DryRun(context: context).describe(plan) } }
+            outcome = outcome + context.outcome { for plan in plans { DryRun(context: context).describe(plan, sets[plan.index]) } }
         } else {
             for group in groups(plans, sets) {
                 if group.count == 1 {

@@ -4,6 +4,8 @@
 ///     → journal → renames → state marks → postrotate/preremove (unlocked) → signal, wait for writers,
 ///     compress, prune → remove the journal → unlock → lastaction
 ///
+/// Without `sharedscripts`, a set whose logs have their own scripts goes through the part from the lock
+/// to the unlock once per log, as logrotate interleaves them.
 /// Scripts run with the directory locks released (never user code under a lock it could need); the
 /// journal stays locked throughout, so no other run replays it meanwhile. `run()` returns the set's
 /// outcome, judged by what it reported.
@@ -33,15 +35,38 @@ struct SetExecution: RunPart {
             if runScript(plan.firstAction, plan.name) { _ = runScript(plan.lastAction, plan.name) }
             return
         }
-        guard context.stateWritable(plan), var locks = lockAndRecover() else { return }
+        guard context.stateWritable(plan) else { return }
+        if Self.logByLog(plan, config) {
+            // logrotate's order without sharedscripts: one log's prerotate, rotation, postrotate and
+            // compression, then the next log's; firstaction before the first, lastaction after the last.
+            for (i, unit) in plan.units.enumerated() where !rotate([unit], firstAction: i == 0 ? plan.firstAction : nil) {
+                return
+            }
+        } else if !rotate(plan.units, firstAction: plan.firstAction) {
+            return
+        }
+        _ = runScript(plan.lastAction, plan.name)
+    }
+
+    /// Several logs rotated one after the other when the block has per-log scripts and no `sharedscripts`.
+    static func logByLog(_ plan: SetPlan, _ config: LogSetConfig) -> Bool {
+        !config.sharedScripts && plan.units.count > 1
+            && plan.units.contains { $0.preRotate != nil || $0.postRotate != nil }
+    }
+
+    /// lock → replay → firstaction and prerotates (unlocked) → plan again under the lock → rotation of
+    /// `units`; whether it got to the end, false when the set is given up (its first action failed, a
+    /// directory is busy or was replaced, the `su` user's rights could not be taken).
+    private func rotate(_ units: [RotationUnit], firstAction: ScriptRun?) -> Bool {
+        guard var locks = lockAndRecover() else { return false }
         var failedUnits = Set<String>()
-        if plan.firstAction != nil || plan.units.contains(where: { $0.preRotate != nil }) {
+        if firstAction != nil || units.contains(where: { $0.preRotate != nil }) {
             context.release(&locks)
-            guard runScript(plan.firstAction, plan.name, "; log set skipped") else { return }
-            for unit in plan.units where !runScript(unit.preRotate, unit.logs.map(\.path).joined(separator: " "), "; not rotated") {
+            guard runScript(firstAction, plan.name, "; log set skipped") else { return false }
+            for unit in units where !runScript(unit.preRotate, unit.logs.map(\.path).joined(separator: " "), "; not rotated") {
                 failedUnits.formUnion(unit.logs.map(\.path))
             }
-            guard let again = lockAndRecover() else { return }
+            guard let again = lockAndRecover() else { return false }
             locks = again
         }
         // Plan again under the lock: what we do is decided on what is on disk now. The state is read
@@ -51,13 +76,15 @@ struct SetExecution: RunPart {
         var digests: [String: Int] = [:]
         guard context.replacedDirectory(locks.handles, snapshot, plan.name) == nil, let home = locks.handles.first else {
             context.release(&locks)
-            return
+            return false
         }
-        let units = context.replan(plan, config, snapshot, state, digests: &digests, dropping: failedUnits)
-        let rotation = SetRotation(execution: self, units: units, journal: JournalFile(home), reserve: JournalReserve(home))
+        var part = plan
+        part.units = units
+        let current = context.replan(part, config, snapshot, state, digests: &digests, dropping: failedUnits)
+        let rotation = SetRotation(execution: self, units: current, journal: JournalFile(home), reserve: JournalReserve(home))
         let finished = rotation.run(&locks)
         context.release(&locks)
-        if finished { _ = runScript(plan.lastAction, plan.name) }
+        return finished
     }
 
     /// Locks the set's directories and finishes any journal a crashed run left there; nil (reported)

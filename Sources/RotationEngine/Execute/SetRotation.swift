@@ -50,13 +50,15 @@ struct SetRotation: RunPart {
             locks = again
             guard assume(user, before: false) else { return false }
             if !cancelled.isEmpty { try? journal.append(cancelled.sorted().map { .cancel(id: $0) }) }
-            keepJournal = steps.finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), plan, config, keeping: vetoed)
+            keepJournal = steps.finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), plan, config, keeping: vetoed,
+                                       mail: { deliver($0, &locks, user) })
         } else {
             guard assume(user, before: false) else {
                 if let batch { _ = CompressionCommit(runner: steps, set: plan.name, config: config).commit(batch) }   // its workers wait for it
                 return false
             }
-            keepJournal = steps.finish(active.map(\.unit), plan, config, keeping: [], started: batch)
+            keepJournal = steps.finish(active.map(\.unit), plan, config, keeping: [], started: batch,
+                                       mail: { deliver($0, &locks, user) })
         }
         context.close(journal, reserve, recorded: recorded, unsynced: keepJournal, plan.name)
         user?.restore()
@@ -81,6 +83,34 @@ struct SetRotation: RunPart {
             }
         }
         return (cancelled, vetoed)
+    }
+
+    /// Sends the `.mail` steps with the directory locks released and as the run's own user (the mail
+    /// command is user code, and logrotate runs it as root), the journal still locked so that no other run
+    /// touches the set's files meanwhile; then locks again. Returns the files not mailed, which are kept
+    /// (a file retention drops stays beyond the count, and the log's next rotation mails it).
+    func deliver(_ mails: [Action], _ locks: inout RunContext.Held, _ user: Privileges?) -> Set<String> {
+        context.release(&locks)
+        user?.restore()
+        let sender = MailSender(command: options.mailCommand, timeout: config.scriptTimeout > 0 ? Double(config.scriptTimeout) : nil,
+                                stdout: options.json ? 2 : nil, directories: directories)
+        var unsent = Set<String>()
+        for step in mails {
+            guard case .mail(let path, let inode, let subject, let address, let uncompress) = step else { continue }
+            let started = monotonicNow()
+            if let why = sender.send(path: path, inode: inode, subject: subject, address: address, uncompress: uncompress) {
+                unsent.insert(path)
+                emit(RunEvent(.error, .mailFailed, set: plan.name, "\(path): \(why); kept, not removed: mailed at the log's next rotation",
+                              action: step.kindName, path: path))
+            } else {
+                emit(RunEvent(.action, set: plan.name, step.summary, action: step.kindName, path: path, seconds: monotonicNow() - started))
+                FaultInjection.point("mailed \(path)")
+            }
+        }
+        let all = Set(mails.compactMap(\.primaryPath))
+        guard let again = context.lock(plan) else { return all }
+        locks = again
+        return assume(user, before: false) ? unsent : all
     }
 
     /// Takes the `su` user's rights for the set's steps. Before the journal, a failure leaves the set

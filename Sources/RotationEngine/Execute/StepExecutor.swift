@@ -90,15 +90,16 @@ final class StepExecutor {
             try copyFile(fromDir, fromName, toDir, toName)
             return .done
 
-        case .copyTruncate, .compress, .notify, .awaitWriters, .capTotalSize:
+        case .copyTruncate, .compress, .notify, .awaitWriters, .capTotalSize, .mail:
             // Applied by the runner, which batches or coordinates them (see Runner+Finish).
             return .skipped("not a single step")
         }
     }
 
-    /// Copies a file into a temporary name, syncs it, gives it the source's owner, mode and times,
-    /// and renames it into place (never over an existing file): `writeDurably`, the directory synced
-    /// later with the unit's other changes. A stale temporary copy a crash left is removed first.
+    /// Copies a file into a temporary name (its holes kept: a sparse log's copy is as sparse), syncs it,
+    /// gives it the source's owner, mode and times, and renames it into place (never over an existing
+    /// file): `writeDurably`, the directory synced later with the unit's other changes. A stale
+    /// temporary copy a crash left is removed first.
     func copyFile(_ fromDir: DirectoryHandle, _ fromName: String, _ toDir: DirectoryHandle, _ toName: String) throws(SystemError) {
         let source = try fromDir.openRegular(fromName, O_RDONLY)
         let sourcePath = fromDir.child(fromName)
@@ -107,12 +108,12 @@ final class StepExecutor {
         if try toDir.status(temp) != nil { try toDir.remove(temp) }
         try toDir.writeDurably(toName, mode: nil, temporary: .fixed(temp), replace: false, syncDirectory: false) { dest, destPath throws(SystemError) in
             let st = try source.status(path: sourcePath)
-            var offset: Int64 = 0
-            while true {
-                let chunk = try source.read(upTo: 1 << 20, at: offset, path: sourcePath)
-                if chunk.isEmpty { break }
-                try dest.writeAll(chunk, path: destPath)
-                offset += Int64(chunk.count)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+            defer { buffer.deallocate() }
+            // Up to the size seen now: what a writer appends meanwhile stays in the source, for the next
+            // rotation. A source cut shorter meanwhile (by another process) gives a copy that ends where it does.
+            if !(try source.copyData(0..<st.size, to: dest, path: sourcePath, destinationPath: destPath, buffer: buffer)) {
+                try dest.truncate(to: min(st.size, try source.status(path: sourcePath).size), path: destPath)
             }
             try dest.copyMetadata(from: st, path: destPath, changeOwner: ProcessIdentity.effectiveUID == 0)
         }

@@ -4,8 +4,10 @@ extension StepRunner {
     /// files, compresses in parallel, then removes what retention drops. `started`: the set's
     /// compression, begun during the renames (`EarlyCompression`), which is committed here instead.
     /// Returns whether the set's journal must be kept for the next run (a compressed output not made durable).
+    /// `mail` sends the `.mail` steps after compression and before removal (see `SetRotation.deliver`) and
+    /// returns the files it could not send, which are then kept.
     func finish(_ units: [RotationUnit], _ plan: SetPlan, _ config: LogSetConfig, keeping vetoed: Set<String>,
-                started: CompressionBatch? = nil) -> Bool {
+                started: CompressionBatch? = nil, mail: ([Action]) -> Set<String>) -> Bool {
         guard !units.isEmpty else {
             // Its workers wait for the commit.
             if let started { return CompressionCommit(runner: self, set: plan.name, config: config).commit(started).keepJournal }
@@ -13,6 +15,7 @@ extension StepRunner {
         }
         if let n = plan.notify { perform(n, plan.name, config) }
         var compress: [Action] = []
+        var mails: [Action] = []
         var rest: [Action] = []
         // Every log's writers at once, for one reopen timeout in all.
         let awaited = units.flatMap(\.logs).flatMap(\.finishSteps).compactMap { step -> String? in
@@ -35,6 +38,9 @@ extension StepRunner {
                     }
                 case .remove(let path, _, _) where vetoed.contains(path) || held.contains(path):
                     continue
+                case .mail(let path, _, _, _, _):
+                    // A file a writer still holds, or that preremove vetoed, is neither mailed nor removed yet.
+                    if vetoed.contains(path) || held.contains(path) { held.insert(path) } else { mails.append(step) }
                 case .copy(let from, let to) where held.contains(from):
                     // renamecopy: what a writer still appends to is neither copied nor removed.
                     emit(RunEvent(.warning, .writerStillOpen, set: plan.name, "\(from): a writer still has it open after \(config.reopenTimeout) s; not copied to \(to), kept", path: from))
@@ -57,6 +63,10 @@ extension StepRunner {
             keepJournal = commit.commit(started).keepJournal
         } else if !compress.isEmpty {
             keepJournal = commit.commit(commit.start(compress, gated: false)).keepJournal
+        }
+        if !mails.isEmpty {
+            let unsent = mail(mails)
+            rest.removeAll { if case .remove(let path, _, _) = $0 { return unsent.contains(path) } else { return false } }
         }
         prune(rest, plan.name, config)
         context.syncChanged(plan.name)

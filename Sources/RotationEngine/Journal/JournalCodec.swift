@@ -114,6 +114,8 @@ public enum JournalCodec {
         case .notify(let pidFiles, let signal): return ["notify", String(signal)] + pidFiles
         case .awaitWriters(let path): return ["await", path]
         case .capTotalSize(let generations, let cap): return ["cap", String(cap)] + generations
+        case .mail(let path, let inode, let subject, let address, let uncompress):
+            return ["mail", path, String(inode), subject, address, uncompress ?? ""]
         }
     }
 
@@ -134,6 +136,8 @@ public enum JournalCodec {
             return .makeDirectory(path: f[1], mode: mode, uid: u32(f[3]), gid: u32(f[4]))
         case ("notify", _) where f.count >= 2: return Int32(f[1]).map { .notify(pidFiles: Array(f.dropFirst(2)), signal: $0) }
         case ("await", 2): return .awaitWriters(path: f[1])
+        case ("mail", 6):
+            return UInt64(f[2]).map { .mail(path: f[1], inode: $0, subject: f[3], address: f[4], uncompress: f[5].isEmpty ? nil : f[5]) }
         case ("cap", _) where f.count >= 2: return Int64(f[1]).map { .capTotalSize(generations: Array(f.dropFirst(2)), cap: $0) }
         default: return nil
         }

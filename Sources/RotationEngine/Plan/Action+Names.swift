@@ -13,6 +13,7 @@ extension Action {
         case .notify: return "signal"
         case .awaitWriters: return "wait"
         case .capTotalSize: return "cap"
+        case .mail: return "mail"
         }
     }
 
@@ -27,7 +28,8 @@ extension Action {
     public var primaryPath: String? {
         switch self {
         case .rename(let p, _, _), .create(let p, _, _, _), .copy(let p, _), .copyTruncate(let p, _),
-             .compress(let p, _), .remove(let p, _, _), .makeDirectory(let p, _, _, _), .awaitWriters(let p):
+             .compress(let p, _), .remove(let p, _, _), .makeDirectory(let p, _, _, _), .awaitWriters(let p),
+             .mail(let p, _, _, _, _):
             return p
         case .notify(let files, _): return files.first
         case .capTotalSize(let g, _): return g.first

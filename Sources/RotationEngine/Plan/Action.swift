@@ -26,6 +26,10 @@ public enum Action: Sendable, Equatable, Codable {
     case awaitWriters(path: String)
     /// `maxtotalsize`: remove the oldest of `generations` (newest first) until their total fits `cap`.
     case capTotalSize(generations: [String], cap: Int64)
+    /// `mail`: send `path` to `address` as `MAILCOMMAND -s SUBJECT ADDRESS`, its bytes on standard input,
+    /// through `uncompress` (logrotate's `uncompresscmd`) when not nil. The `.remove` of the same path
+    /// that may follow is done only once the mail command exited 0.
+    case mail(path: String, inode: UInt64, subject: String, address: String, uncompress: String?)
 
     /// A person-readable line, as `run --dry-run` prints it.
     public var summary: String {
@@ -42,6 +46,8 @@ public enum Action: Sendable, Equatable, Codable {
         case .awaitWriters(let path): return "wait for writers to close \(path)"
         case .capTotalSize(let generations, let cap):
             return "keep generations of \(generations.first ?? "?") within maxtotalsize \(Bytes(cap))"
+        case .mail(let path, _, let subject, let address, let uncompress):
+            return "mail \(path) to \(address) (subject \(subject)\(uncompress.map { ", through \($0)" } ?? ""))"
         }
     }
 }

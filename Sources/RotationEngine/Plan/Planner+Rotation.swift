@@ -43,11 +43,19 @@ extension Planner {
         // made it, and no name is reused within a unit, so every step stays recognisable as done (or not)
         // from the names and inodes on disk when a journal is replayed after a crash.
         var leftovers: [String] = []
+        var warnings: [String] = []
+        // `log.1` beside `log.1.gz` (another tool's interrupted compression, a `gunzip -k`): as logrotate,
+        // the compressed one is moved aside to `NAME-YYYYMMDDHH.backup`, kept and never pruned, and the
+        // plain one goes on as a leftover; nothing is overwritten and the log still rotates.
         func checkLeftover(_ name: String) -> PlanFailure? {
-            guard c.compress, names[name] != nil else { return nil }
-            if names[name + compext] != nil {
-                return PlanFailure(message: "\(at(name)): both it and \(at(name + compext)) exist; resolve by hand")
+            guard c.compress, names[name] != nil, let s = names[name + compext] else { return nil }
+            guard let backup = Self.backupName(name + compext, names, input.timeZone.civil(input.now)) else {
+                return PlanFailure(message: "\(at(name)): both it and \(at(name + compext)) exist, and their backup names are taken; resolve by hand")
             }
+            steps.append(.rename(from: at(name + compext), to: at(backup), inode: s.inode))
+            names[backup] = s
+            names[name + compext] = nil
+            warnings.append("\(at(name)) and \(at(name + compext)) both exist: moved \(at(name + compext)) aside to \(at(backup))")
             return nil
         }
         func expired(_ s: FileStatus) -> Bool {
@@ -132,10 +140,8 @@ extension Planner {
             if c.rotate == -1 { count = max(existing.max() ?? 0, 0) }
             let top = c.start + count - 1
             var moved = Set<String>()   // uncompressed leftovers, by their name after the shift
-            if top >= c.start {
-                for i in c.start...top {
-                    if let failure = checkLeftover(gen(i)) { return .failure(failure) }
-                }
+            for i in Set(existing + (top >= c.start ? Array(c.start...top) : [])).sorted() where i >= c.start {
+                if let failure = checkLeftover(gen(i)) { return .failure(failure) }
             }
             // Shift every generation up by one, from the highest, so no rename meets an occupied name;
             // those then beyond the count, or older than maxage, are removed in the finish phase (after
@@ -230,12 +236,24 @@ extension Planner {
             }
             if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
         }
-        finish = lead + finish
+        finish = withMail(lead + finish, log: path, rotatedPath: rotatedPath, removals: removals, c)
         if let long = Self.nameTooLong(steps + finish) {
             return .failure(PlanFailure(message: "\(path): not rotated: \(long) would be longer than \(Self.nameMax) bytes: File name too long"))
         }
         return .success(LogRotation(path: path, rotatedPath: rotatedPath, rotateSteps: steps,
-                                    finishSteps: finish, removals: removals))
+                                    finishSteps: finish, removals: removals, warnings: warnings))
+    }
+
+    /// `NAME-YYYYMMDDHH.backup` (logrotate's name for an output that was in the way), or with `.2`, `.3`, …
+    /// before `.backup` when that is taken; nil when the first hundred are.
+    static func backupName(_ name: String, _ names: [String: FileStatus], _ now: CivilTime) -> String? {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let stem = name + "-\(now.year)\(two(now.month))\(two(now.day))\(two(now.hour))"
+        for n in 1...100 {
+            let candidate = stem + (n == 1 ? "" : ".\(n)") + ".backup"
+            if names[candidate] == nil { return candidate }
+        }
+        return nil
     }
 
     /// NAME_MAX of Linux file systems: a longer name fails with ENAMETOOLONG.

@@ -137,6 +137,9 @@ public struct Planner: Sendable {
             case .success(let r):
                 rotations.append(r)
                 plan.rotatedPaths.append(path)
+                if !r.warnings.isEmpty, let i = plan.decisions.firstIndex(where: { $0.path == path }) {
+                    plan.decisions[i].warnings = r.warnings
+                }
                 directories.insert(PathName.split(path).0)
                 directories.insert(PathName.split(r.rotatedPath).0)
             case .failure(let message):

@@ -8,6 +8,8 @@ public struct LogDecision: Sendable, Equatable {
     /// The log was already named, by an earlier set or earlier in this one: a configuration error
     /// that does not hold a `sharedscripts` set back.
     public var isDuplicate: Bool
+    /// Warnings about how it is rotated (`LogRotation.warnings`).
+    public var warnings: [String] = []
     public init(path: String, rotate: Bool, reason: String, isDuplicate: Bool = false, error: String? = nil) {
         self.path = path; self.rotate = rotate; self.reason = reason; self.isDuplicate = isDuplicate; self.error = error
     }
@@ -24,10 +26,12 @@ public struct LogRotation: Sendable, Equatable {
     public var finishSteps: [Action]
     /// Generations the retention rules remove (preremove runs before each).
     public var removals: Set<String>
+    /// What the run should say about it (a generation moved aside).
+    public var warnings: [String]
     public init(path: String, rotatedPath: String, rotateSteps: [Action] = [], finishSteps: [Action] = [],
-                removals: Set<String> = []) {
+                removals: Set<String> = [], warnings: [String] = []) {
         self.path = path; self.rotatedPath = rotatedPath; self.rotateSteps = rotateSteps
-        self.finishSteps = finishSteps; self.removals = removals
+        self.finishSteps = finishSteps; self.removals = removals; self.warnings = warnings
     }
 }
 

@@ -44,7 +44,17 @@ public enum OpenWriters {
                 guard let st = try? FileStatus.following(path: "/proc/\(pid)/fd/\(fd)"), st.kind == .regular else { continue }
                 let key = FileKey(device: st.device, inode: st.inode)
                 if let keys, !keys.contains(key) { continue }
-                guard let flags = ProcFS.fdFlags(pid: pid, fd: fd) else { continue }
+                // The descriptor may have been closed and reused since its link was read: the flags are
+                // the file's only if fdinfo names the same inode (or, on kernels before 5.14 that do not
+                // say, if the link still names the file).
+                guard let info = ProcFS.fdInfo(pid: pid, fd: fd) else { continue }
+                if let inode = info.inode {
+                    guard inode == st.inode else { continue }
+                } else {
+                    guard let again = try? FileStatus.following(path: "/proc/\(pid)/fd/\(fd)"),
+                          FileKey(device: again.device, inode: again.inode) == key else { continue }
+                }
+                let flags = info.flags
                 let access = flags & O_ACCMODE
                 guard access == O_WRONLY || access == O_RDWR else { continue }
                 found[key, default: []].append(OpenWriter(pid: pid, fd: fd, append: flags & O_APPEND != 0))

@@ -52,11 +52,20 @@ enum ProcFS {
 
     /// The `flags:` line of `/proc/PID/fdinfo/FD` (octal open flags), nil if gone.
     static func fdFlags(pid: Int32, fd: Int32) -> Int32? {
+        fdInfo(pid: pid, fd: fd)?.flags
+    }
+
+    /// The open flags of a descriptor and the inode they belong to (`ino:`, Linux 5.14 and later; nil
+    /// before), from one read of `/proc/PID/fdinfo/FD`, so the two cannot come from two different files.
+    static func fdInfo(pid: Int32, fd: Int32) -> (flags: Int32, inode: UInt64?)? {
         guard let text = read("/proc/\(pid)/fdinfo/\(fd)") else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("flags:") {
-            return Int32(line.dropFirst(6).trimmingSpaces(), radix: 8)
+        var flags: Int32?
+        var inode: UInt64?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("flags:") { flags = Int32(line.dropFirst(6).trimmingSpaces(), radix: 8) }
+            if line.hasPrefix("ino:") { inode = UInt64(line.dropFirst(4).trimmingSpaces()) }
         }
-        return nil
+        return flags.map { ($0, inode) }
     }
 
     /// The numeric entries of a `/proc` directory (pids, or fd numbers).

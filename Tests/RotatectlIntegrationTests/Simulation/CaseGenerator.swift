@@ -79,6 +79,16 @@ struct CaseGenerator {
                 // An older generation left uncompressed (a run that failed to compress it).
                 log.existing.append(existing(name, id: id, age: count + 1, compressed: false, dateext: dateext, olddir: olddir))
             }
+            if on(.leftovers) && compress && chance(0.15) {
+                // A plain generation beside its compressed name (another tool's interrupted compression):
+                // the compressed one is laid out first, so the plain one is written after its gzip.
+                let age = count + 2
+                var twin = existing(name, id: id, age: age, compressed: true, dateext: dateext, olddir: olddir)
+                twin.group = "\(id).g\(age + 50)"
+                twin.setAside = true
+                log.existing.append(twin)
+                log.existing.append(existing(name, id: id, age: age, compressed: false, dateext: dateext, olddir: olddir))
+            }
             if on(.leftovers) && chance(0.2) {
                 // The temporary name of an output this case's rotation makes (`DirectoryHandle.temporaryName`).
                 let output = name + (dateext ? SimCase.todaySuffix() : ".1") + (compress && !delaycompress ? ".gz" : "")

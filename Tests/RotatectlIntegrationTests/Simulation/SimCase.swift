@@ -64,6 +64,9 @@ struct SimCase: Sendable {
         var compressed: Bool
         var inOlddir: Bool
         var group: String
+        /// The compressed twin of a plain generation of the same name (`log.3` beside `log.3.gz`): moved
+        /// aside to a `.backup` name, kept whole and never pruned.
+        var setAside = false
     }
 
     struct Log: Sendable {

@@ -53,7 +53,7 @@ struct SimFigures: CustomStringConvertible {
         if c.logs.contains(where: { $0.name.utf8.count > 200 }) { tags.append("longnames") }
         if c.deafWriter { tags.append("deaf") }
         if c.mode == .copy || c.mode == .copytruncate { tags.append("copy") }
-        if c.logs.contains(where: { !$0.staleTemps.isEmpty }) { tags.append("leftovers") }
+        if c.logs.contains(where: { !$0.staleTemps.isEmpty || $0.existing.contains(where: \.setAside) }) { tags.append("leftovers") }
         return tags
     }
 
