@@ -33,7 +33,7 @@ struct LogrotateOutput: Sendable {
         case .warning:
             line(.warning, "warning: " + location + event.message)
         case .decision, .action, .script, .recovery:
-            line(.info, event.message)
+            line(.info, location + event.message)
         }
     }
 

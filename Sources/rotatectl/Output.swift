@@ -33,8 +33,8 @@ struct Output: Sendable {
         case .lock:
             problem(.error, "rotatectl: " + event.message)
         case .decision:
-            if verbose && !json { print(event.message) }
-            log?.write(.info, event.message)
+            if verbose && !json { print(location + event.message) }
+            log?.write(.info, location + event.message)
         case .action, .script, .recovery:
             if !json { print(event.message) }
             log?.write(.info, event.message)

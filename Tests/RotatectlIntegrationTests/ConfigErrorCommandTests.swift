@@ -28,13 +28,15 @@ import TestSupport
         let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.exists("a.log.1"))
-        for (line, col) in [(1, 1), (5, 2), (6, 2), (7, 3)] {
+        for (line, col) in [(1, 1), (6, 2), (7, 3)] {
             #expect(r.stderr.contains("warning: \(conf):\(line):\(col): "), "\(line): \(r.stderr)")
         }
-        #expect(r.stderr.contains("'daily' overrides previously specified 'size'"))
+        // logrotate's note on an overridden criterion is shown by check and --verbose, not by a plain run.
+        #expect(!r.stderr.contains("'daily' overrides previously specified 'size'"))
         let check = Harness.rotatectl(["check", conf])
         #expect(check.status == 0, "\(check.stderr)")
-        #expect(check.stderr.components(separatedBy: "warning:").count == 5)
+        #expect(check.stderr.components(separatedBy: "warning:").count == 4)
+        #expect(check.stderr.contains("\(conf):5:2: note: 'daily' overrides previously specified 'size'"), "\(check.stderr)")
     }
 
     @Test func checkReportsEveryErrorAndDroppedBlockAndExits2() {

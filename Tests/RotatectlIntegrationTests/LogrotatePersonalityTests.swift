@@ -196,6 +196,23 @@ import TestSupport
         #expect(c.stderr.hasPrefix("error: "), "\(c.stderr)")
     }
 
+    /// apertium-apy's, autolog's and nine other Debian configs set `size` and `daily` in one block: logrotate
+    /// notes the override only in its trace (-d, -v); a plain run prints nothing, as logrotate does.
+    @Test func anOverriddenSchedulingDirectiveIsANoteNotAWarning() {
+        let t = Twin()
+        t.log("a.log", "a\n")
+        t.log("b.log", "b\n")
+        let conf = t.config("@DIR@/logs/a.log {\n daily\n size 1\n rotate 1\n}\n")
+        let traced = t.run(["-d", "-s", t.state, conf])
+        #expect(traced.stderr.contains("\(conf):3:2: note: 'size' overrides previously specified 'daily'"), "\(traced.stderr)")
+        #expect(!traced.stderr.contains("warning: \(conf)"), "\(traced.stderr)")
+        let plain = t.run(["-f", "-s", t.state, conf])
+        #expect(plain.status == 0 && plain.stderr.isEmpty && plain.stdout.isEmpty, "\(plain.stderr)")
+        let theirs = Harness.run([Self.logrotate, "-f", "-s", t.dir.child("lr-state"),
+                                  t.dir.config("@DIR@/logs/b.log {\n daily\n size 1\n rotate 1\n}\n", name: "b.conf")])
+        #expect(theirs.status == 0 && theirs.stderr.isEmpty, "\(theirs.stderr)")
+    }
+
     /// A run started while another holds the logs' lock (here `rotatectl lock`, whose child may not wait
     /// for it) exits 3, as logrotate does when another run holds its state file.
     @Test func aLockAnotherRunHoldsExits3() {

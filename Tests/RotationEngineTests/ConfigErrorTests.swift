@@ -107,8 +107,9 @@ import Testing
                    echo unterminated
             """, file: "/etc/many.conf")
         #expect(ConfigTest.lines(c) == [1, 3, 5, 8, 10, 11])
-        // The unknown directive, and logrotate's note that `daily` overrides `size`.
-        #expect(c.diagnostics.filter { $0.severity == .warning }.map(\.location.line) == [4, 6])
+        // The unknown directive; logrotate's note that `daily` overrides `size` is a note.
+        #expect(c.diagnostics.filter { $0.severity == .warning }.map(\.location.line) == [4])
+        #expect(c.diagnostics.filter { $0.severity == .note }.map(\.location.line) == [6])
         // The error outside a block on line 1 drops every block after it; each has its note.
         #expect(c.logSets.isEmpty)
         #expect(c.droppedBlocks.map(\.droppedPatterns) == [["/var/log/a"], ["/var/log/b"]])

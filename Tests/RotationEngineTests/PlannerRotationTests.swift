@@ -106,6 +106,15 @@ import Testing
         #expect(owned.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 5, gid: 6))
     }
 
+    /// ceph-common's and onedrive's Debian configs (`su root ceph`, `create` without owner): logrotate, still
+    /// root, gives the new log the old one's owner, not the su group.
+    @Test func createUnderSuRootKeepsTheOriginalOwner() {
+        let p = world().plan(logSet { $0.rotate = 1; $0.create = CreateSpec(); $0.su = (uid: 0, gid: 64045) })
+        #expect(p.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 7, gid: 8))
+        let given = world().plan(logSet { $0.rotate = 1; $0.create = CreateSpec(uid: 1, gid: 2); $0.su = (uid: 0, gid: 64045) })
+        #expect(given.rotation?.rotateSteps.last == .create(path: log, mode: 0o640, uid: 1, gid: 2))
+    }
+
     @Test func nocreateCreatesNothing() {
         let p = world().plan(logSet { $0.rotate = 1; $0.create = nil })
         #expect(!(p.rotation?.rotateSteps.contains { if case .create = $0 { true } else { false } } ?? true))
@@ -223,6 +232,15 @@ import Testing
         let now = W.at(2026, 12, 1, 10, 20, 30)
         let p = world(now: now).plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.dateFormat = ".%Y-%m-%d_%H:%M:%S.%s" })
         #expect(p.rotation?.rotatedPath == "/var/log/app.log.2026-12-01_10:20:30.\(now)")
+    }
+
+    /// gnunet's Debian file (`dateformat -%Y%m`, `compress`, `delaycompress`) forced twice in a month: the
+    /// name taken is the plain one delaycompress kept, and the error names it, as logrotate's does.
+    @Test func aDateNameTakenIsNamedAsItExists() {
+        let plain = world(names("app.log-20261201")).plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.compress = true; $0.delayCompress = true })
+        #expect(plain.errors == ["/var/log/app.log: destination /var/log/app.log-20261201 already exists, skipping rotation"])
+        let gz = world(names("app.log-20261201.gz")).plan(logSet { $0.rotate = 2; $0.dateExt = true; $0.compress = true })
+        #expect(gz.errors == ["/var/log/app.log: destination /var/log/app.log-20261201.gz already exists, skipping rotation"])
     }
 
     @Test func dateyesterdayAcrossTheLeapDay() {

@@ -72,10 +72,10 @@ extension ConfigFileParser {
     /// logrotate notes.
     static let criteria: Set<String> = ["hourly", "daily", "weekly", "monthly", "yearly", "size"]
 
-    /// logrotate's note "'daily' overrides previously specified 'size'", as a warning.
+    /// logrotate's note "'daily' overrides previously specified 'size'", which it prints only with -d or -v.
     mutating func noteCriterion(_ name: String, at location: SourceLocation) {
         if let earlier = criterionHere, earlier != name {
-            warning("'\(name)' overrides previously specified '\(earlier)'", at: location)
+            session.note(ConfigDiagnostic(.note, location, "'\(name)' overrides previously specified '\(earlier)'"))
         }
         criterionHere = name
     }

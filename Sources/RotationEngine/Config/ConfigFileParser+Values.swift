@@ -56,11 +56,11 @@ extension ConfigFileParser {
         var uid: UInt32? = nil
         var gid: UInt32? = nil
         if words.count >= 1 {
-            uid = AccountLookup.uid(words[0])
+            uid = session.accounts.uid(words[0])
             if uid == nil { error("unknown user '\(words[0])' in \(name)", at: v.location); ok = false }
         }
         if words.count == 2 {
-            gid = AccountLookup.gid(words[1])
+            gid = session.accounts.gid(words[1])
             if gid == nil { error("unknown group '\(words[1])' in \(name)", at: v.location); ok = false }
         }
         return ok ? (mode, uid, gid) : nil
@@ -73,11 +73,11 @@ extension ConfigFileParser {
             error("too many arguments for su (su USER GROUP)", at: v.location)
             return
         }
-        let uid = AccountLookup.uid(words[0])
+        let uid = session.accounts.uid(words[0])
         if uid == nil { error("unknown user '\(words[0])' in su", at: v.location) }
         var gid = current.suGID
         if words.count == 2 {
-            gid = AccountLookup.gid(words[1])
+            gid = session.accounts.gid(words[1])
             if gid == nil { error("unknown group '\(words[1])' in su", at: v.location) }
         } else if gid == nil {
             error("su needs a group (su USER GROUP)", at: v.location)

@@ -14,14 +14,16 @@ final class ConfigParseSession {
 
     let asRoot: Bool
     let logger: Logger?
+    let accounts: AccountResolver
     var result = Configuration()
     var taboo = TabooList()
     private var reading: [(device: UInt64, inode: UInt64, path: String)] = []
     private var errorCounts: [String: Int] = [:]
 
-    init(asRoot: Bool, logger: Logger?) {
+    init(asRoot: Bool, logger: Logger?, accounts: AccountResolver = .system) {
         self.asRoot = asRoot
         self.logger = logger
+        self.accounts = accounts
     }
 
     var includeDepth: Int { reading.count }
@@ -47,6 +49,11 @@ final class ConfigParseSession {
                 "too many errors and warnings (\(count)); the rest of this file is not read"))
         }
         return false
+    }
+
+    /// Records a note; notes do not count towards the errors and warnings that stop reading a file.
+    func note(_ diagnostic: ConfigDiagnostic) {
+        result.diagnostics.append(diagnostic)
     }
 
     /// A file or a directory of files. Problems opening it are reported at `includedFrom` (the include

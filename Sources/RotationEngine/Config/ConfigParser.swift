@@ -12,16 +12,19 @@ public struct ConfigParser: Sendable {
     /// when run by root.
     public var asRoot: Bool
     public var logger: Logger?
+    /// Where user and group names are looked up.
+    public var accounts: AccountResolver
 
-    public init(asRoot: Bool = ProcessIdentity.isRoot, logger: Logger? = nil) {
+    public init(asRoot: Bool = ProcessIdentity.isRoot, logger: Logger? = nil, accounts: AccountResolver = .system) {
         self.asRoot = asRoot
         self.logger = logger
+        self.accounts = accounts
     }
 
     /// Reads files and directories (each directory's files in byte order, skipping taboo names), sharing
     /// one set of global defaults in order, and following `include`.
     public func parse(paths: [String]) -> Configuration {
-        let session = ConfigParseSession(asRoot: asRoot, logger: logger)
+        let session = ConfigParseSession(asRoot: asRoot, logger: logger, accounts: accounts)
         var globals = DirectiveState()
         for path in paths {
             session.readPath(path, globals: &globals, includedFrom: nil)
@@ -32,7 +35,7 @@ public struct ConfigParser: Sendable {
     /// Parses `text` as if it were the file named `file`, without reading it from disk (an `include`
     /// inside it still reads the included paths).
     public func parse(text: String, file: String) -> Configuration {
-        let session = ConfigParseSession(asRoot: asRoot, logger: logger)
+        let session = ConfigParseSession(asRoot: asRoot, logger: logger, accounts: accounts)
         var globals = DirectiveState()
         session.result.filesRead.append(file)
         session.parse(bytes: Array(text.utf8), file: file, globals: &globals)

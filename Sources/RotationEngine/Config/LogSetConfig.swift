@@ -182,11 +182,12 @@ public struct Configuration: Sendable {
     public var droppedBlocks: [ConfigDiagnostic] { diagnostics.filter { $0.droppedPatterns != nil } }
 }
 
-/// An error or warning in a configuration file, printed as `PATH:LINE[:COL]: severity: message`. An
+/// An error, warning or note in a configuration file, printed as `PATH:LINE[:COL]: severity: message`. An
 /// error drops the block that holds it (or, outside a block, the rest of its file), as logrotate does;
 /// each block dropped has a note of its own, an error with `droppedPatterns`. A warning drops nothing.
+/// A note is what logrotate says only when asked for its trace (`-d`, `-v`): a run shows it only then.
 public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Sendable { case error, warning }
+    public enum Severity: String, Sendable { case error, warning, note }
     public var severity: Severity
     public var location: SourceLocation
     public var message: String

@@ -19,6 +19,11 @@ public final class Runner {
         let options = context.options
         var outcome = context.outcome {
             for d in configuration.diagnostics {
+                if d.severity == .note {
+                    // Shown with --verbose (logrotate's -d, -v) only, as logrotate prints its notes.
+                    context.emit(RunEvent(.decision, set: "", "note: " + d.message, location: d.location.description))
+                    continue
+                }
                 let code: EventCode = d.droppedPatterns != nil ? .configDropped : d.severity == .error ? .configInvalid : .configWarning
                 context.emit(RunEvent(d.severity == .error ? .error : .warning, code, set: d.droppedPatterns?.joined(separator: " ") ?? "",
                                       d.message, location: d.location.description))

@@ -92,8 +92,8 @@ extension Planner {
                 if let failure = checkLeftover(name) { return .failure(failure) }
                 leftovers.append(name)
             }
-            if names[rotatedName] != nil || names[rotatedName + compext] != nil {
-                return .failure(PlanFailure(message: "\(path): destination \(at(rotatedName + compext)) already exists, skipping rotation"))
+            if let taken = [rotatedName, rotatedName + compext].first(where: { names[$0] != nil }) {
+                return .failure(PlanFailure(message: "\(path): destination \(at(taken)) already exists, skipping rotation"))
             }
             // Oldest first, by the time the name stands for (as logrotate sorts them), then by name.
             func key(_ name: String) -> Int64 {
@@ -211,9 +211,11 @@ extension Planner {
             }
             steps.append(.rename(from: path, to: renamed, inode: st.inode))
             if let spec = c.create {
-                // Under `su`, logrotate creates the file as that user, so it is theirs unless given.
+                // Under `su` to another user, logrotate creates the file as that user, so it is theirs
+                // unless given; under `su root GROUP` it is still root and gives it the old log's owner.
+                let suOwner = c.su.flatMap { $0.uid == 0 ? nil : $0 }
                 steps.append(.create(path: path, mode: spec.mode ?? (st.mode & 0o777),
-                                     uid: spec.uid ?? c.su?.uid ?? st.uid, gid: spec.gid ?? c.su?.gid ?? st.gid))
+                                     uid: spec.uid ?? suOwner?.uid ?? st.uid, gid: spec.gid ?? suOwner?.gid ?? st.gid))
             }
             if c.mode == .renameCopy {
                 if !c.pidFiles.isEmpty { lead.append(.awaitWriters(path: renamed)) }
