@@ -87,7 +87,7 @@ import TestSupport
         _ = t.write("logs/a.log", "a\n")
         _ = t.write("logs/b.log", "b\n")
         try fake(host, root: t.child("host"), logs: logs)
-        let conf = t.write("rotatectl.conf", "\(logs)/a.log \(logs)/b.log {\n  daily\n  rotate 2\n}\n")
+        let conf = t.write("rotatectl.conf", "\(logs)/a.log \(logs)/b.log {\n  daily\n  rotate 2\n  create\n}\n")
         return (conf, ["ROTATECTL_HOST_ROOT": t.child("host")])
     }
 

@@ -30,7 +30,16 @@ public struct Leftovers {
     /// Every directory the configuration's patterns walk through, its log directories and their
     /// `olddir`s (`SnapshotReader`), in order.
     public static func directories(of configuration: Configuration) -> [String] {
-        SnapshotReader().read(configuration.logSets).directories.keys.sorted()
+        var dirs = Set(SnapshotReader().read(configuration.logSets).directories.keys)
+        // An olddir is listed only beside a log that exists; its lock stays when the log is gone.
+        for set in configuration.logSets {
+            guard let old = set.oldDir else { continue }
+            for pattern in set.patterns {
+                let dir = PathName.split(pattern).0
+                if old.hasPrefix("/") { dirs.insert(old) } else if !Glob.hasWildcard(Substring(dir)) { dirs.insert(dir + "/" + old) }
+            }
+        }
+        return dirs.sorted()
     }
 
     /// What is in `dir`, after removing it when `remove`.
