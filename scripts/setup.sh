@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rotatectl builds and tests with (zlib and libdeflate for the build; logrotate, gzip,
 # pigz and friends for the comparison tests and benchmarks; libnss-wrapper gives the Debian-config comparison
-# the packages' users). Runs apt-get only for what is missing.
+# the packages' users; dpkg-dev and lintian for scripts/build-deb.sh). Runs apt-get only for what is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 need=()
 for pkg in zlib1g-dev libdeflate-dev logrotate gzip pigz bzip2 xz-utils zstd time groff mandoc systemd python3 \
-           e2fsprogs util-linux bsdutils strace libnss-wrapper; do
+           e2fsprogs util-linux bsdutils strace libnss-wrapper \
+           dpkg-dev lintian; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

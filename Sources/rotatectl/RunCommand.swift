@@ -52,6 +52,7 @@ struct RunCommand: ParsableCommand {
         options.wait = lockWait.wait
         options.mailCommand = mail
         if let jobs { options.jobs = jobs }
+        options.besideLogrotate = LogrotateHost.current.beside()
         #if DEBUG
         options.now = EnvironmentClock.now
         #endif

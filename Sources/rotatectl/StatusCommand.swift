@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
         #endif
         // Collected once. JSON is streamed, each log printed as it is made, so status over 100,000 logs
         // does not hold them; the table keeps each log's cells until every column is measured.
-        let collector = StatusCollector(statePath: stateFile.state, now: now)
+        let collector = StatusCollector(statePath: stateFile.state, now: now, besideLogrotate: LogrotateHost.current.beside())
         let out = { (s: String) in print(s, terminator: "") }
         let report: StatusReport
         if json {

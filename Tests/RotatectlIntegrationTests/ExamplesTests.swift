@@ -85,10 +85,13 @@ enum ExamplesSupport {
     @Test func unitsCarryTheOperationalSettings() {
         let service = TestFile.text(root + "/examples/systemd/rotatectl.service") ?? ""
         for line in ["Type=oneshot", "ExecStart=/usr/local/sbin/rotatectl run /etc/rotatectl.conf", "Nice=19",
-                     "IOSchedulingClass=idle", "CPUSchedulingPolicy=batch", "ProtectSystem=strict",
-                     "ReadWritePaths=/var/log /var/lib/rotatectl", "PrivateTmp=true", "ProtectHome=read-only",
-                     "ProtectKernelTunables=true", "StateDirectory=rotatectl", "SuccessExitStatus=3"] {
+                     "IOSchedulingClass=idle", "CPUSchedulingPolicy=batch", "ProtectSystem=full",
+                     "PrivateTmp=true", "ProtectKernelTunables=true", "StateDirectory=rotatectl", "SuccessExitStatus=3"] {
             #expect(service.split(separator: "\n").contains(Substring(line)), "\(line)")
+        }
+        // Logs under /srv, /opt, /home and /var/lib/docker rotate: nothing but /usr, /boot and /etc is read-only.
+        for key in ["ProtectHome=", "ReadWritePaths=", "ReadOnlyPaths=", "InaccessiblePaths=", "ProtectSystem=strict"] {
+            #expect(!service.split(separator: "\n").contains { $0.hasPrefix(key) }, "\(key)")
         }
         for (name, calendar) in [("rotatectl.timer", "OnCalendar=daily"), ("rotatectl-hourly.timer", "OnCalendar=hourly")] {
             let timer = (TestFile.text(root + "/examples/systemd/" + name) ?? "").split(separator: "\n")
@@ -129,6 +132,7 @@ enum ExamplesSupport {
             "share/doc/rotatectl/examples/rotatectl.d/nginx",
             "share/doc/rotatectl/examples/rotatectl.d/app-with-pidfile",
             "share/doc/rotatectl/examples/rotatectl.d/copytruncate-app",
+            "share/doc/rotatectl/examples/systemd/rotatectl-strict.conf",
             "share/doc/rotatectl/examples/cron.daily/rotatectl",
             "share/doc/rotatectl/examples/cron.d/rotatectl",
             "share/rotatectl/install-manifest", "share/rotatectl/install-manifest.dirs",
@@ -147,8 +151,62 @@ enum ExamplesSupport {
         SpawnedProcess.capture([PackagePaths.rotatectl, "--generate-completion-script", "bash"]).status == 0
     }
 
+    /// install.sh with the debug build, which needs the toolchain's libraries (allowed for the tests only).
     func install(_ arguments: [String]) -> ProcessResult {
-        SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--binary", PackagePaths.rotatectl] + arguments)
+        SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--binary", PackagePaths.rotatectl] + arguments,
+                               environment: ["ROTATECTL_INSTALL_ALLOW_TOOLCHAIN": "1"])
+    }
+
+    @Test func installRefusesABinaryThatNeedsTheToolchain() throws {
+        let scratch = TempDirectory("rotatectl-examples-test"), prefix = scratch.path
+        defer { scratch.remove() }
+        // The debug build links libswiftCore.so from the toolchain through its RUNPATH.
+        #expect(SpawnedProcess.capture(["/usr/bin/ldd", PackagePaths.rotatectl]).stdout.contains("libswiftCore.so"))
+        let refused = SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--binary", PackagePaths.rotatectl,
+                                              "--prefix", prefix], removing: ["ROTATECTL_INSTALL_ALLOW_TOOLCHAIN"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("libswiftCore.so"))
+        #expect(refused.stderr.contains("swift build -c release --static-swift-stdlib --product rotatectl"))
+        #expect(ExamplesSupport.tree(prefix) == [])
+        // A binary without them passes the check: a system program, linked to libc only.
+        let plain = SpawnedProcess.capture(["/bin/sh", root + "/scripts/install.sh", "--binary", "/bin/true",
+                                            "--prefix", prefix, "--no-systemd"], removing: ["ROTATECTL_INSTALL_ALLOW_TOOLCHAIN"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(FileManager.default.contentsEqual(atPath: prefix + "/sbin/rotatectl", andPath: "/bin/true"))
+    }
+
+    /// The strict drop-in applied over the service still verifies clean, and is what makes it strict.
+    @Test func strictDropInVerifies() throws {
+        let scratch = TempDirectory("rotatectl-examples-test"), dir = scratch.path
+        defer { scratch.remove() }
+        try copyUnits(to: dir, execStart: PackagePaths.rotatectl)
+        try FileManager.default.createDirectory(atPath: dir + "/rotatectl.service.d", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: root + "/examples/systemd/rotatectl-strict.conf",
+                                         toPath: dir + "/rotatectl.service.d/strict.conf")
+        let result = verify(dir)
+        #expect(result.status == 0)
+        #expect(result.stdout + result.stderr == "")
+        let dropIn = (TestFile.text(root + "/examples/systemd/rotatectl-strict.conf") ?? "").split(separator: "\n")
+        #expect(dropIn.contains("ProtectSystem=strict"))
+        #expect(dropIn.contains("ProtectHome=read-only"))
+        #expect(dropIn.contains("ReadWritePaths=/var/log /var/lib/rotatectl -/var/lib/logrotate"))
+    }
+
+    /// No sandbox setting of rotatectl.service is stricter than Debian's logrotate.service: each one it
+    /// sets, logrotate.service sets to the same value.
+    @Test func sandboxIsNoStricterThanDebiansLogrotate() throws {
+        let debian = "/lib/systemd/system/logrotate.service"
+        guard let theirs = TestFile.text(debian) else {
+            Issue.record("\(debian) missing: scripts/setup.sh installs logrotate")
+            return
+        }
+        let sandbox = ["Protect", "Private", "Restrict", "ReadWrite", "ReadOnly", "Inaccessible", "NoNewPrivileges",
+                       "LockPersonality", "MemoryDenyWriteExecute", "SystemCall", "Capability"]
+        let ours = (TestFile.text(root + "/examples/systemd/rotatectl.service") ?? "").split(separator: "\n")
+            .filter { line in sandbox.contains { line.hasPrefix($0) } }
+        #expect(ours.count >= 10)
+        let lines = Set(theirs.split(separator: "\n"))
+        for line in ours { #expect(lines.contains(line), "\(line) is not in \(debian)") }
     }
 
     @Test func installThenUninstallLeavesExactlyWhatWasThere() throws {

@@ -20,7 +20,7 @@ import RotationEngine
 
     @Test func rotatectl8DocumentsTheContract() {
         let text = Harness.sh("mandoc -Tascii \(PackagePaths.root)/man/rotatectl.8 | col -bx").stdout
-        for word in ["run", "check", "status", "lock", "--force", "--dry-run", "--verbose", "--state", "--wait",
+        for word in ["run", "check", "status", "lock", "cleanup", "--remove", "BESIDE LOGROTATE", "--force", "--dry-run", "--verbose", "--state", "--wait",
                      "--json", "--jobs", "--mail", "--log", "THE LOGROTATE NAME", "--skip-state-lock",
                      "--wait-for-state-lock", "--usage", "/var/lib/logrotate/status", "EXIT STATUS", "JSON OUTPUT", "FILES", "ENVIRONMENT", "EXAMPLES", "64"] {
             let found = text.contains(word)

@@ -7,6 +7,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     case configDropped = "config-dropped"
     case logRefused = "log-refused"
     case generationSetAside = "generation-set-aside"
+    case logrotateScheduled = "logrotate-scheduled"
     // Locks and directories
     case lockBusy = "lock-busy"
     case journalInUse = "journal-in-use"

@@ -20,6 +20,9 @@ public struct RunOptions: Sendable {
     /// The run's clock; nil for the real one.
     public var now: Int64? = nil
     public var timeZone: any TimeZoneRule = LocalTimeZone()
+    /// logrotate still scheduled on the host (`LogrotateHost.beside()`): the run warns once when it
+    /// rotates a log logrotate's configuration names too. Nil: no such check.
+    public var besideLogrotate: BesideLogrotate? = nil
     public init() {}
 
     /// How long the state lock is waited for: nil for as long as it takes.

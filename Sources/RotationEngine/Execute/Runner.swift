@@ -65,6 +65,9 @@ public final class Runner {
         // Read after recovery, which records the rotations it finished.
         let state = context.currentState()
         let plans = Planner(context.input(sets, snapshot, state)).plan()
+        if let beside = context.options.besideLogrotate, let warning = beside.warning(plans.flatMap(\.rotatedPaths)) {
+            context.emit(warning)
+        }
         context.stateSession.expectGrowth(plans.reduce(0) { $0 + PendingMarks.estimatedSize(of: $1.rotatedPaths) + PendingMarks.estimatedSize(of: $1.newStateLogs) })
         var digests: [String: Int] = [:]
         for plan in plans where plan.hasWork && !context.options.dryRun {

@@ -8,7 +8,11 @@ import CRotatectlShim
 public struct StatusCollector {
     public var statePath: String
     public var now: Int64?
-    public init(statePath: String, now: Int64? = nil) { self.statePath = statePath; self.now = now }
+    /// logrotate still scheduled on the host: each log it names too is marked, and one warning says so.
+    public var besideLogrotate: BesideLogrotate?
+    public init(statePath: String, now: Int64? = nil, besideLogrotate: BesideLogrotate? = nil) {
+        self.statePath = statePath; self.now = now; self.besideLogrotate = besideLogrotate
+    }
 
     /// Every log's status, gathered into one report.
     public func collect(_ configuration: Configuration) -> StatusReport {
@@ -29,6 +33,7 @@ public struct StatusCollector {
         var report = StatusReport()
         report.warnings = stateWarnings
         var locks: [String: (Bool, Int32?)] = [:]
+        var shared: [String] = []
         for config in sets {
             let name = config.patterns.joined(separator: " ")
             let (groups, unmatched, _) = planner.matches(of: config)
@@ -38,6 +43,8 @@ public struct StatusCollector {
                 let gens = planner.generations(of: path, config)
                 if locks[dir] == nil { locks[dir] = lockState(dir) }
                 let last = state[path]
+                let alsoLogrotate = besideLogrotate?.alsoRotates(path) ?? false
+                if alsoLogrotate { shared.append(path) }
                 each(LogStatus(
                     set: name, path: path, exists: st != nil, size: st?.size ?? 0, lastRotated: last,
                     due: decision.rotate, reason: decision.reason,
@@ -45,13 +52,15 @@ public struct StatusCollector {
                     generations: gens.map(\.0), generationBytes: gens.reduce(0) { $0 + $1.1.size },
                     cap: config.maxTotalSize,
                     journalPending: snapshot.directories[dir]?[JournalFile.name] != nil,
-                    lockHolder: locks[dir]?.1, lockHeld: locks[dir]?.0 ?? false, error: decision.error))
+                    lockHolder: locks[dir]?.1, lockHeld: locks[dir]?.0 ?? false, error: decision.error,
+                    alsoLogrotate: alsoLogrotate))
             }
             for g in groups {
                 for k in 0..<g.count { describe(g.path(g.name(k)), in: g.directory, status: g.status(k)) }
             }
             for path in config.missingOK ? [] : unmatched { describe(path, in: PathName.split(path).0, status: nil) }
         }
+        if let warning = besideLogrotate?.warning(shared) { report.warnings.append(warning.message) }
         return report
     }
 

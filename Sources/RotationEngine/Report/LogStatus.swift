@@ -17,6 +17,8 @@ public struct LogStatus: Sendable {
     public var lockHolder: Int32?
     public var lockHeld: Bool
     public var error: String?
+    /// logrotate is still scheduled and its configuration names this log too (`BesideLogrotate`).
+    public var alsoLogrotate = false
 
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [
@@ -28,6 +30,7 @@ public struct LogStatus: Sendable {
             ("lock_held", .bool(lockHeld)), ("lock_holder", lockHolder.map { .int(Int64($0)) } ?? .null),
         ]
         if let error { pairs.append(("error", .string(error))) }
+        if alsoLogrotate { pairs.append(("also_logrotate", .bool(true))) }
         return .object(pairs)
     }
 }
@@ -87,6 +90,7 @@ public struct StatusTable: Sendable {
         }
         var note = FileNameEncoding.display(l.error ?? l.reason)
         if l.journalPending { note += "; unfinished journal (next run completes it)" }
+        if l.alsoLogrotate { note += "; logrotate rotates it too" }
         if l.lockHeld { note += "; directory locked" + (l.lockHolder.map { " by pid \($0)" } ?? "") }
         let kept = "\(l.generations.count) / \(Bytes(l.generationBytes))" + (l.cap.map { " (cap \(Bytes($0)))" } ?? "")
         return [FileNameEncoding.display(l.path), l.exists ? Bytes(l.size).description : "missing", date(l.lastRotated),
