@@ -17,11 +17,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "CRotatectlShim"),
         .target(
             name: "RotationEngine",
             dependencies: [
-                "CZlib", "CDeflate", "CRotatectlShim",
+                "CZlib", "CDeflate", "CZstd", "CRotatectlShim",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark rotatectl against logrotate (and, for one big file, gzip and pigz).
+"""Benchmark rotatectl against logrotate (and, for one big file, gzip and pigz; with --format zstd, zstd).
 
 Builds rotatectl in release mode, generates log files with genlogs.py into a temporary directory,
 then runs every tool on the same data, alternating the order between repetitions, and prints the
@@ -12,6 +12,10 @@ Scenarios (--only a,b,c,d):
   d  10,000 files with nothing due (daily, state says rotated today)
 
 On an ext4 without a journal, (b) runs twice, back to back and settled (see --settle and bench/README).
+--format zstd has both tools compress with `compresscmd /usr/bin/zstd`, `compressoptions -3`,
+`compressext .zst` (rotatectl in-process with libzstd, logrotate running zstd), and compares (a) and (c)
+with `zstd -3 -T2` on the same files instead of gzip and pigz.
+
 --quick shrinks every scenario (for a smoke run in a minute or two). Standard library only.
 """
 import argparse
@@ -70,15 +74,22 @@ def timed(argv, cwd=None, stdout=None):
     return seconds, rss, p.returncode, p.stderr.decode(errors="replace")[-500:]
 
 
+# The configuration lines and the compressed files' extension of each --format.
+FORMATS = {"gzip": ("", ".gz"),
+           "zstd": ("    compresscmd /usr/bin/zstd\n    compressoptions -3\n    compressext .zst\n", ".zst")}
+
+
 class Scenario:
-    def __init__(self, key, count, size, work, seed):
+    def __init__(self, key, count, size, work, seed, fmt="gzip"):
         self.key, self.count, self.size = key, count, size
+        self.format = fmt
+        self.compress_lines, self.ext = FORMATS[fmt]
         self.pristine = os.path.join(work, key, "pristine")
         self.logs = os.path.join(work, key, "logs")
         self.config = os.path.join(work, key, "bench.conf")
         self.states = {}
         self.seed = seed
-        self.title = TITLES[key].format(n="{:,}".format(count), size=human(size))
+        self.title = TITLES[key].format(n="{:,}".format(count), size=human(size)) + ("" if fmt == "gzip" else ", " + fmt)
 
     def generate(self):
         os.makedirs(self.pristine)
@@ -94,7 +105,7 @@ class Scenario:
                             os.path.join(self.pristine, "app{n}.log")], check=True)
         with open(self.config, "w") as f:
             due = "    daily\n" if self.key == "d" else ""
-            f.write("%s/*.log {\n%s    rotate 5\n    compress\n    missingok\n}\n" % (self.logs, due))
+            f.write("%s/*.log {\n%s    rotate 5\n    compress\n%s    missingok\n}\n" % (self.logs, due, self.compress_lines))
         os.chmod(self.config, 0o644)
 
     def reset(self, sync=True):
@@ -116,7 +127,7 @@ class Scenario:
                 shutil.copyfile(os.path.join(self.pristine, name), target)
 
     def compressed_bytes(self):
-        return sum(os.path.getsize(os.path.join(self.logs, n)) for n in os.listdir(self.logs) if n.endswith(".gz"))
+        return sum(os.path.getsize(os.path.join(self.logs, n)) for n in os.listdir(self.logs) if n.endswith(self.ext))
 
 
 def tool_argv(tool, scenario, state, rotatectl, jobs):
@@ -133,8 +144,10 @@ def tool_argv(tool, scenario, state, rotatectl, jobs):
 
 def run_scenario(s, reps, rotatectl, jobs, work, sync=True, settle=0):
     tools = ["rotatectl", "logrotate"]
-    if s.key == "c":
+    if s.key == "c" and s.format == "gzip":
         tools += ["gzip -6", "pigz -6 -p 2"]
+    if s.key in ("a", "c") and s.format == "zstd":
+        tools += ["zstd -3 -T2"]
     results = {t: {"secs": [], "rss": [], "out": None, "error": None} for t in tools}
     states = {t: os.path.join(work, s.key, "state-" + t.split()[0]) for t in tools[:2]}
 
@@ -165,7 +178,12 @@ def run_scenario(s, reps, rotatectl, jobs, work, sync=True, settle=0):
                 for st in states.values():
                     if os.path.exists(st):
                         os.unlink(st)
-            if tool in ("gzip -6", "pigz -6 -p 2"):
+            if tool == "zstd -3 -T2":
+                # The CLI on the same files, one after the other, each on two threads; outputs beside them.
+                plain = sorted(os.path.join(s.logs, n) for n in os.listdir(s.logs))
+                secs, rss, rc, err = timed(tool.split() + ["-q", "-k", "-f"] + plain, stdout=subprocess.DEVNULL)
+                size = s.compressed_bytes()
+            elif tool in ("gzip -6", "pigz -6 -p 2"):
                 out = os.path.join(work, s.key, "plain.gz")
                 with open(out, "wb") as f:
                     secs, rss, rc, err = timed(tool.split() + ["-c", big], stdout=f)
@@ -226,6 +244,8 @@ def main():
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     p.add_argument("--markdown", help="append the result tables to this file")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--format", choices=sorted(FORMATS), default="gzip",
+                   help="compress with gzip (default) or zstd -3 (compresscmd zstd; compared with zstd -T2 in (a) and (c))")
     p.add_argument("--settle", metavar="SECONDS", type=float, default=None,
                    help="wait SECONDS (untimed) after each reset, before the timed run, in every scenario: ext4 "
                         "without a journal skips every inode freed in the last 60 s when it allocates one, so a "
@@ -245,7 +265,8 @@ def main():
             p.error("unknown scenario %r" % k)
     sizes = QUICK if a.quick else FULL
     reps = a.reps or (3 if a.quick else 5)
-    for tool in ("logrotate", "/usr/bin/time") + (("gzip", "pigz") if "c" in keys else ()):
+    others = ("zstd",) if a.format == "zstd" else ("gzip", "pigz") if "c" in keys else ()
+    for tool in ("logrotate", "/usr/bin/time") + others:
         if not shutil.which(tool):
             p.error("%s is not installed (apt-get install -y %s)" % (tool, "time" if "time" in tool else tool))
 
@@ -276,7 +297,7 @@ def main():
             "a fresh %d GiB ext4 with a journal (loop image)" % a.ext4_image if mounted else describe_fs(work)))
         for i, k in enumerate(keys):
             count, size = sizes[k]
-            s = Scenario(k, count, size, work, a.seed + i)
+            s = Scenario(k, count, size, work, a.seed + i, a.format)
             s.generate()
             for settle, title in settles[k]:
                 results = run_scenario(s, reps, rotatectl, a.jobs, work, sync=not a.no_sync, settle=settle)

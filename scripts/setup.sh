@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages rotatectl builds and tests with (zlib and libdeflate for the build; logrotate, gzip,
+# Installs the Debian packages rotatectl builds and tests with (zlib, libdeflate and libzstd for the build; logrotate, gzip,
 # pigz and friends for the comparison tests and benchmarks; libnss-wrapper gives the Debian-config comparison
 # the packages' users; dpkg-dev and lintian for scripts/build-deb.sh). Runs apt-get only for what is missing.
 set -euo pipefail
@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 need=()
-for pkg in zlib1g-dev libdeflate-dev logrotate gzip pigz bzip2 xz-utils zstd time groff mandoc systemd python3 \
+for pkg in zlib1g-dev libdeflate-dev libzstd-dev logrotate gzip pigz bzip2 xz-utils zstd time groff mandoc systemd python3 \
            e2fsprogs util-linux bsdutils strace libnss-wrapper \
            dpkg-dev lintian; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

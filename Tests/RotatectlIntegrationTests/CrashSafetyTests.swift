@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Kill the run at every crash point of realistic rotations, run again, and check that the job is
-/// finished: every line exactly once, every .gz valid, nothing temporary left, the same names as an
+/// finished: every line exactly once, every .gz and .zst valid, nothing temporary left, the same names as an
 /// uninterrupted run.
 @Suite struct CrashSafetyTests {
     struct Scenario: Sendable, CustomTestStringConvertible {
@@ -152,15 +152,53 @@ import TestSupport
                 endscript
             }
             """, files: ["logs/a.log": big, "logs/b.log": Harness.lines("b", 1...100)]),
+        // Issue 20, section 2: zstd in-process, its outputs adopted after a crash only if they decompress
+        // to their sources.
+        Scenario(name: "zstd in-process (compressformat), numbered chain", config: """
+            @DIR@/logs/*.log {
+                size 1
+                rotate 3
+                compress
+                compressformat zstd 19
+                create 0640
+            }
+            """, files: ["logs/a.log": big, "logs/b.log": Harness.lines("b", 1...500),
+                         "logs/a.log.1.zst": "", "logs/a.log.2.zst": ""]),
+        Scenario(name: "zstd in-process (compresscmd zstd), many logs committed as a group", config: """
+            @DIR@/logs/*.log {
+                size 1
+                rotate 2
+                compress
+                compresscmd /usr/bin/zstd
+                compressoptions -3 -T2
+                compressext .zst
+                delaycompress
+                create
+            }
+            """, files: Dictionary(uniqueKeysWithValues: (0..<20).map { ("logs/z\($0).log", Harness.lines("z\($0)", 1...300)) })
+                .merging((0..<20).map { ("logs/z\($0).log.1", Harness.lines("z\($0) old", 1...200)) }) { a, _ in a }),
+        Scenario(name: "zstd in-process, copytruncate", config: """
+            @DIR@/logs/app.log {
+                size 100k
+                rotate 2
+                copytruncate
+                compress
+                compressformat zstd
+            }
+            """, files: ["logs/app.log": big], stream: ["logs/app.log.1.zst", "logs/app.log"]),
     ]
 
-    /// Lays out a scenario; empty `.gz` placeholders become real gzip files of numbered lines.
+    /// Lays out a scenario; empty `.gz` and `.zst` placeholders become real gzip and zstd files of
+    /// numbered lines.
     static func setUp(_ s: Scenario) -> (TempDirectory, String) {
         let t = TempDirectory("crash")
         for (name, content) in s.files.sorted(by: { $0.key < $1.key }) {
             if name.hasSuffix(".gz") && content.isEmpty {
                 let plain = t.write(String(name.dropLast(3)), Harness.lines(name, 1...300))
                 _ = Harness.run(["/bin/gzip", "-n", plain])
+            } else if name.hasSuffix(".zst") && content.isEmpty {
+                let plain = t.write(String(name.dropLast(4)), Harness.lines(name, 1...300))
+                _ = Harness.run(["/usr/bin/zstd", "-q", "--rm", plain])
             } else {
                 t.write(name, content.replacingOccurrences(of: "@DIR@", with: t.path))
             }
@@ -197,6 +235,9 @@ import TestSupport
         #expect(visibleNames(t) == expectedNames, "\(s.name) \(context)")
         for name in visibleNames(t) where name.hasSuffix(".gz") {
             #expect(CompressedFile.passesGzipTest(t.child(name)), "\(s.name) \(context): \(name) fails gzip -t")
+        }
+        for name in visibleNames(t) where name.hasSuffix(".zst") {
+            #expect(CompressedFile.passesZstdTest(t.child(name)), "\(s.name) \(context): \(name) fails zstd -t")
         }
         let lines = allLines(t)
         if !s.stream.isEmpty {

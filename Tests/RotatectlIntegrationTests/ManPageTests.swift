@@ -30,7 +30,7 @@ import RotationEngine
 
     @Test func rotatectlConf5DocumentsEveryExtension() {
         let text = (try? String(contentsOfFile: PackagePaths.root + "/man/rotatectl.conf.5", encoding: .utf8)) ?? ""
-        for word in ["pidfile", "signal", "maxtotalsize", "scripttimeout", "reopentimeout", "DIFFERENCES FROM LOGROTATE",
+        for word in ["pidfile", "signal", "maxtotalsize", "scripttimeout", "reopentimeout", "compressformat", "DIFFERENCES FROM LOGROTATE",
                      "STATE FILE", "CRASH SAFETY", "COPYTRUNCATE", "copytruncate", "delaycompress", "dateext"] {
             #expect(text.contains(word), "rotatectl.conf(5) lacks \(word)")
         }

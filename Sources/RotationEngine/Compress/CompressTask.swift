@@ -19,9 +19,11 @@ struct CompressTask: Sendable {
 
     /// How the outputs of one batch are made.
     struct Settings: Sendable {
-        /// The built-in compressor; nil runs `external`.
+        /// The built-in gzip compressor; nil runs `zstd` or, without either, `external`.
         var gzip: GzipCompressor?
         var external: ExternalCompressor
+        /// The built-in zstd compressor, when `gzip` is nil.
+        var zstd: ZstdCompressor? = nil
         /// Each output is fsynced by its worker (small batches); otherwise the batch is synced with `syncfs`.
         var syncEach: Bool
         /// Try `O_TMPFILE` for outputs (group commits only: their second `syncfs` makes the link durable).
@@ -93,6 +95,8 @@ struct CompressTask: Sendable {
                 if scratch == nil { scratch = try gzip.makeScratch(path: source) }
                 stats = try gzip.compress(source: src, sourcePath: source, size: st.size, destination: out,
                                           destinationPath: outPath, modificationTime: st.modified.seconds, scratch: scratch)
+            } else if let zstd = settings.zstd {
+                stats = try zstd.compress(source: src, sourcePath: source, size: st.size, destination: out, destinationPath: outPath)
             } else {
                 stats = try settings.external.compress(source: src, sourcePath: source, destination: out, destinationPath: outPath)
             }

@@ -121,6 +121,9 @@ extension ConfigFileParser {
                 return true
             }
             apply { $0.config.reopenTimeout = seconds }
+        case "compressformat":
+            guard let v = value(for: name, at: location) else { return true }
+            compressFormat(v)
         default:
             return false
         }

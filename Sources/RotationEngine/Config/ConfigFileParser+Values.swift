@@ -87,6 +87,31 @@ extension ConfigFileParser {
         apply { $0.suEnabled = true; $0.suUID = uid; $0.suGID = gid }
     }
 
+    /// `compressformat FORMAT [LEVEL]`: the compressor, its options, extension and uncompress command.
+    mutating func compressFormat(_ v: (text: String, location: SourceLocation)) {
+        let words = v.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let known = CompressFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        guard words.count <= 2, let format = words.first.flatMap(CompressFormat.init(rawValue:)) else {
+            let what = words.count > 2 ? "too many arguments for compressformat" : "unknown compression format '\(words.first ?? "")'"
+            error("\(what) (compressformat FORMAT [LEVEL], FORMAT one of \(known))", at: v.location)
+            return
+        }
+        var level: Int? = nil
+        if words.count == 2 {
+            guard let n = Int(words[1]), format.levels.contains(n) else {
+                error("bad \(format.rawValue) level '\(words[1])' (\(format.levels.lowerBound)-\(format.levels.upperBound))", at: v.location)
+                return
+            }
+            level = n
+        }
+        apply {
+            $0.config.compressCommand = format.command
+            $0.config.compressOptions = format.options(level: level)
+            $0.config.compressExtension = format.fileExtension
+            $0.config.uncompressCommand = format.uncompressCommand
+        }
+    }
+
     /// Reads an included file or directory at this point, with the current globals; a relative path is
     /// taken from the including file's directory.
     mutating func include(_ path: String, at location: SourceLocation) {

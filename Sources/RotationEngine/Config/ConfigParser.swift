@@ -4,7 +4,7 @@ import Glibc
 import Logging
 
 /// Reads rotatectl's configuration language: logrotate 3.21's syntax and directives plus rotatectl's
-/// extensions (`pidfile`, `signal`, `maxtotalsize`, `scripttimeout`, `reopentimeout`, `nopidfile`).
+/// extensions (`pidfile`, `signal`, `maxtotalsize`, `scripttimeout`, `reopentimeout`, `compressformat`, `nopidfile`).
 /// Never throws: everything wrong ends up in `Configuration.diagnostics`; a block with an error is left
 /// out of `Configuration.logSets`, with a note saying so, as logrotate drops it.
 public struct ConfigParser: Sendable {

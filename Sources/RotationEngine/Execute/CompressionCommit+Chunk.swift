@@ -77,11 +77,12 @@ extension CompressionCommit {
     /// Both the source and the output exist, which after a crash between naming the output and removing
     /// the source means the output is complete. Anything else there (a planted file, a link, a
     /// stranger's copy) is never trusted: while replaying a journal, the source is removed only if the
-    /// output's gzip trailer carries the source's CRC-32 and size; otherwise both are kept, reported.
+    /// output's gzip trailer carries the source's CRC-32 and size, or the output's zstd frames decompress
+    /// to the source; otherwise both are kept, reported.
     /// Whether the output was adopted.
     func adoptOutput(_ task: CompressTask) -> Bool {
         do {
-            if try GzipTrailerCheck.matches(task.dir, task.destName, source: task.srcDir, task.srcName) {
+            if try CompressedOutputCheck.matches(task.dir, task.destName, source: task.srcDir, task.srcName) {
                 // It may never have reached the disk (killed before its group's syncfs, or that syncfs
                 // failed): it and its name are made durable before the source goes.
                 let gz = try task.dir.openRegular(task.destName, O_RDONLY)

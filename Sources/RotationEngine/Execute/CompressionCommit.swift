@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Compresses files in parallel (gzip in-process, or `compresscmd`) and commits them chunk by chunk while
+/// Compresses files in parallel (gzip or zstd in-process, or `compresscmd`) and commits them chunk by chunk while
 /// later chunks are being compressed: the worker threads open each source and create, write and close
 /// its output (see `CompressTask`); this thread then syncs the chunk's outputs in one pass (`syncfs` for
 /// 16 files or more, else an fsync each, done by the workers), names them (linking an `O_TMPFILE` output,
@@ -56,7 +56,8 @@ final class CompressionCommit: RunPart {
         let compressOptions = config?.compressOptions ?? []
         let jobs = options.jobs
         let gzip = GzipCompressor.replacing(command: command, options: compressOptions, jobs: jobs)
-        let width = gzip == nil ? 1 : max(1, min(jobs, tasks.count))
+        let zstd = gzip == nil ? ZstdCompressor.replacing(command: command, options: compressOptions, jobs: jobs) : nil
+        let width = gzip == nil && zstd == nil ? 1 : max(1, min(jobs, tasks.count))
         // Many outputs are committed as a group: one syncfs per file system instead of an fsync each.
         let groupSync = tasks.count >= CompressionBatch.groupMinimum
         let euid = ProcessIdentity.effectiveUID
@@ -70,6 +71,7 @@ final class CompressionCommit: RunPart {
         let settings = CompressTask.Settings(
             gzip: gzip.map { GzipCompressor(level: $0.level, jobs: max(1, $0.jobs / width), blockSize: $0.blockSize, storesName: $0.storesName) },
             external: ExternalCompressor(command: command, options: compressOptions),
+            zstd: zstd.map { $0.with(workers: min($0.workers, jobs / width)) },
             syncEach: !groupSync, anonymous: groupSync, euid: euid, groups: groups)
         let work = tasks
         let pipeline = BatchPipeline<CompressTask.Outcome>.start(

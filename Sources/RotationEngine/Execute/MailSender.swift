@@ -5,7 +5,7 @@ import SystemPackage
 
 /// Sends one file as logrotate's `mailLog` does: `COMMAND -s SUBJECT ADDRESS` with the file on its
 /// standard input, through `uncompresscmd` when the step says so (gunzip done in-process with
-/// `GzipDecompressor`, any other command as a child between the file and the mail command). The file is
+/// `GzipDecompressor`, unzstd with `ZstdDecompressor`, any other command as a child between the file and the mail command). The file is
 /// streamed, never read whole; the mail command gets the script time limit. User code: the caller runs it
 /// with no directory lock held.
 struct MailSender {
@@ -30,7 +30,16 @@ struct MailSender {
         defer { _ = try? file.close(path: path) }
         let argv = [command, "-s", subject, address]
         guard let uncompress else { return run(argv, stdin: file.rawValue) }
-        if Self.isGunzip(uncompress) { return runGunzipped(argv, file, path) }
+        if Self.isGunzip(uncompress) {
+            return runDecompressed(argv, file, path) { source, sink throws(CompressError) in
+                _ = try GzipDecompressor().decompress(source: source, sourcePath: path, destination: sink, destinationPath: "mail command")
+            }
+        }
+        if Self.isUnzstd(uncompress) {
+            return runDecompressed(argv, file, path) { source, sink throws(CompressError) in
+                _ = try ZstdDecompressor().decompress(source: source, sourcePath: path, destination: sink, destinationPath: "mail command")
+            }
+        }
         return runUncompressed(argv, through: uncompress, file, path)
     }
 
@@ -38,6 +47,12 @@ struct MailSender {
     static func isGunzip(_ command: String) -> Bool {
         let name = PathName.split(command).1
         return name == "gunzip" || name == "zcat"
+    }
+
+    /// `unzstd` or `zstdcat` by any directory: done in-process, as `ZstdCompressor.replacing` does for zstd.
+    static func isUnzstd(_ command: String) -> Bool {
+        let name = PathName.split(command).1
+        return name == "unzstd" || name == "zstdcat"
     }
 
     private func run(_ argv: [String], stdin: Int32) -> String? {
@@ -53,14 +68,14 @@ struct MailSender {
         return result.succeeded ? nil : "mail command \(result)"
     }
 
-    /// The mail command reads a pipe that a thread fills with the inflated file.
-    private func runGunzipped(_ argv: [String], _ file: FileDescriptor, _ path: String) -> String? {
+    /// The mail command reads a pipe that a thread fills with the file as `decompress` writes it.
+    private func runDecompressed(_ argv: [String], _ file: FileDescriptor, _ path: String,
+                                 _ decompress: @escaping @Sendable (FileDescriptor, FileDescriptor) throws(CompressError) -> Void) -> String? {
         let source = file.rawValue
         do {
             let (result, failure) = try ChildProcess.runFed(argv, stdout: stdout, timeout: timeout) { sink in
                 do {
-                    _ = try GzipDecompressor().decompress(source: FileDescriptor(rawValue: source), sourcePath: path,
-                                                          destination: FileDescriptor(rawValue: sink), destinationPath: "mail command")
+                    try decompress(FileDescriptor(rawValue: source), FileDescriptor(rawValue: sink))
                     return nil
                 } catch {
                     return "cannot uncompress it: \(error)"

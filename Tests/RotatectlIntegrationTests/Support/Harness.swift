@@ -16,9 +16,10 @@ enum Harness {
     /// `sh -c`.
     static func sh(_ command: String) -> ProcessResult { run(["/bin/sh", "-c", command]) }
 
-    /// The file's content, through `gzip -dc` when it is gzip.
+    /// The file's content, through `gzip -dc` or `zstd -dc` when it is gzip or zstd.
     static func contents(_ path: String) -> String {
-        let bytes = path.hasSuffix(".gz") ? CompressedFile.decompressed(path) : TestFile.bytes(path)
+        let bytes = path.hasSuffix(".gz") ? CompressedFile.decompressed(path)
+            : path.hasSuffix(".zst") ? CompressedFile.decompressed(path, with: "/usr/bin/zstd") : TestFile.bytes(path)
         return String(decoding: bytes ?? [], as: UTF8.self)
     }
 
