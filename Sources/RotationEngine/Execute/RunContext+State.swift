@@ -1,6 +1,27 @@
 /// The state file during a run: read once, each set's rotations made durable as they happen
 /// (`STATE.pending`), the whole file written at the end.
 extension RunContext {
+    /// Before anything else, unless a dry run or `--skip-state-lock`: the state file's run-wide lock
+    /// (`StateFileLock`, logrotate's). Another run holding it, or a failure to take it, is reported as a
+    /// lock event (exit status 3, as logrotate) and the run does nothing; a state file readable by others
+    /// is not locked, with a warning, as logrotate.
+    func lockStateFile() {
+        guard !options.dryRun, let waiting = options.stateFileWaiting else { return }
+        let path = options.statePath
+        do {
+            stateFileLock = try StateFileLock.acquire(statePath: path, waiting: waiting)
+        } catch StateError.stateLocked(let locked) {
+            emit(RunEvent(.lock, .stateLocked, "\(StateError.stateLocked(path: locked))", path: path))
+        } catch StateError.nestedRun(let locked) {
+            emit(RunEvent(.lock, .nestedRun, "\(StateError.nestedRun(path: locked))", path: path))
+        } catch StateError.insecureStateFile(let file) {
+            emit(RunEvent(.warning, .stateProblem, "\(StateError.insecureStateFile(path: file))", path: path))
+        } catch {
+            emit(RunEvent(.lock, .lockFailed, "state file \(path) could not be locked: \(error)", path: path,
+                          system: error as? SystemError))
+        }
+    }
+
     /// The state entries now, with warnings about what could not be read reported.
     func currentState() -> StateTable {
         let entries = stateSession.entries()
