@@ -70,28 +70,37 @@ public final class StateFileLock: @unchecked Sendable {
         }
     }
 
-    /// `openat(O_RDWR)`, or a new empty file (`O_CREAT|O_EXCL`, 0600) when there is none; a regular
-    /// file not readable by others.
+    /// `openat(O_RDWR)` (`O_RDONLY` on a read-only file system), or a new empty file (`O_CREAT|O_EXCL`,
+    /// 0600) when there is none; a regular file of ours not readable by others.
     private static func open(_ dir: DirectoryHandle, name: String, path: String) throws -> (FileDescriptor, FileKey) {
-        let fd: FileDescriptor
-        do {
-            fd = try dir.openFile(name, O_RDWR)
-        } catch where error.errno == .noSuchFileOrDirectory {
-            do {
-                fd = try dir.openFile(name, O_RDWR | O_CREAT | O_EXCL, mode: 0o600)
-            } catch where error.errno == .fileExists {
-                fd = try dir.openFile(name, O_RDWR)
-            }
-        }
+        let fd = try openOrCreate(dir, name: name)
         do {
             let st = try fd.status(path: path)
             guard st.kind == .regular else { throw StateError.notRegularFile(path: path) }
-            if st.mode & 0o004 != 0 { throw StateError.insecureStateFile(path: path) }
+            if st.mode & 0o004 != 0 || st.uid != ProcessIdentity.effectiveUID { throw StateError.insecureStateFile(path: path) }
             return (fd, FileKey(st))
         } catch {
             try? fd.close(path: path)
             throw error
         }
+    }
+
+    private static func openOrCreate(_ dir: DirectoryHandle, name: String) throws(SystemError) -> FileDescriptor {
+        for _ in 0..<100 {
+            do {
+                return try dir.openFile(name, O_RDWR)
+            } catch where error.errno == .readOnlyFileSystem || error.errno == .permissionDenied {
+                // flock needs no write access: the run goes on and reports the state it cannot write.
+                return try dir.openFile(name, O_RDONLY)
+            } catch where error.errno == .noSuchFileOrDirectory {
+                do {
+                    return try dir.openFile(name, O_RDWR | O_CREAT | O_EXCL, mode: 0o600)
+                } catch where error.errno == .fileExists {
+                    continue   // created meanwhile by another run: opened as it is
+                }
+            }
+        }
+        throw SystemError("openat", path: dir.child(name), errno: .fileExists)
     }
 
     /// One `flock` try, or tries until `since + seconds`, or a blocking `flock`.
