@@ -58,7 +58,7 @@ enum LogrotateCommand {
         options.verbose = parsed.debug || parsed.verbose || parsed.log != nil
         options.statePath = parsed.state ?? LogrotateText.defaultState
         options.mailCommand = parsed.mail ?? LogrotateText.defaultMail
-        options.stateLocking = parsed.skipStateLock ? .skip : parsed.waitForStateLock ? .unbounded : .bounded
+        options.stateLocking = parsed.skipStateLock ? .skip : parsed.waitForStateLock ? .unbounded : .once
         #if DEBUG
         options.now = EnvironmentClock.now
         #endif

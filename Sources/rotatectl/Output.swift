@@ -1,12 +1,16 @@
 import Logging
 import RotationEngine
 
-/// Prints a run: one readable line per action on stdout, `rotatectl: …` errors and warnings on stderr;
-/// in JSON mode nothing but the document on stdout. With `-l`, every line of the verbose log also
-/// goes to that log, whatever is printed.
+/// Prints a run: `rotatectl: …` errors and warnings on stderr, and nothing on stdout unless asked (cron
+/// mails whatever a job prints): with `-v` each decision and action, with `-n` the plan, one line each,
+/// written as it happens (`StandardOutput`) so a killed run leaves an accurate record; in JSON mode
+/// nothing but the document on stdout. With `-l`, every line of the verbose log also goes to that log,
+/// whatever is printed.
 struct Output: Sendable {
     var json: Bool
     var verbose: Bool
+    /// `-n`: the plan's steps are printed without `-v`.
+    var dryRun = false
     var log: RunLog? = nil
 
     var logger: Logger {
@@ -33,10 +37,10 @@ struct Output: Sendable {
         case .lock:
             problem(.error, "rotatectl: " + event.message)
         case .decision:
-            if verbose && !json { print(location + event.message) }
+            if verbose && !json { StandardOutput.write(location + event.message) }
             log?.write(.info, location + event.message)
         case .action, .script, .recovery:
-            if !json { print(event.message) }
+            if (verbose || dryRun) && !json { StandardOutput.write(event.message) }
             log?.write(.info, event.message)
         }
     }

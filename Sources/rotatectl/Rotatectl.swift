@@ -9,7 +9,7 @@ struct Rotatectl: ParsableCommand {
         discussion: """
             Reads logrotate-style configuration (CONFIG defaults to /etc/rotatectl.conf; a directory means \
             its files in alphabetical order). Exit status: 0 success, 1 a log set failed, 2 configuration \
-            error, 3 a directory lock stayed busy, 64 usage error. Started under the name logrotate, it takes \
+            error, 3 the state file or a directory lock stayed busy, 64 usage error. Started under the name logrotate, it takes \
             logrotate's command line instead. See rotatectl(8).
             """,
         version: RotatectlVersion.current,

@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
           help: "Print the exact plan; change nothing and take no lock.")
     var dryRun = false
 
-    @Flag(name: [.short, .long], help: "Explain every decision.")
+    @Flag(name: [.short, .long], help: "Print every decision and action (without it a run prints only its errors and warnings).")
     var verbose = false
 
     @OptionGroup var stateFile: StateFile
@@ -64,7 +64,7 @@ struct RunCommand: ParsableCommand {
             Output.stderr("rotatectl: \(missing)")
             throw ExitCode(ExitStatus.configError.rawValue)
         }
-        var output = Output(json: json, verbose: verbose)
+        var output = Output(json: json, verbose: verbose, dryRun: dryRun)
         if let log {
             do {
                 output.log = try RunLog.open(log, identity: "rotatectl", failurePrefix: "rotatectl: warning: ")

@@ -51,7 +51,7 @@ import TestSupport
         let t = TempDirectory()
         t.write("a.log", Harness.lines("a", 1...100))
         let conf = t.config("@DIR@/a.log {\n rotate 2\n}\n")
-        let r = Harness.rotatectl(["--force", "-s", t.child("state"), conf])
+        let r = Harness.rotatectl(["--force", "-v", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.read("a.log.1") == Harness.lines("a", 1...100))
         #expect(!t.exists("a.log"))

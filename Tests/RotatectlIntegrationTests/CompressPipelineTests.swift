@@ -56,7 +56,7 @@ import TestSupport
     @Test(arguments: [true, false])
     func manyLogsCommittedInSeveralChunks(tmpfile: Bool) {
         let (t, conf, original) = Self.setUp(40)
-        let r = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 7))
+        let r = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 7))
         #expect(r.status == 0, "\(r.stderr)")
         let compressed = r.stdout.split(separator: "\n").filter { $0.hasPrefix("compress ") }
         #expect(compressed.count == 40, "one compress line per log: \(r.stdout)")
@@ -87,7 +87,7 @@ import TestSupport
                 syncedPoints += 1
                 temporariesSeen += Self.temporaries(t).count
             }
-            let again = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: env)
+            let again = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf], environment: env)
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
             Self.checkDone(t, logs: logs, original: original, "\(tmpfile ? "O_TMPFILE" : "named") after crash at \(k)")
         }
@@ -141,14 +141,14 @@ import TestSupport
             }
         }
         let (b, bconf) = setUp()
-        let r = Harness.rotatectl(["run", "-s", b.child("state"), bconf], environment: ["ROTATECTL_CRASH_COUNT": b.child("points")])
+        let r = Harness.rotatectl(["run", "-v", "-s", b.child("state"), bconf], environment: ["ROTATECTL_CRASH_COUNT": b.child("points")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("remove ") }.count == logs, "\(r.stdout)")
         checkDone(b, "uninterrupted")
         let points = Int((b.read("points") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         for k in 1...max(1, points) {
             let (t, conf) = setUp()
-            let crashed = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: ["ROTATECTL_CRASH_AT": String(k)])
+            let crashed = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf], environment: ["ROTATECTL_CRASH_AT": String(k)])
             #expect(crashed.status == 137, "at \(k): \(crashed.stderr)")
             let again = Harness.rotatectl(["run", "-s", t.child("state"), conf])
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
@@ -170,7 +170,7 @@ import TestSupport
                 compressext .cat
             }
             """)
-        let r = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 8))
+        let r = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf], environment: Self.environment(tmpfile: tmpfile, chunk: 8))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(t.names(includingHidden: false).filter { $0.hasPrefix("logs/") } == (0..<20).map { "logs/x\($0).log.1.cat" }.sorted())
         #expect(Self.temporaries(t).isEmpty)
@@ -186,7 +186,7 @@ import TestSupport
         defer { t.remove() }
         var env = Self.environment(tmpfile: true, chunk: 5)
         env["ROTATECTL_SYNCFS_FAIL_AT"] = "3"   // the sync of chunk 3's outputs and chunk 2's names
-        let first = Harness.rotatectl(["run", "-s", t.child("state"), conf], environment: env)
+        let first = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf], environment: env)
         #expect(first.status == 1, "\(first.stdout)\n\(first.stderr)")
         #expect(first.stderr.contains("syncfs") && first.stderr.contains("Input/output error"), "\(first.stderr)")
         let names = t.names(includingHidden: false).filter { $0.hasPrefix("logs/") }
@@ -199,7 +199,7 @@ import TestSupport
         #expect(Self.allLines(t).count == original.count + 5 * 200,
                 "every line still once in a plain file or a .gz, and twice only for chunk 2")
 
-        let second = Harness.rotatectl(["run", "-s", t.child("state"), conf])
+        let second = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf])
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         #expect(second.stdout.contains("finished"), "\(second.stdout)")
         Self.checkDone(t, logs: 40, original: original, "after the next run")

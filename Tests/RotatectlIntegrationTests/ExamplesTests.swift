@@ -84,7 +84,7 @@ enum ExamplesSupport {
 
     @Test func unitsCarryTheOperationalSettings() {
         let service = TestFile.text(root + "/examples/systemd/rotatectl.service") ?? ""
-        for line in ["Type=oneshot", "ExecStart=/usr/local/sbin/rotatectl run /etc/rotatectl.conf", "Nice=19",
+        for line in ["Type=oneshot", "ExecStart=/usr/local/sbin/rotatectl run -v /etc/rotatectl.conf", "Nice=19",
                      "IOSchedulingClass=idle", "CPUSchedulingPolicy=batch", "ProtectSystem=full",
                      "PrivateTmp=true", "ProtectKernelTunables=true", "StateDirectory=rotatectl", "SuccessExitStatus=3"] {
             #expect(service.split(separator: "\n").contains(Substring(line)), "\(line)")
@@ -225,7 +225,7 @@ enum ExamplesSupport {
 
         // The installed service runs the installed binary, and the installed units verify clean.
         let service = TestFile.text(prefix + "/lib/systemd/system/rotatectl.service") ?? ""
-        #expect(service.contains("\nExecStart=\(prefix)/sbin/rotatectl run /etc/rotatectl.conf\n"))
+        #expect(service.contains("\nExecStart=\(prefix)/sbin/rotatectl run -v /etc/rotatectl.conf\n"))
         let verified = verify(prefix + "/lib/systemd/system")
         #expect(verified.status == 0)
         #expect(verified.stdout + verified.stderr == "")
@@ -262,7 +262,7 @@ enum ExamplesSupport {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.isExecutableFile(atPath: stage + "/root/usr/sbin/rotatectl"))
         let service = TestFile.text(stage + "/root/usr/lib/systemd/system/rotatectl.service") ?? ""
-        #expect(service.contains("\nExecStart=/usr/sbin/rotatectl run /etc/rotatectl.conf\n"))
+        #expect(service.contains("\nExecStart=/usr/sbin/rotatectl run -v /etc/rotatectl.conf\n"))
         let manifest = TestFile.text(stage + "/root/usr/share/rotatectl/install-manifest") ?? ""
         #expect(manifest.contains(" /usr/sbin/rotatectl\n"))
         #expect(!manifest.contains(stage))

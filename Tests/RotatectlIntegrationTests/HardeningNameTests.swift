@@ -110,7 +110,7 @@ import TestSupport
             for case .rename(let from, _, _) in steps { sources.append(from) }
         }
         #expect(sources.sorted() == Self.names.map { t.child("logs/" + $0) }.sorted())
-        let r = Hostile.rotatectl(["run", "-s", t.child("state"), conf])
+        let r = Hostile.rotatectl(["run", "-v", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("finished a rotation interrupted by a crash") || r.stderr.contains("finished a rotation"),
                 "\(r.stdout)\(r.stderr)")
@@ -130,7 +130,7 @@ import TestSupport
         try #require(TestFile.createRaw(t.child("logs"), lone, "cut bytes\n"))
         t.write("logs/good.log", "good\n")
         let conf = t.config("@DIR@/logs/*.log {\n rotate 1\n compress\n create\n}\n")
-        let r = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        let r = Hostile.rotatectl(["run", "--force", "-v", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.isEmpty, "\(r.stderr)")
         #expect(r.stdout.contains("\(t.child("logs"))/bad\\xFF\\xFE.log"), "\(r.stdout)")

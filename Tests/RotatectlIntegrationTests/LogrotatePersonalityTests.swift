@@ -295,7 +295,7 @@ import TestSupport
         t.write("a.log", "a\n")
         let conf = t.config("@DIR@/a.log {\n rotate 1\n}\n")
         let log = t.child("run.log")
-        let r = Harness.rotatectl(["run", "-f", "-m", "/bin/true", "-l", log, "-s", t.child("state"), conf])
+        let r = Harness.rotatectl(["run", "-f", "-v", "-m", "/bin/true", "-l", log, "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("rename \(t.child("a.log")) -> \(t.child("a.log.1"))"))
         #expect(Harness.contents(log).contains("rename \(t.child("a.log")) -> \(t.child("a.log.1"))"))

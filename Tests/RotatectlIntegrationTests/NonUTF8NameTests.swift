@@ -123,7 +123,7 @@ enum RawNames {
         #expect(renamed.contains(logs + "/kept\u{10FF7F}.log"), "a real U+10FF7F is shown as it is")
         // The text output and `status` show the same.
         RawNames.append(logs, names[0], "run 5\n")
-        let text = Hostile.rotatectl(["run", "--force", "-s", t.child("state"), t.child("conf")])
+        let text = Hostile.rotatectl(["run", "--force", "-v", "-s", t.child("state"), t.child("conf")])
         #expect(text.stdout.contains("\(logs)/app\\xFF.log"), "\(text.stdout)")
         #expect(!text.stdout.unicodeScalars.contains { (0x10FF80...0x10FFFF).contains($0.value) })
         let status = SpawnedProcess.captureBytes([PackagePaths.rotatectl, "status", "--json", "-s", t.child("state"), t.child("conf")])

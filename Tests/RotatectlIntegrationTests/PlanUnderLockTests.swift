@@ -23,7 +23,7 @@ import TestSupport
                 endscript
             }
             """)
-        let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        let r = Harness.rotatectl(["run", "--force", "-v", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(!r.stderr.contains("error"), "\(r.stderr)")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: t.child("logs")))?.filter { !$0.hasPrefix(".") }.sorted()

@@ -65,7 +65,7 @@ import TestSupport
 
     static func run(_ t: TempDirectory, _ conf: String, _ extra: [String] = [], environment: [String: String] = [:]) -> ProcessResult {
         // Bounded: a run that hangs is killed (status 124 is then what the test sees), never the suite.
-        Hostile.rotatectl(["run", "-s", t.child("state")] + extra + [conf], seconds: 90, environment: environment)
+        Hostile.rotatectl(["run", "-v", "-s", t.child("state")] + extra + [conf], seconds: 90, environment: environment)
     }
 
     /// The number of the crash point whose label contains `label`, in a run on a fresh `setUp()`.
@@ -96,10 +96,12 @@ import TestSupport
                 endscript
             }
             """)
-        let a = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-s", t.child("state"), conf], output: t.child("a.out")))
+        let a = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-s", t.child("state-a"), conf], output: t.child("a.out")))
         for _ in 0..<600 where !t.exists("in-postrotate") { usleep(10_000) }
         #expect(t.exists("in-postrotate"))
-        // B, with nothing due and with everything forced: the directory is busy, not "interrupted by a crash".
+        // A has a state file of its own: B, on another, is kept out by A's directory and journal, not by
+        // the state file's lock. B, with nothing due and with everything forced: the directory is busy,
+        // not "interrupted by a crash".
         let b = Self.run(t, conf, ["--wait", "0", "--json"])
         #expect(b.status == 3, "\(b.stdout)\(b.stderr)")
         #expect(!Harness.events(b).contains { $0["kind"] as? String == "recovery" }, "\(b.stdout)")
@@ -119,7 +121,7 @@ import TestSupport
         // With --wait, B waits for A's rotation instead.
         t.write("logs/app.log", Harness.lines("line", 5001...6000))
         _ = Harness.run(["/bin/rm", "-f", t.child("go"), t.child("in-postrotate")])
-        let a2 = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-s", t.child("state"), conf], output: t.child("a2.out")))
+        let a2 = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "-s", t.child("state-a"), conf], output: t.child("a2.out")))
         for _ in 0..<600 where !t.exists("in-postrotate") { usleep(10_000) }
         let b2 = try #require(SpawnedProcess.start([PackagePaths.rotatectl, "run", "--wait", "30", "-s", t.child("state"), conf], output: t.child("b2.out")))
         usleep(300_000)

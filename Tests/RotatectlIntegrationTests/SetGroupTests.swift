@@ -29,7 +29,7 @@ import TestSupport
 
             """
         let conf = Self.oneLogSets(t, ["a1", "a2", "s", "c1", "c2"], extra: ["s": post])
-        let r = Harness.rotatectl(["run", "--force", "-s", t.child("state"), conf])
+        let r = Harness.rotatectl(["run", "--force", "-v", "-s", t.child("state"), conf])
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(t.read("script.out") == "a1\na2\ns\nend\n")
         for n in ["a1", "a2", "s", "c1", "c2"] { #expect(t.read("logs/\(n).log.1") == "\(n) line\n") }

@@ -103,13 +103,13 @@ import TestSupport
             let (t, conf, state) = setUp()
             let crashed = Harness.rotatectl(["run", "-s", state, conf], environment: ["ROTATECTL_CRASH_AT": String(k)])
             #expect(crashed.status == 137, "at \(k): \(crashed.stderr)")
-            let again = Harness.rotatectl(["run", "-s", state, conf])
+            let again = Harness.rotatectl(["run", "-v", "-s", state, conf])
             if again.stderr.contains("finished a rotation interrupted") || again.stdout.contains("finished a rotation interrupted") {
                 recovered += 1
             }
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
             #expect(!again.stderr.contains("already exists"), "after crash at \(k): \(again.stderr)")
-            let third = Harness.rotatectl(["run", "-s", state, conf])
+            let third = Harness.rotatectl(["run", "-v", "-s", state, conf])
             #expect(third.status == 0 && !third.stdout.contains("rename"), "after crash at \(k): status \(third.status): \(third.stdout) \(third.stderr)")
             let rotated = t.names(includingHidden: false).filter { $0.hasPrefix("logs/app.log-") }
             #expect(rotated.count == 1, "after crash at \(k): \(rotated)")
@@ -120,21 +120,23 @@ import TestSupport
     // MARK: another run meanwhile
 
     /// The state is read once per run, yet a set planned at the start and rotated meanwhile by another
-    /// run (here one started by the first set's `firstaction`, while no lock is held) is not rotated
-    /// again: the re-plan under the lock sees the other run's entry.
+    /// run (here one started by the first set's `firstaction`, while no directory lock is held, and
+    /// skipping the state file's lock as `logrotate --skip-state-lock` does) is not rotated again: the
+    /// re-plan under the lock sees the other run's entry.
     @Test func anotherRunsRotationIsSeenUnderTheLock() throws {
         let t = TempDirectory("state-meanwhile")
         t.write("x/x.log", "x\n")
         let y = t.write("y/y.log", "y\n")
         t.write("status", Self.oldEntries([t.child("x/x.log"), y]))
         let other = t.config("@DIR@/y/y.log {\n daily\n rotate 3\n create\n}\n", name: "other.conf")
+        let link = try Differential.logrotateLink(in: t.path)
         let conf = t.config("""
             @DIR@/x/x.log {
                 daily
                 rotate 3
                 create
                 firstaction
-                    \(PackagePaths.rotatectl) run -s @DIR@/status \(other) > @DIR@/other.out 2>&1
+                    \(link) --skip-state-lock -v -s @DIR@/status \(other) > @DIR@/other.out 2>&1
                 endscript
             }
             @DIR@/y/y.log {
@@ -206,7 +208,7 @@ import TestSupport
             #expect(crashed.status == 137, "at \(k): \(crashed.stderr)")
             let again = Harness.rotatectl(["run", "-s", state, conf], environment: env)
             #expect(again.status == 0, "after crash at \(k): \(again.stderr)")
-            let third = Harness.rotatectl(["run", "-s", state, conf], environment: env)
+            let third = Harness.rotatectl(["run", "-v", "-s", state, conf], environment: env)
             #expect(third.status == 0 && !third.stdout.contains("rename"), "after crash at \(k): rotated again: \(third.stdout)")
             let names = t.names(includingHidden: false).filter { $0.hasPrefix("logs/") && $0.hasSuffix(".log.1") }
             #expect(names.sorted() == expected, "after crash at \(k): \(names)")

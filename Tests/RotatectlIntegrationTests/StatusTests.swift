@@ -75,7 +75,7 @@ import TestSupport
         #expect(locked.first?["lock_holder"] as? Int == Int(holder.pid))
         holder.wait()
         // The next run finishes the journal and says so.
-        let r = Harness.rotatectl(["run", "-s", t.child("state"), conf])
+        let r = Harness.rotatectl(["run", "-v", "-s", t.child("state"), conf])
         #expect(r.status == 0)
         #expect(r.stdout.contains("finished a rotation interrupted by a crash"))
         #expect(try statusJSON(t, conf).first?["journal_pending"] as? Bool == false)

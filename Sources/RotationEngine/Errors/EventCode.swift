@@ -10,6 +10,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     case logrotateScheduled = "logrotate-scheduled"
     // Locks and directories
     case lockBusy = "lock-busy"
+    case stateLocked = "state-locked"
     case journalInUse = "journal-in-use"
     case nestedRun = "nested-run"
     case lockFailed = "lock-failed"

@@ -1,6 +1,30 @@
 /// The state file during a run: read once, each set's rotations made durable as they happen
 /// (`STATE.pending`), the whole file written at the end.
 extension RunContext {
+    /// Before anything else, unless a dry run or `--skip-state-lock`: the state file's run-wide lock
+    /// (`StateFileLock`, logrotate's). Another run holding it is reported as a lock event (exit status
+    /// 3, as logrotate) and the run does nothing; a state file readable by others or not ours is not
+    /// locked (logrotate warns), and one the run cannot open is reported as the state's problem.
+    func lockStateFile() {
+        guard !options.dryRun, let waiting = options.stateFileWaiting else { return }
+        let path = options.statePath
+        do {
+            stateFileLock = try StateFileLock.acquire(statePath: path, waiting: waiting)
+        } catch StateError.stateLocked(let locked) {
+            emit(RunEvent(.lock, .stateLocked, "\(StateError.stateLocked(path: locked))", path: path))
+        } catch StateError.nestedRun(let locked) {
+            emit(RunEvent(.lock, .nestedRun, "\(StateError.nestedRun(path: locked))", path: path))
+        } catch StateError.insecureStateFile(let file) {
+            // Directory locks and STATE.lock still keep the runs' work apart; the state file is written
+            // 0600 at the end of the run, and the next run locks it.
+            logger?.info("\(StateError.insecureStateFile(path: file))")
+        } catch {
+            // Not a regular file, a symbolic link, a directory that cannot be created: the state cannot be
+            // read or written either, which the run reports as before (exit 1); it is not a busy lock.
+            logger?.debug("state file \(path) not locked: \(error)")
+        }
+    }
+
     /// The state entries now, with warnings about what could not be read reported.
     func currentState() -> StateTable {
         let entries = stateSession.entries()

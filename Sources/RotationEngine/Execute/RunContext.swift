@@ -21,7 +21,9 @@ final class RunContext {
     /// What each set with work was planned on, by set index (see `PlannedInputs`).
     var plannedInputs: [Int: PlannedInputs] = [:]
     /// The state file, read once for the run and written at its end (see `StateSession`).
-    lazy var stateSession = StateSession(path: options.statePath, timeout: options.stateLockTimeout, now: now)
+    lazy var stateSession = StateSession(path: options.statePath, timeout: options.stateLockTimeout, now: now, runLock: stateFileLock)
+    /// The run-wide lock on the state file, taken before the state is first read (`lockStateFile`).
+    var stateFileLock: StateFileLock?
 
     init(options: RunOptions, logger: Logger?, observer: @escaping (RunEvent) -> Void) {
         self.options = options

@@ -28,10 +28,22 @@ public struct RunOptions: Sendable {
     /// How long the state lock is waited for: nil for as long as it takes.
     public var stateLockTimeout: Double? { stateLocking == .unbounded ? nil : wait }
 
+    /// How the run-wide lock on the state file (`StateFileLock`) is waited for; nil when not taken.
+    public var stateFileWaiting: StateFileLock.Waiting? {
+        switch stateLocking {
+        case .bounded: .seconds(wait)
+        case .once: .once
+        case .unbounded: .forever
+        case .skip: nil
+        }
+    }
+
     /// logrotate's `--wait-for-state-lock` and `--skip-state-lock`, and rotatectl's own bounded wait.
     public enum StateLocking: Sendable, Equatable {
-        /// Up to `wait` seconds, then the run fails (rotatectl's default).
+        /// Up to `wait` seconds, then the run does nothing and exits 3 (rotatectl's default).
         case bounded
+        /// One try, then the run does nothing and exits 3 (logrotate's default).
+        case once
         /// For as long as it takes (`--wait-for-state-lock`).
         case unbounded
         /// Not taken (`--skip-state-lock`): the caller vouches that no other run uses the state file.

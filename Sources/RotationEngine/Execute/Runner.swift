@@ -29,24 +29,13 @@ public final class Runner {
                                       d.message, location: d.location.description))
             }
         }
-        // A block with an error is not among them: the parser dropped it, and only it (rotatectl.conf(5) Errors).
-        let sets = configuration.logSets
-        // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
-        // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
-        var plans: [SetPlan] = []
-        outcome = outcome + context.outcome { plans = planAll(sets) }
-        if options.dryRun {
-            outcome = outcome + context.outcome { for plan in plans { DryRun(context: context).describe(plan, sets[plan.index]) } }
-        } else {
-            for group in groups(plans, sets) {
-                if group.count == 1 {
-                    outcome = outcome + SetExecution(context: context, plan: group[0].plan, config: group[0].config).run()
-                } else {
-                    outcome = outcome + GroupExecution(context: context, members: group).run()
-                }
-            }
-            outcome = outcome + context.outcome { context.finishState() }
-        }
+        // Held until the run ends, scripts included, as logrotate holds it: a nested run on the same state
+        // file fails at once (exit 3) rather than waiting for a lock its parent holds.
+        let locked = context.outcome { context.lockStateFile() }
+        outcome = outcome + locked
+        defer { context.stateFileLock?.release() }
+        // Another run holding the state file: nothing is read, planned or written.
+        if !locked.busy { outcome = outcome + work(configuration.logSets) }
         FaultInjection.finish()
         var report = RunReport()
         report.events = context.events
@@ -55,6 +44,26 @@ public final class Runner {
         report.exitStatus = outcome.exitStatus
         report.seconds = monotonicNow() - clock
         return report
+    }
+
+    /// Plans every set, then describes the plans (a dry run) or executes them and writes the state.
+    /// `sets` has no block with an error: the parser dropped it, and only it (rotatectl.conf(5) Errors).
+    func work(_ sets: [LogSetConfig]) -> Outcome {
+        // The snapshot lives only while planning: for a glob of 100,000 logs it is most of the memory,
+        // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
+        var plans: [SetPlan] = []
+        var outcome = context.outcome { plans = planAll(sets) }
+        if context.options.dryRun {
+            return outcome + context.outcome { for plan in plans { DryRun(context: context).describe(plan, sets[plan.index]) } }
+        }
+        for group in groups(plans, sets) {
+            if group.count == 1 {
+                outcome = outcome + SetExecution(context: context, plan: group[0].plan, config: group[0].config).run()
+            } else {
+                outcome = outcome + GroupExecution(context: context, members: group).run()
+            }
+        }
+        return outcome + context.outcome { context.finishState() }
     }
 
     /// Reads the state and the snapshot, finishes the journals a crash left, and plans every set.

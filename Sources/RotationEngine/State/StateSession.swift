@@ -26,6 +26,10 @@ public final class StateSession {
     let discarded: Bool
     /// Seconds between two writes of the whole file during a long run.
     let flushInterval: Double
+    /// The run's lock on the state file: each whole-file write hands it the new file.
+    let runLock: StateFileLock?
+    /// Mid-run writes stop when the run's lock holds this many files (the side file keeps rotations durable).
+    static let lockedFileLimit = 64
 
     /// The state as this run sees it: the file, the side file, and what this run recorded.
     var table: StateTable = [:]
@@ -67,8 +71,9 @@ public final class StateSession {
 
     /// Reads the state file at `path` and its side file. An unreadable file is empty state with a
     /// warning, as `StateStore.load` has it.
-    public init(path: String, timeout: Double? = nil, flushInterval: Double = 5, now: Int64? = nil) {
+    public init(path: String, timeout: Double? = nil, flushInterval: Double = 5, now: Int64? = nil, runLock: StateFileLock? = nil) {
         self.path = path
+        self.runLock = runLock
         self.now = now ?? Int64(wallClockNow())
         self.timeout = timeout
         self.parts = StatePath(path)
@@ -206,7 +211,9 @@ public final class StateSession {
     }
 
     /// Whether a whole-file write is due during the run (`flushInterval` passed since the last).
-    public var flushDue: Bool { recorded && monotonicNow() - lastFlush >= flushInterval }
+    public var flushDue: Bool {
+        recorded && monotonicNow() - lastFlush >= flushInterval && (runLock?.count ?? 0) < Self.lockedFileLimit
+    }
 
     /// Writes the state file in full under the state lock: the file as it is on disk, the side file, this
     /// run's first-seen logs and any rotations the side file could not take, less the entries
@@ -227,7 +234,7 @@ public final class StateSession {
         let pendingFound = pending != nil
         let newLogs = self.newLogs
         let undurable = self.undurable
-        let result = try StateStore.update(in: dir, name: parts.name) { entries in
+        let result = try StateStore.update(in: dir, name: parts.name, lock: runLock) { entries in
             for m in pending?.0 ?? [] { entries[m.path] = m.time }
             if entries.isEmpty, newLogs.count == 1, let (logs, hour) = newLogs.first {
                 // A first run: the new logs' table becomes the state, sharing its path arena.

@@ -79,11 +79,28 @@ public enum StateStore {
         try save(StateTable(entries), path: path, format: format)
     }
 
-    static func save(_ entries: StateTable, in dir: DirectoryHandle, name: String, format: StateFormat) throws(SystemError) {
-        try dir.writeDurably(name, mode: 0o600, temporary: .random(prefix: temporaryPrefix)) { fd, tempPath throws(SystemError) in
-            try StateCodec.encode(entries, format: format) { (chunk: [UInt8]) throws(SystemError) in
-                try fd.writeAll(chunk, path: tempPath)
+    /// With `lock` (the run's `StateFileLock`), the new file is locked before it is renamed into place and
+    /// the lock keeps it: no other run finds the new file unlocked.
+    static func save(_ entries: StateTable, in dir: DirectoryHandle, name: String, format: StateFormat,
+                     lock: StateFileLock? = nil) throws(SystemError) {
+        var kept: FileDescriptor?
+        do throws(SystemError) {
+            try dir.writeDurably(name, mode: 0o600, temporary: .random(prefix: temporaryPrefix)) { fd, tempPath throws(SystemError) in
+                try StateCodec.encode(entries, format: format) { (chunk: [UInt8]) throws(SystemError) in
+                    try fd.writeAll(chunk, path: tempPath)
+                }
+                if lock != nil { kept = try StateFileLock.lockForAdoption(fd, path: tempPath) }
             }
+        } catch {
+            try? kept?.close(path: dir.child(name))
+            throw error
+        }
+        guard let lock, let kept else { return }
+        do throws(SystemError) {
+            try lock.adopt(kept, path: dir.child(name))
+        } catch {
+            try? kept.close(path: dir.child(name))
+            throw error
         }
     }
 
@@ -113,7 +130,7 @@ public enum StateStore {
     /// `update` with the state lock already held by the caller: returns the entries as they now are on
     /// disk, whether the file was written, the load warnings, and notes on what was done (a damaged
     /// file kept aside).
-    static func update(in dir: DirectoryHandle, name: String, _ body: (inout StateTable) throws -> Void)
+    static func update(in dir: DirectoryHandle, name: String, lock: StateFileLock? = nil, _ body: (inout StateTable) throws -> Void)
         throws -> (entries: StateTable, written: Bool, warnings: [String], notes: [String]) {
         let doc = try loadDocument(in: dir, name: name)
         var entries = doc.entries
@@ -131,7 +148,7 @@ public enum StateStore {
             do { try dir.hardLink(name, as: keep) } catch { try dir.rename(name, to: dir, as: keep) }
             notes.append("\(dir.child(name)): damaged state file kept as \(dir.child(keep))")
         }
-        try save(entries, in: dir, name: name, format: .logrotate)
+        try save(entries, in: dir, name: name, format: .logrotate, lock: lock)
         return (entries, true, doc.warnings, notes)
     }
 }
