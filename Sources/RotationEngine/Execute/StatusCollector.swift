@@ -28,6 +28,7 @@ public struct StatusCollector {
                                            now: now ?? Int64(wallClockNow()), timeZone: LocalTimeZone(), asRoot: ProcessIdentity.isRoot))
         var report = StatusReport()
         report.warnings = stateWarnings
+        report.watcher = WatcherFile.running(statePath: statePath)
         var locks: [String: (Bool, Int32?)] = [:]
         for config in sets {
             let name = config.patterns.joined(separator: " ")
