@@ -22,10 +22,10 @@ public enum WatchSchedule {
         for plan in planner.plan() where plan.hasWork || !plan.newStateLogs.isEmpty {
             decision.due.append(plan.index)
         }
-        // Logs rotated by one run share their time: one calendar computation per distinct time.
-        var nextByLast: [Int64: Int64?] = [:]
         for (index, config) in input.logSets.enumerated() {
             guard case .every = config.criterion else { continue }
+            // Logs rotated by one run share their time: one calendar computation per distinct time.
+            var nextByLast: [Int64: Int64?] = [:]
             var earliest: Int64? = nil
             for path in planner.files(of: config).paths {
                 let last = input.state[path] ?? input.now
@@ -33,7 +33,7 @@ public enum WatchSchedule {
                 if let known = nextByLast[last] {
                     next = known
                 } else {
-                    next = planner.nextDue(config, last: last)
+                    next = boundary(planner, config, last: last)
                     nextByLast[last] = next
                 }
                 if let next, next > input.now, next < (earliest ?? Int64.max) { earliest = next }
@@ -41,5 +41,22 @@ public enum WatchSchedule {
             if let earliest { decision.boundaries[index] = earliest }
         }
         return decision
+    }
+
+    /// The first moment after `input.now` at which the time trigger of a log last rotated at `last`
+    /// fires: the planner's `nextDue`, or for a weekly log whose chosen weekday passed without a rotation
+    /// (the watcher was not running), the next day that is that weekday or 7 days after `last`, as the
+    /// planner's weekly rule says. For the other periods a `nextDue` in the past means the period has
+    /// ended: the log is due now, or a veto keeps it, and only a write can change that.
+    static func boundary(_ planner: Planner, _ config: LogSetConfig, last: Int64) -> Int64? {
+        let now = planner.input.now
+        guard let next = planner.nextDue(config, last: last) else { return nil }
+        guard next <= now, case .every(.weekly(let weekday)) = config.criterion else { return next }
+        let tz = planner.input.timeZone
+        let lastDay = tz.civil(last).dayNumber
+        var n = max(tz.civil(now).dayNumber + 1, lastDay + 1)
+        while n - lastDay < 7 && CivilTime.weekday(n) != weekday { n += 1 }
+        let d = CivilTime.date(dayNumber: n)
+        return tz.epoch(CivilTime(year: d.year, month: d.month, day: d.day))
     }
 }
