@@ -42,7 +42,7 @@ enum ExamplesSupport {
 
 @Suite(.serialized) struct ExamplesTests {
     let root = PackagePaths.root
-    static let units = ["rotatectl.service", "rotatectl.timer", "rotatectl-hourly.timer"]
+    static let units = ["rotatectl.service", "rotatectl.timer", "rotatectl-hourly.timer", "rotatectl-watch.service"]
 
     /// `systemd-analyze verify` on copies of the units whose ExecStart names the built binary; clean
     /// means exit status 0 and not one line of output.
@@ -89,6 +89,11 @@ enum ExamplesSupport {
                      "ReadWritePaths=/var/log /var/lib/rotatectl", "PrivateTmp=true", "ProtectHome=read-only",
                      "ProtectKernelTunables=true", "StateDirectory=rotatectl", "SuccessExitStatus=3"] {
             #expect(service.split(separator: "\n").contains(Substring(line)), "\(line)")
+        }
+        let watch = (TestFile.text(root + "/examples/systemd/rotatectl-watch.service") ?? "").split(separator: "\n")
+        for line in ["Type=notify", "ExecStart=/usr/local/sbin/rotatectl watch /etc/rotatectl.conf", "ExecReload=/bin/kill -HUP $MAINPID",
+                     "WatchdogSec=60", "RestartPreventExitStatus=2", "ProtectSystem=strict", "StateDirectory=rotatectl"] {
+            #expect(watch.contains(Substring(line)), "\(line)")
         }
         for (name, calendar) in [("rotatectl.timer", "OnCalendar=daily"), ("rotatectl-hourly.timer", "OnCalendar=hourly")] {
             let timer = (TestFile.text(root + "/examples/systemd/" + name) ?? "").split(separator: "\n")

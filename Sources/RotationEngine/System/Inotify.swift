@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CRotatectlShim
+import SystemPackage
 
 /// One inotify instance (`inotify_init1(IN_NONBLOCK | IN_CLOEXEC)`): a watch per directory, read as
 /// a batch of `InotifyEvent`s. Closed when released.
@@ -37,11 +38,17 @@ public final class Inotify {
     /// unblocked for the wait alone. True when events can be read, false on timeout or a signal.
     public func wait(seconds: Double?) throws(SystemError) -> Bool {
         let ms: Int32 = seconds.map { Int32(min(max(0, ($0 * 1000).rounded(.up)), 86_400_000)) } ?? -1
-        switch system_retry("ppoll", "inotify", { rotatectl_ppoll_watch(fd, ms) }) {
-        case .success(let n): return n > 0
-        case .failure(.interrupted): return false
-        case .failure(let e): throw SystemError("ppoll", path: "inotify", errno: e)
+        // Not `system_retry`: EINTR is the point here (a signal's flag is to be read), never retried.
+        #if ROTATECTL_FAULT_INJECTION
+        if let forced = SystemFaults.forcedErrno("ppoll", "inotify"), forced != .interrupted {
+            throw SystemError("ppoll", path: "inotify", errno: forced)
         }
+        #endif
+        let n = rotatectl_ppoll_watch(fd, ms)
+        if n >= 0 { return n > 0 }
+        let e = Errno(rawValue: rotatectl_errno())
+        if e == .interrupted { return false }
+        throw SystemError("ppoll", path: "inotify", errno: e)
     }
 
     /// Reads every event queued now (`read` until EAGAIN) and hands each to `each`.
