@@ -128,7 +128,7 @@ enum ExamplesSupport {
         var files = [
             "sbin/rotatectl",
             "lib/systemd/system/rotatectl.service", "lib/systemd/system/rotatectl.timer",
-            "lib/systemd/system/rotatectl-hourly.timer",
+            "lib/systemd/system/rotatectl-hourly.timer", "lib/systemd/system/rotatectl-watch.service",
             "share/doc/rotatectl/MIGRATING.md",
             "share/doc/rotatectl/examples/rotatectl.conf",
             "share/doc/rotatectl/examples/rotatectl.d/nginx",

@@ -128,12 +128,17 @@ import TestSupport
         let state = scratch.child("state")
         let watcher = try #require(RunningWatcher.start(scratch, config: config, state: state))
         let total = 4000
+        let finished = Flag()
         let writer = BackgroundThread {
-            for i in 0..<total { LineAppender.append(logs + "/app.log", "line \(i) " + String(repeating: "w", count: 40) + "\n") }
+            defer { finished.set() }
+            for i in 0..<total {
+                LineAppender.append(logs + "/app.log", "line \(i) " + String(repeating: "w", count: 40) + "\n")
+                usleep(500)
+            }
         }
         var runs = 0
         let deadline = monotonicNow() + 60
-        while runs < 15 && monotonicNow() < deadline {
+        while runs < 1000 && !finished.value && monotonicNow() < deadline {
             let r = Harness.rotatectl(["run", "-s", state, config])
             #expect(r.status == 0, "\(r.stderr)")
             runs += 1
@@ -147,6 +152,7 @@ import TestSupport
         #expect(census.keys.contains("line \(total - 1) " + String(repeating: "w", count: 40)))
         let generations = ((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []).filter { $0.hasPrefix("app.log.") }
         #expect(generations.count >= 10, "only \(generations.count) rotations")
+        #expect(runs >= 3, "only \(runs) runs beside the watcher")
     }
 
     /// sd_notify: READY=1 once watching, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM,
@@ -188,4 +194,12 @@ import TestSupport
         #expect(process.wait() == 0)
         #expect(messages.contains("STOPPING=1"), "\(messages)")
     }
+}
+
+/// A flag one thread sets and another reads.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    func set() { lock.lock(); raised = true; lock.unlock() }
 }
