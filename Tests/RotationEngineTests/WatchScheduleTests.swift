@@ -27,6 +27,10 @@ import TestSupport
         #expect(decide(world, [set]).due == [0])
         world.state["/var/log/app.log"] = world.now
         #expect(decide(world, [set]).due == [])
+        world.state = [:]
+        let discarded = WatchSchedule.decide(PlannerInput(logSets: [set], snapshot: world.snapshot, state: world.state,
+                                                          now: world.now, timeZone: world.timeZone), recordsState: false)
+        #expect(discarded.due == [], "with state /dev/null a new log would be a reason to run for ever")
     }
 
     @Test func anHourlyLogHasItsBoundaryAtTheNextHourAndIsDueThere() {
@@ -101,6 +105,8 @@ import TestSupport
         var world = PlannerWorld()
         world.directory("/var/log/app")
         world.directory("/var/log/app/old")
+        world.file("/var/log/app", kind: .directory)
+        world.file("/var/log/app/old", kind: .directory)
         world.file("/var/log/app/a.log")
         world.file("/var/log/b.log")
         let first = logSet(["/var/log/app/*.log"]) { $0.oldDir = "old" }
@@ -123,5 +129,21 @@ import TestSupport
         #expect(pace.nextAllowed(1, now: 10.5) == nil)
         let warnings = [10.2, 30, 71].map { pace.shouldWarn(1, now: $0) }
         #expect(warnings == [true, false, true])
+    }
+
+    @Test func aSetWhoseRunsFailWaitsLongerEachTimeUpToAMinute() {
+        var pace = WatchPace(minInterval: 0.1)
+        var waits: [Double] = []
+        var t = 0.0
+        for _ in 0..<9 {
+            pace.ran(3, at: t, failed: true)
+            let next = pace.nextAllowed(3, now: t) ?? t
+            waits.append(next - t)
+            t = next
+        }
+        #expect(waits == [1, 2, 4, 8, 16, 32, 60, 60, 60])
+        pace.ran(3, at: t)
+        #expect(pace.nextAllowed(3, now: t + 0.1) == nil)
+        #expect(!pace.isBackingOff(3))
     }
 }

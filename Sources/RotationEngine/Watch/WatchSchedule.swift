@@ -14,12 +14,14 @@ public enum WatchSchedule {
 
     /// The decision for the sets of `input`. A log whose period has ended but that a veto kept
     /// (`minsize`, `notifempty`, `minage`) has no boundary: a write to it is what can make it due.
-    public static func decide(_ input: PlannerInput) -> Decision {
+    /// `recordsState` false: the state file is `/dev/null`, where nothing is ever recorded, so a log
+    /// seen for the first time is no reason to run (it would be one for ever).
+    public static func decide(_ input: PlannerInput, recordsState: Bool = true) -> Decision {
         var input = input
         input.keepIdleDecisions = false
         let planner = Planner(input)
         var decision = Decision()
-        for plan in planner.plan() where plan.hasWork || !plan.newStateLogs.isEmpty {
+        for plan in planner.plan() where plan.hasWork || (recordsState && !plan.newStateLogs.isEmpty) {
             decision.due.append(plan.index)
         }
         for (index, config) in input.logSets.enumerated() {

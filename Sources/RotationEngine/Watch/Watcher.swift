@@ -113,7 +113,7 @@ public final class Watcher {
         let input = PlannerInput(logSets: subset, snapshot: SnapshotReader().read(subset),
                                  state: StateStore.load(path: options.run.statePath).entries, now: clock.epoch,
                                  timeZone: options.run.timeZone, asRoot: options.run.asRoot)
-        let decision = WatchSchedule.decide(input)
+        let decision = WatchSchedule.decide(input, recordsState: !StatePath.isDiscarded(options.run.statePath))
         for (k, set) in candidates.enumerated() { boundaries[set] = decision.boundaries[k] }
         var runnable: Set<Int> = []
         for k in decision.due {
@@ -123,7 +123,7 @@ public final class Watcher {
                 continue
             }
             held[set] = until
-            if pace.shouldWarn(set, now: now) {
+            if !pace.isBackingOff(set) && pace.shouldWarn(set, now: now) {
                 notice(WatchEvent(.warning, .watchHeld, "\(name(set)): due again \(Self.seconds(now - (until - options.minInterval))) after its last run; run at most once per \(Self.seconds(options.minInterval)) (--min-interval): its logs grow faster than they can be rotated", sets: [name(set)]))
             }
         }
@@ -139,7 +139,7 @@ public final class Watcher {
         var runOptions = options.run
         if options.clockStart != nil { runOptions.now = clock.epoch }
         let report = Runner(options: runOptions, logger: logger, observer: observer).run(subset)
-        for set in due { pace.ran(set, at: now) }
+        for set in due { pace.ran(set, at: now, failed: report.exitStatus == .setFailed) }
         let acted = clock.epoch
         try? file?.record(acted: acted)
         notice(WatchEvent(.acted, nil, "ran \(members.count) log set\(members.count == 1 ? "" : "s") (exit status \(report.exitStatus.rawValue))",
