@@ -24,7 +24,7 @@ struct WatchOutput: Sendable {
         switch event.kind {
         case .error: Output.stderr("rotatectl: watch: " + event.message)
         case .warning: Output.stderr("rotatectl: watch: warning: " + event.message)
-        case .acted, .rescanned: if lines.verbose { line("watch: " + event.message) }
+        case .acted: if lines.verbose { line("watch: " + event.message) }
         case .started, .reloaded, .stopping: line("watch: " + event.message)
         }
     }

@@ -8,8 +8,6 @@ public struct WatchEvent: Sendable {
         case reloaded
         /// A run of the sets that were due ended.
         case acted
-        /// A run after a periodic re-scan, a queue overflow or a directory appearing or going.
-        case rescanned
         /// SIGTERM or SIGINT: the watcher is exiting.
         case stopping
         case warning
