@@ -83,7 +83,7 @@ for shell in bash zsh fish; do
     install_to "$gen" "$dest" 0644
 done
 
-for unit in rotatectl.service rotatectl.timer rotatectl-hourly.timer; do
+for unit in rotatectl.service rotatectl.timer rotatectl-hourly.timer rotatectl-watch.service; do
     sed 's|/usr/local/sbin/rotatectl|/usr/sbin/rotatectl|g; s|/usr/local/lib/systemd/system|/lib/systemd/system|g' \
         "$root/examples/systemd/$unit" > "$gen"
     install_to "$gen" "/lib/systemd/system/$unit" 0644

@@ -198,7 +198,7 @@ rm -f "$gen"
 
 if [ "$systemd" = yes ]; then
     unit=$(mktemp)
-    for name in rotatectl.service rotatectl.timer rotatectl-hourly.timer; do
+    for name in rotatectl.service rotatectl.timer rotatectl-hourly.timer rotatectl-watch.service; do
         sed "s|/usr/local/sbin/rotatectl|$prefix/sbin/rotatectl|g" "$root/examples/systemd/$name" > "$unit"
         install_file "$unit" "$systemd_dir/$name" 0644
     done

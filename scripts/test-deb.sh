@@ -27,11 +27,12 @@ dpkg_root -s rotatectl | grep -qx 'Status: install ok installed' || die "not ins
 bin=$root/usr/sbin/rotatectl
 for f in usr/sbin/rotatectl etc/rotatectl.conf usr/share/man/man8/rotatectl.8.gz usr/share/man/man5/rotatectl.conf.5.gz \
          usr/share/bash-completion/completions/rotatectl lib/systemd/system/rotatectl.service \
-         lib/systemd/system/rotatectl.timer lib/systemd/system/rotatectl-hourly.timer usr/share/doc/rotatectl/MIGRATING.md; do
+         lib/systemd/system/rotatectl.timer lib/systemd/system/rotatectl-hourly.timer lib/systemd/system/rotatectl-watch.service \
+         usr/share/doc/rotatectl/MIGRATING.md; do
     [ -f "$root/$f" ] || die "/$f not installed"
 done
 [ -x "$bin" ] || die "/usr/sbin/rotatectl not executable"
-grep -qx 'ExecStart=/usr/sbin/rotatectl run /etc/rotatectl.conf' "$root/lib/systemd/system/rotatectl.service" \
+grep -qx 'ExecStart=/usr/sbin/rotatectl run -v /etc/rotatectl.conf' "$root/lib/systemd/system/rotatectl.service" \
     || die "the service does not run /usr/sbin/rotatectl"
 [ -z "$(find "$root/etc" -path '*.wants*' -name 'rotatectl*')" ] || die "a unit was enabled"
 grep -qx '/etc/rotatectl.conf' "$root/var/lib/dpkg/info/rotatectl.conffiles" || die "/etc/rotatectl.conf is not a conffile"

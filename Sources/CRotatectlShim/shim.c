@@ -9,6 +9,10 @@
 #include <sys/syscall.h>
 #include <linux/falloc.h>
 #include <malloc.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/inotify.h>
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -103,3 +107,50 @@ int rotatectl_wifexited(int status) { return WIFEXITED(status); }
 int rotatectl_wexitstatus(int status) { return WEXITSTATUS(status); }
 int rotatectl_wifsignaled(int status) { return WIFSIGNALED(status); }
 int rotatectl_wtermsig(int status) { return WTERMSIG(status); }
+
+static volatile sig_atomic_t rotatectl_watch_hup, rotatectl_watch_term;
+
+static void rotatectl_watch_handler(int sig) {
+    if (sig == SIGHUP) rotatectl_watch_hup = 1; else rotatectl_watch_term = 1;
+}
+
+static void rotatectl_watch_set(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+}
+
+int rotatectl_watch_signals_install(void) {
+    sigset_t set;
+    rotatectl_watch_set(&set);
+    int e = pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (e != 0) { errno = e; return -1; }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = rotatectl_watch_handler;
+    sigfillset(&action.sa_mask);
+    int signals[] = { SIGHUP, SIGTERM, SIGINT };
+    for (int i = 0; i < 3; i++) {
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+int rotatectl_watch_signal_take(int sig) {
+    volatile sig_atomic_t *flag = sig == SIGHUP ? &rotatectl_watch_hup : &rotatectl_watch_term;
+    return __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST) != 0;
+}
+
+int rotatectl_ppoll_watch(int fd, int timeout_ms) {
+    sigset_t during;
+    pthread_sigmask(SIG_SETMASK, NULL, &during);
+    sigdelset(&during, SIGHUP);
+    sigdelset(&during, SIGTERM);
+    sigdelset(&during, SIGINT);
+    struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+    struct timespec limit = { .tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L };
+    return ppoll(&p, 1, timeout_ms < 0 ? NULL : &limit, &during);
+}
+
+int rotatectl_inotify_init(void) { return inotify_init1(IN_NONBLOCK | IN_CLOEXEC); }

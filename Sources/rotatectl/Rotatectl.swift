@@ -13,7 +13,8 @@ struct Rotatectl: ParsableCommand {
             logrotate's command line instead. See rotatectl(8).
             """,
         version: RotatectlVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, LockCommand.self, CleanupCommand.self],
+        subcommands: [RunCommand.self, WatchCommand.self, CheckCommand.self, StatusCommand.self, LockCommand.self,
+                      CleanupCommand.self],
         defaultSubcommand: RunCommand.self
     )
 

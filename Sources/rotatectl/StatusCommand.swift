@@ -38,6 +38,7 @@ struct StatusCommand: ParsableCommand {
             var table = StatusTable()
             report = collector.collect(configuration) { table.append($0) }
             table.write(out)
+            out(table.watcherLine(report.watcher))
         }
         for w in report.warnings { Output.stderr("rotatectl: warning: \(w)") }
         if configuration.diagnostics.contains(where: { $0.severity == .error }) {

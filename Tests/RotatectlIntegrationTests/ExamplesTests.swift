@@ -42,7 +42,7 @@ enum ExamplesSupport {
 
 @Suite(.serialized) struct ExamplesTests {
     let root = PackagePaths.root
-    static let units = ["rotatectl.service", "rotatectl.timer", "rotatectl-hourly.timer"]
+    static let units = ["rotatectl.service", "rotatectl.timer", "rotatectl-hourly.timer", "rotatectl-watch.service"]
 
     /// `systemd-analyze verify` on copies of the units whose ExecStart names the built binary; clean
     /// means exit status 0 and not one line of output.
@@ -93,6 +93,14 @@ enum ExamplesSupport {
         for key in ["ProtectHome=", "ReadWritePaths=", "ReadOnlyPaths=", "InaccessiblePaths=", "ProtectSystem=strict"] {
             #expect(!service.split(separator: "\n").contains { $0.hasPrefix(key) }, "\(key)")
         }
+        let watch = (TestFile.text(root + "/examples/systemd/rotatectl-watch.service") ?? "").split(separator: "\n")
+        for line in ["Type=notify", "ExecStart=/usr/local/sbin/rotatectl watch /etc/rotatectl.conf", "ExecReload=/bin/kill -HUP $MAINPID",
+                     "WatchdogSec=60", "RestartPreventExitStatus=2", "ProtectSystem=full", "StateDirectory=rotatectl"] {
+            #expect(watch.contains(Substring(line)), "\(line)")
+        }
+        for key in ["ProtectHome=", "ReadWritePaths=", "ReadOnlyPaths=", "InaccessiblePaths=", "ProtectSystem=strict"] {
+            #expect(!watch.contains { $0.hasPrefix(key) }, "rotatectl-watch.service: \(key)")
+        }
         for (name, calendar) in [("rotatectl.timer", "OnCalendar=daily"), ("rotatectl-hourly.timer", "OnCalendar=hourly")] {
             let timer = (TestFile.text(root + "/examples/systemd/" + name) ?? "").split(separator: "\n")
             #expect(timer.contains(Substring(calendar)))
@@ -126,7 +134,7 @@ enum ExamplesSupport {
         var files = [
             "sbin/rotatectl",
             "lib/systemd/system/rotatectl.service", "lib/systemd/system/rotatectl.timer",
-            "lib/systemd/system/rotatectl-hourly.timer",
+            "lib/systemd/system/rotatectl-hourly.timer", "lib/systemd/system/rotatectl-watch.service",
             "share/doc/rotatectl/MIGRATING.md",
             "share/doc/rotatectl/examples/rotatectl.conf",
             "share/doc/rotatectl/examples/rotatectl.d/nginx",

@@ -38,4 +38,14 @@ int rotatectl_wifexited(int status);
 int rotatectl_wexitstatus(int status);
 int rotatectl_wifsignaled(int status);
 int rotatectl_wtermsig(int status);
+/* rotatectl watch: SIGHUP, SIGTERM and SIGINT set a flag (sig_atomic_t) and nothing else. install blocks
+   them in the calling thread (and the threads it starts later) and installs the handlers; take returns
+   whether `sig` arrived since the last take and clears it. Returns -1 and sets errno on failure. */
+int rotatectl_watch_signals_install(void);
+int rotatectl_watch_signal_take(int sig);
+/* ppoll(2) on `fd` for POLLIN, at most timeout_ms milliseconds (-1: no limit), with the watch signals
+   unblocked for the wait alone: one sent before is delivered then and ends the wait with EINTR. */
+int rotatectl_ppoll_watch(int fd, int timeout_ms);
+/* inotify_init1(IN_NONBLOCK | IN_CLOEXEC). */
+int rotatectl_inotify_init(void);
 #endif

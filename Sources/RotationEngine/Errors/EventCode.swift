@@ -49,4 +49,11 @@ public enum EventCode: String, Sendable, CaseIterable {
     case stateNotSaved = "state-not-saved"
     case stateProblem = "state-problem"
     case stateDamaged = "state-damaged"
+    // rotatectl watch
+    case watchFailed = "watch-failed"
+    case watchBusy = "watch-busy"
+    case watchUnwatched = "watch-unwatched"
+    case watchOverflow = "watch-overflow"
+    case watchHeld = "watch-held"
+    case watchConfigKept = "watch-config-kept"
 }

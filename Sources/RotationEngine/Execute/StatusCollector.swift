@@ -32,6 +32,7 @@ public struct StatusCollector {
                                            now: now ?? Int64(wallClockNow()), timeZone: LocalTimeZone(), asRoot: ProcessIdentity.isRoot))
         var report = StatusReport()
         report.warnings = stateWarnings
+        report.watcher = WatcherFile.running(statePath: statePath)
         var locks: [String: (Bool, Int32?)] = [:]
         var shared: [String] = []
         for config in sets {

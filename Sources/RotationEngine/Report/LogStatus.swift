@@ -41,9 +41,12 @@ public struct StatusReport: Sendable {
     /// What the snapshot and the state file reported (unreadable directories, damaged state lines).
     public var warnings: [String] = []
     public var timeZone: any TimeZoneRule = LocalTimeZone()
+    /// The `rotatectl watch` running on the same state file, if any.
+    public var watcher: WatcherInfo?
 
     public var json: JSONValue {
-        .object([("schema", .int(1)), ("logs", .array(logs.map(\.json))), ("warnings", .array(warnings.map { .string($0) }))])
+        .object([("schema", .int(1)), ("logs", .array(logs.map(\.json))), ("warnings", .array(warnings.map { .string($0) })),
+                 ("watcher", watcher?.json ?? .null)])
     }
 
     /// `json.serialized(indent: 2)` written piece by piece: the head, then `writeJSON(log:)` for each
@@ -58,7 +61,8 @@ public struct StatusReport: Sendable {
     /// The end of the streamed document; `empty` when no log was written.
     public func writeJSONTail(empty: Bool, _ write: (String) -> Void) {
         write(empty ? "]," : "\n  ],")
-        write("\n  \"warnings\": " + JSONValue.array(warnings.map { .string($0) }).serialized(indent: 2, level: 1) + "\n}\n")
+        write("\n  \"warnings\": " + JSONValue.array(warnings.map { .string($0) }).serialized(indent: 2, level: 1) + ",")
+        write("\n  \"watcher\": " + (watcher?.json ?? .null).serialized(indent: 2, level: 1) + "\n}\n")
     }
 
     /// A fixed-width table, one log a line.
@@ -81,13 +85,20 @@ public struct StatusTable: Sendable {
 
     public init(timeZone: any TimeZoneRule = LocalTimeZone()) { self.timeZone = timeZone }
 
+    func date(_ t: Int64?) -> String {
+        guard let t else { return "-" }
+        let c = timeZone.civil(t)
+        func p(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year)-\(p(c.month))-\(p(c.day)) \(p(c.hour)):\(p(c.minute))"
+    }
+
+    /// The line under the table when `rotatectl watch` runs on the same state file; "" when none does.
+    public func watcherLine(_ watcher: WatcherInfo?) -> String {
+        guard let w = watcher else { return "" }
+        return "\nwatcher: pid \(w.pid), running since \(date(w.started)), last acted \(w.acted.map { date($0) } ?? "never")\n"
+    }
+
     func cells(_ l: LogStatus) -> [String] {
-        func date(_ t: Int64?) -> String {
-            guard let t else { return "-" }
-            let c = timeZone.civil(t)
-            func p(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-            return "\(c.year)-\(p(c.month))-\(p(c.day)) \(p(c.hour)):\(p(c.minute))"
-        }
         var note = FileNameEncoding.display(l.error ?? l.reason)
         if l.journalPending { note += "; unfinished journal (next run completes it)" }
         if l.alsoLogrotate { note += "; logrotate rotates it too" }

@@ -1,0 +1,43 @@
+/// Which log sets each directory concerns: every directory the planner reads for a set (those its
+/// patterns walk through, its logs' directories and their `olddir`s), as found in a snapshot. Pure: the
+/// watcher puts one inotify watch on each directory and re-evaluates a directory's sets on its events.
+public struct WatchTargets: Sendable, Equatable {
+    /// Directory → the indices of the sets that read it, ascending.
+    public var setsByDirectory: [String: [Int]] = [:]
+
+    public init() {}
+
+    /// The targets of `sets` (indices as in `sets`) in `snapshot`; a directory that does not exist is not
+    /// among them (the periodic re-scan finds it when it appears).
+    public init(_ sets: [LogSetConfig], _ snapshot: Snapshot) {
+        for (index, set) in sets.enumerated() {
+            Snapshot.walk(set) { dir in
+                guard let listing = snapshot.directories[dir] else { return nil }
+                if setsByDirectory[dir]?.last != index { setsByDirectory[dir, default: []].append(index) }
+                return listing
+            }
+        }
+    }
+
+    /// The directories to watch, sorted.
+    public var directories: [String] { setsByDirectory.keys.sorted() }
+
+    /// The sets to plan and run together with `sets`: each, and every earlier set that reads one of
+    /// their directories, and so on. A log named by two sets belongs to the first, as under `run`, so a
+    /// set is never planned without the earlier sets that could claim its logs. Ascending.
+    public func closure(of sets: Set<Int>) -> [Int] {
+        var result = sets
+        var pending = Array(sets)
+        var directoriesOf: [Int: [String]] = [:]
+        for (dir, indices) in setsByDirectory { for i in indices { directoriesOf[i, default: []].append(dir) } }
+        while let set = pending.popLast() {
+            for dir in directoriesOf[set] ?? [] {
+                for other in setsByDirectory[dir] ?? [] where other < set && !result.contains(other) {
+                    result.insert(other)
+                    pending.append(other)
+                }
+            }
+        }
+        return result.sorted()
+    }
+}

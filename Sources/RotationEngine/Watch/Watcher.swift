@@ -1,0 +1,176 @@
+import Logging
+
+/// `rotatectl watch`: the same runs as `run` (the same `Runner`, configuration, locks, journal, state
+/// file and scripts), started when the kernel says a log directory changed or a period ends rather
+/// than from a timer:
+///
+///     wait (ppoll: inotify, the next boundary, a held set, the re-scan, the watchdog; signals)
+///     → events mark their directories' sets dirty
+///     → every `checkInterval`: plan the dirty sets (WatchSchedule, pure) → due sets, next boundaries
+///     → due sets not held by `WatchPace` → one `Runner` over them and the earlier sets sharing their directories
+///
+/// Signals only set flags (`WatchSignals`); they are read here, between two steps, so SIGTERM lets the
+/// current run finish (every run is journalled) and SIGHUP re-reads the configuration.
+public final class Watcher {
+    let options: WatchOptions
+    let logger: Logger?
+    let observer: (RunEvent) -> Void
+    let notice: (WatchEvent) -> Void
+    let load: () -> Configuration
+    let clock: WatchClock
+    var configuration: Configuration
+    var targets = WatchTargets()
+    var inotify: Inotify?
+    var watchOf: [String: Int32] = [:]
+    var directoryOf: [Int32: String] = [:]
+    var unwatchable: Set<String> = []
+    /// Sets an event or a boundary concerns, not planned since.
+    var dirty: Set<Int> = []
+    /// Set → the epoch at which its next period begins.
+    var boundaries: [Int: Int64] = [:]
+    /// Set → the monotonic time `pace` lets it run again.
+    var held: [Int: Double] = [:]
+    var pace: WatchPace
+    var nextRescan: Double = 0
+    var lastEvaluation = -Double.infinity
+    var file: WatcherFile?
+    let systemd = SystemdNotifier.fromEnvironment()
+    let watchdog = SystemdNotifier.watchdogInterval()
+    var lastPing = -Double.infinity
+
+    /// `configuration` is the one to start with (the caller has refused one with errors); `load` reads
+    /// the configuration again on SIGHUP.
+    public init(options: WatchOptions, configuration: Configuration, load: @escaping () -> Configuration, logger: Logger? = nil,
+                observer: @escaping (RunEvent) -> Void = { _ in }, notice: @escaping (WatchEvent) -> Void = { _ in }) {
+        self.options = options; self.configuration = configuration; self.load = load; self.logger = logger
+        self.observer = observer; self.notice = notice
+        clock = WatchClock(start: options.clockStart)
+        pace = WatchPace(minInterval: options.minInterval)
+    }
+
+    /// Watches until SIGTERM or SIGINT. `.lockBusy` when another watcher uses the same state file,
+    /// `.setFailed` when inotify cannot be used.
+    public func run() -> ExitStatus {
+        do throws(SystemError) {
+            try WatchSignals.install()
+            inotify = try Inotify()
+        } catch {
+            notice(WatchEvent(.error, .watchFailed, "cannot watch: \(error)"))
+            return .setFailed
+        }
+        if !StatePath.isDiscarded(options.run.statePath) {
+            do throws(SystemError) {
+                guard let acquired = try WatcherFile.acquire(statePath: options.run.statePath, now: clock.epoch) else {
+                    notice(WatchEvent(.error, .watchBusy, "another watcher uses the state file \(options.run.statePath)"))
+                    return .lockBusy
+                }
+                file = acquired
+            } catch {
+                notice(WatchEvent(.warning, .watchUnwatched, "status will not show this watcher: \(error)"))
+            }
+        }
+        rescan()
+        tellSystemd("READY=1\nSTATUS=watching \(watchOf.count) directories")
+        notice(WatchEvent(.started, nil, "watching \(configuration.logSets.count) log sets in \(watchOf.count) directories"))
+        while !WatchSignals.takeTerminate() {
+            if WatchSignals.takeHangUp() { reload() }
+            step()
+            if !waitForEvents() { break }
+        }
+        tellSystemd("STOPPING=1")
+        notice(WatchEvent(.stopping, nil, "stopping"))
+        file?.remove()
+        return .success
+    }
+
+    /// Whatever is due now: a re-scan, boundaries and held sets that came, an evaluation, a run.
+    func step() {
+        let now = monotonicNow()
+        if now >= nextRescan { rescan() }
+        let wall = clock.seconds
+        for (set, boundary) in boundaries where Double(boundary) <= wall {
+            dirty.insert(set)
+            boundaries[set] = nil
+        }
+        for (set, until) in held where until <= now {
+            dirty.insert(set)
+            held[set] = nil
+        }
+        if !dirty.isEmpty && now >= lastEvaluation + options.checkInterval { evaluate(now) }
+        if let watchdog, now >= lastPing + watchdog / 2 {
+            lastPing = now
+            tellSystemd("WATCHDOG=1")
+        }
+    }
+
+    /// Plans the dirty sets (with the earlier sets sharing their directories, so that claims are as
+    /// under `run`) and runs those that are due and not held.
+    func evaluate(_ now: Double) {
+        let candidates = targets.closure(of: dirty)
+        dirty = []
+        lastEvaluation = now
+        let subset = candidates.map { configuration.logSets[$0] }
+        let input = PlannerInput(logSets: subset, snapshot: SnapshotReader().read(subset),
+                                 state: StateStore.load(path: options.run.statePath).entries, now: clock.epoch,
+                                 timeZone: options.run.timeZone, asRoot: options.run.asRoot)
+        let decision = WatchSchedule.decide(input, recordsState: !StatePath.isDiscarded(options.run.statePath))
+        for (k, set) in candidates.enumerated() { boundaries[set] = decision.boundaries[k] }
+        var runnable: Set<Int> = []
+        for k in decision.due {
+            let set = candidates[k]
+            guard let until = pace.nextAllowed(set, now: now) else {
+                runnable.insert(set)
+                continue
+            }
+            held[set] = until
+            if !pace.isBackingOff(set) && pace.shouldWarn(set, now: now) {
+                notice(WatchEvent(.warning, .watchHeld, "\(name(set)): due again \(Self.seconds(now - (until - options.minInterval))) after its last run; run at most once per \(Self.seconds(options.minInterval)) (--min-interval): its logs grow faster than they can be rotated", sets: [name(set)]))
+            }
+        }
+        if !runnable.isEmpty { runSets(runnable, at: now) }
+    }
+
+    /// One `Runner` over `due` and the earlier sets sharing their directories.
+    func runSets(_ due: Set<Int>, at now: Double) {
+        let members = targets.closure(of: due)
+        var subset = Configuration()
+        subset.logSets = members.map { configuration.logSets[$0] }
+        subset.filesRead = configuration.filesRead
+        var runOptions = options.run
+        if options.clockStart != nil { runOptions.now = clock.epoch }
+        let report = Runner(options: runOptions, logger: logger, observer: observer).run(subset)
+        for set in due { pace.ran(set, at: now, failed: report.exitStatus == .setFailed) }
+        let acted = clock.epoch
+        try? file?.record(acted: acted)
+        notice(WatchEvent(.acted, nil, "ran \(members.count) log set\(members.count == 1 ? "" : "s") (exit status \(report.exitStatus.rawValue))",
+                          sets: members.map(name), exitStatus: report.exitStatus, seconds: report.seconds))
+    }
+
+    /// SIGHUP: the configuration read again; one with an error leaves the old one in use.
+    func reload() {
+        let next = load()
+        let errors = next.errors
+        guard errors.isEmpty else {
+            let why = errors.map(\.description).joined(separator: "; ")
+            notice(WatchEvent(.error, .watchConfigKept, "configuration not reloaded, the previous one stays in use: \(why)"))
+            return
+        }
+        configuration = next
+        pace.reset()
+        boundaries = [:]
+        held = [:]
+        rescan()
+        notice(WatchEvent(.reloaded, nil, "configuration reloaded: \(next.logSets.count) log sets in \(watchOf.count) directories"))
+    }
+
+    func name(_ set: Int) -> String { configuration.logSets[set].patterns.joined(separator: " ") }
+
+    static func seconds(_ s: Double) -> String { s < 1 ? "\(Int((s * 1000).rounded())) ms" : "\((s * 10).rounded() / 10) s" }
+
+    func tellSystemd(_ state: String) {
+        guard let systemd else { return }
+        do throws(SystemError) { try systemd.send(state) } catch {
+            notice(WatchEvent(.warning, .watchFailed, "systemd not told \(state.split(separator: "\n").first ?? ""): \(error)"))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import RotationEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Prints a watcher's events: as `run` prints them, or with `--json` one compact JSON object a line,
+/// each flushed at once so that a log shipper reading a pipe sees it.
+struct WatchOutput: Sendable {
+    var lines: Output
+
+    init(json: Bool, verbose: Bool) { lines = Output(json: json, verbose: verbose) }
+
+    func show(_ event: RunEvent) {
+        if lines.json {
+            line(event.json.serialized())
+        } else {
+            lines.show(event)
+            fflush(nil)
+        }
+    }
+
+    func show(_ event: WatchEvent) {
+        if lines.json { return line(event.json.serialized()) }
+        switch event.kind {
+        case .error: Output.stderr("rotatectl: watch: " + event.message)
+        case .warning: Output.stderr("rotatectl: watch: warning: " + event.message)
+        case .acted: if lines.verbose { line("watch: " + event.message) }
+        case .started, .reloaded, .stopping: line("watch: " + event.message)
+        }
+    }
+
+    private func line(_ text: String) {
+        print(FileNameEncoding.display(text))
+        fflush(nil)
+    }
+}
