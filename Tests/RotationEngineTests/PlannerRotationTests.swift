@@ -199,6 +199,20 @@ import Testing
         #expect(p.removed == ["/var/log/app.log.5"])
     }
 
+    /// Simulation seed 8335 (hostile plants × conflicting generations): a symbolic link planted as
+    /// `b.log.2` beside the real `b.log.2.gz` was taken for the plain leftover, so the real generation
+    /// was moved aside (and kept for ever, out of retention's order) while the link went down the chain.
+    /// The name that is not a regular file is the one moved aside; the real generation stays in the chain.
+    @Test func aPlantedLinkBesideAGenerationIsWhatGoesAside() {
+        var w = world(names("app.log.2.gz", "app.log.3.gz"))
+        w.file("/var/log/app.log.2", kind: .symlink)
+        let p = w.plan(logSet { $0.rotate = 3; $0.compress = true })
+        #expect(p.errors.isEmpty)
+        #expect(p.renames.first == "/var/log/app.log.2 -> /var/log/app.log.2-2026120110.backup")
+        #expect(p.renames.contains("/var/log/app.log.2.gz -> /var/log/app.log.3.gz"))
+        #expect(!p.compressed.contains { $0.hasPrefix("/var/log/app.log.3 ") })
+    }
+
     @Test func aDatedLeftoverNextToItsCompressedCopyIsSetAside() {
         let p = world(names("app.log-20261120", "app.log-20261120.gz"))
             .plan(logSet { $0.rotate = 3; $0.compress = true; $0.dateExt = true })

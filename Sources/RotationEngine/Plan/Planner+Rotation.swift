@@ -47,15 +47,18 @@ extension Planner {
         // `log.1` beside `log.1.gz` (another tool's interrupted compression, a `gunzip -k`): as logrotate,
         // the compressed one is moved aside to `NAME-YYYYMMDDHH.backup`, kept and never pruned, and the
         // plain one goes on as a leftover; nothing is overwritten and the log still rotates.
+        // A plain name that is not a regular file (a link or FIFO planted there) is no generation: that
+        // one goes aside, and the compressed generation stays in the chain.
         func checkLeftover(_ name: String) -> PlanFailure? {
-            guard c.compress, names[name] != nil, let s = names[name + compext] else { return nil }
-            guard let backup = Self.backupName(name + compext, names, input.timeZone.civil(input.now)) else {
+            guard c.compress, let plain = names[name], names[name + compext] != nil else { return nil }
+            let aside = plain.kind == .regular ? name + compext : name
+            guard let s = names[aside], let backup = Self.backupName(aside, names, input.timeZone.civil(input.now)) else {
                 return PlanFailure(message: "\(at(name)): both it and \(at(name + compext)) exist, and their backup names are taken; resolve by hand")
             }
-            steps.append(.rename(from: at(name + compext), to: at(backup), inode: s.inode))
+            steps.append(.rename(from: at(aside), to: at(backup), inode: s.inode))
             names[backup] = s
-            names[name + compext] = nil
-            warnings.append("\(at(name)) and \(at(name + compext)) both exist: moved \(at(name + compext)) aside to \(at(backup))")
+            names[aside] = nil
+            warnings.append("\(at(name)) and \(at(name + compext)) both exist: moved \(at(aside)) aside to \(at(backup))")
             return nil
         }
         func expired(_ s: FileStatus) -> Bool {
