@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/eventfd.h>
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -142,15 +143,19 @@ int rotatectl_watch_signal_take(int sig) {
     return __atomic_exchange_n(flag, 0, __ATOMIC_SEQ_CST) != 0;
 }
 
-int rotatectl_ppoll_watch(int fd, int timeout_ms) {
+int rotatectl_ppoll_watch(int fd, int wake_fd, int timeout_ms) {
     sigset_t during;
     pthread_sigmask(SIG_SETMASK, NULL, &during);
     sigdelset(&during, SIGHUP);
     sigdelset(&during, SIGTERM);
     sigdelset(&during, SIGINT);
-    struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+    struct pollfd p[2] = { { .fd = fd, .events = POLLIN, .revents = 0 }, { .fd = wake_fd, .events = POLLIN, .revents = 0 } };
     struct timespec limit = { .tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L };
-    return ppoll(&p, 1, timeout_ms < 0 ? NULL : &limit, &during);
+    int n = ppoll(p, wake_fd < 0 ? 1 : 2, timeout_ms < 0 ? NULL : &limit, &during);
+    if (n > 0) return (p[0].revents ? 1 : 0) | (wake_fd >= 0 && p[1].revents ? 2 : 0);
+    return n;
 }
+
+int rotatectl_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 int rotatectl_inotify_init(void) { return inotify_init1(IN_NONBLOCK | IN_CLOEXEC); }

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// Prints a watcher's events: as `run` prints them, or with `--json` one compact JSON object a line,
-/// each flushed at once so that a log shipper reading a pipe sees it.
+/// each in one `write(2)` (`StandardOutput`), so that a log shipper reading a pipe sees it at once and
+/// the lines of runs under way at once on several threads never interleave.
 struct WatchOutput: Sendable {
     var lines: Output
 
@@ -29,8 +30,5 @@ struct WatchOutput: Sendable {
         }
     }
 
-    private func line(_ text: String) {
-        print(FileNameEncoding.display(text))
-        fflush(nil)
-    }
+    private func line(_ text: String) { StandardOutput.write(FileNameEncoding.display(text)) }
 }

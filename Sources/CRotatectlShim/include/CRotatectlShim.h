@@ -43,9 +43,12 @@ int rotatectl_wtermsig(int status);
    whether `sig` arrived since the last take and clears it. Returns -1 and sets errno on failure. */
 int rotatectl_watch_signals_install(void);
 int rotatectl_watch_signal_take(int sig);
-/* ppoll(2) on `fd` for POLLIN, at most timeout_ms milliseconds (-1: no limit), with the watch signals
-   unblocked for the wait alone: one sent before is delivered then and ends the wait with EINTR. */
-int rotatectl_ppoll_watch(int fd, int timeout_ms);
+/* ppoll(2) on `fd` and `wake_fd` (-1: none) for POLLIN, at most timeout_ms milliseconds (-1: no limit),
+   with the watch signals unblocked for the wait alone: one sent before is delivered then and ends the
+   wait with EINTR. Returns 0 on timeout, -1 on error, else bit 1 when `fd` is ready, bit 2 `wake_fd`. */
+int rotatectl_ppoll_watch(int fd, int wake_fd, int timeout_ms);
+/* eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC). */
+int rotatectl_eventfd(void);
 /* inotify_init1(IN_NONBLOCK | IN_CLOEXEC). */
 int rotatectl_inotify_init(void);
 #endif

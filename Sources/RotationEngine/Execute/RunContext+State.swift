@@ -9,7 +9,12 @@ extension RunContext {
         guard !options.dryRun, let waiting = options.stateFileWaiting else { return }
         let path = options.statePath
         do {
-            stateFileLock = try StateFileLock.acquire(statePath: path, waiting: waiting)
+            if let lease = options.stateLockLease {
+                stateFileLock = try lease.acquire(waiting: waiting)
+                leasedStateLock = true
+            } else {
+                stateFileLock = try StateFileLock.acquire(statePath: path, waiting: waiting)
+            }
         } catch StateError.stateLocked(let locked) {
             emit(RunEvent(.lock, .stateLocked, "\(StateError.stateLocked(path: locked))", path: path))
         } catch StateError.nestedRun(let locked) {
@@ -22,6 +27,16 @@ extension RunContext {
             // Not a regular file, a symbolic link, a directory that cannot be created: the state cannot be
             // read or written either, which the run reports as before (exit 1); it is not a busy lock.
             logger?.debug("state file \(path) not locked: \(error)")
+        }
+    }
+
+    /// At the end of the run: the state file's lock released, or its lease (`StateLockLease`) given back.
+    func releaseStateFile() {
+        if leasedStateLock {
+            options.stateLockLease?.release()
+            leasedStateLock = false
+        } else {
+            stateFileLock?.release()
         }
     }
 

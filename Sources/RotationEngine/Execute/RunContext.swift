@@ -24,6 +24,8 @@ final class RunContext {
     lazy var stateSession = StateSession(path: options.statePath, timeout: options.stateLockTimeout, now: now, runLock: stateFileLock)
     /// The run-wide lock on the state file, taken before the state is first read (`lockStateFile`).
     var stateFileLock: StateFileLock?
+    /// Whether `stateFileLock` is the lease's (`RunOptions.stateLockLease`), given back rather than released.
+    var leasedStateLock = false
 
     init(options: RunOptions, logger: Logger?, observer: @escaping (RunEvent) -> Void) {
         self.options = options

@@ -23,6 +23,9 @@ public struct RunOptions: Sendable {
     /// logrotate still scheduled on the host (`LogrotateHost.beside()`): the run warns once when it
     /// rotates a log logrotate's configuration names too. Nil: no such check.
     public var besideLogrotate: BesideLogrotate? = nil
+    /// The state file's lock shared with the other runs of this process under way at once (`watch`):
+    /// taken through it rather than alone. Nil: the run takes and releases its own.
+    public var stateLockLease: StateLockLease? = nil
     public init() {}
 
     /// How long the state lock is waited for: nil for as long as it takes.

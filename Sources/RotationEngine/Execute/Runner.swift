@@ -33,7 +33,7 @@ public final class Runner {
         // file fails at once (exit 3) rather than waiting for a lock its parent holds.
         let locked = context.outcome { context.lockStateFile() }
         outcome = outcome + locked
-        defer { context.stateFileLock?.release() }
+        defer { context.releaseStateFile() }
         // Another run holding the state file: nothing is read, planned or written.
         if !locked.busy { outcome = outcome + work(configuration.logSets) }
         FaultInjection.finish()

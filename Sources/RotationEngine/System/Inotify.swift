@@ -34,9 +34,10 @@ public final class Inotify {
         _ = system_retry("inotify_rm_watch", "inotify") { inotify_rm_watch(fd, wd) }
     }
 
-    /// Waits up to `seconds` (nil: without limit) for events (`ppoll`), with SIGHUP, SIGTERM and SIGINT
-    /// unblocked for the wait alone. True when events can be read, false on timeout or a signal.
-    public func wait(seconds: Double?) throws(SystemError) -> Bool {
+    /// Waits up to `seconds` (nil: without limit) for events (`ppoll`), or for `wake` to be signalled,
+    /// with SIGHUP, SIGTERM and SIGINT unblocked for the wait alone. True when events can be read, false
+    /// on timeout, a signal or a wake alone.
+    public func wait(seconds: Double?, wake: WakeEvent? = nil) throws(SystemError) -> Bool {
         let ms: Int32 = seconds.map { Int32(min(max(0, ($0 * 1000).rounded(.up)), 86_400_000)) } ?? -1
         // Not `system_retry`: EINTR is the point here (a signal's flag is to be read), never retried.
         #if ROTATECTL_FAULT_INJECTION
@@ -44,8 +45,8 @@ public final class Inotify {
             throw SystemError("ppoll", path: "inotify", errno: forced)
         }
         #endif
-        let n = rotatectl_ppoll_watch(fd, ms)
-        if n >= 0 { return n > 0 }
+        let n = rotatectl_ppoll_watch(fd, wake?.fd ?? -1, ms)
+        if n >= 0 { return n & 1 != 0 }
         let e = Errno(rawValue: rotatectl_errno())
         if e == .interrupted { return false }
         throw SystemError("ppoll", path: "inotify", errno: e)

@@ -40,4 +40,36 @@ public struct WatchTargets: Sendable, Equatable {
         }
         return result.sorted()
     }
+
+    /// `closure(of: sets)` split into the groups that share no directory: each group can run on its own
+    /// while the others run, since no two groups lock, read or claim the same directory. Each group
+    /// ascending, groups in the order of their first set.
+    public func groups(of sets: Set<Int>) -> [[Int]] {
+        let members = closure(of: sets)
+        var parent = Dictionary(uniqueKeysWithValues: members.map { ($0, $0) })
+        func root(_ x: Int) -> Int {
+            var x = x
+            while let p = parent[x], p != x { parent[x] = parent[p]; x = p }
+            return x
+        }
+        for indices in setsByDirectory.values {
+            let present = indices.filter { parent[$0] != nil }
+            guard let first = present.first else { continue }
+            for other in present.dropFirst() {
+                let a = root(first), b = root(other)
+                if a != b { parent[max(a, b)] = min(a, b) }
+            }
+        }
+        var byRoot: [Int: [Int]] = [:]
+        for m in members { byRoot[root(m), default: []].append(m) }
+        return byRoot.values.sorted { $0[0] < $1[0] }
+    }
+
+    /// The directories the sets `sets` read.
+    public func directories(of sets: [Int]) -> Set<String> {
+        let wanted = Set(sets)
+        var result = Set<String>()
+        for (dir, indices) in setsByDirectory where indices.contains(where: wanted.contains) { result.insert(dir) }
+        return result
+    }
 }

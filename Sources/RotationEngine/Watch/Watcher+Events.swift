@@ -73,7 +73,7 @@ extension Watcher {
         if !dirty.isEmpty { until = min(until, lastEvaluation + options.checkInterval) }
         if let watchdog { until = min(until, lastPing + watchdog / 2) }
         do throws(SystemError) {
-            if try inotify.wait(seconds: max(0, until - now)) { try inotify.drain(handle) }
+            if try inotify.wait(seconds: max(0, until - now), wake: workers?.wake) { try inotify.drain(handle) }
             return true
         } catch {
             notice(WatchEvent(.error, .watchFailed, "cannot watch: \(error)"))

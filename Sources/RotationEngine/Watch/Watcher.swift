@@ -7,14 +7,17 @@ import Logging
 ///     wait (ppoll: inotify, the next boundary, a held set, the re-scan, the watchdog; signals)
 ///     → events mark their directories' sets dirty
 ///     → every `checkInterval`: plan the dirty sets (WatchSchedule, pure) → due sets, next boundaries
-///     → due sets not held by `WatchPace` → one `Runner` over them and the earlier sets sharing their directories
+///     → due sets not held by `WatchPace` → split into groups sharing no directory (each with the
+///       earlier sets sharing its directories) → a `Runner` per group, each on its own thread
+///       (`WatchWorkers`), so one group's compression or scripts never delay another's trigger
+///     → a run that ends wakes the wait; sets whose directories were busy meanwhile are planned then
 ///
 /// Signals only set flags (`WatchSignals`); they are read here, between two steps, so SIGTERM lets the
-/// current run finish (every run is journalled) and SIGHUP re-reads the configuration.
+/// runs under way finish (every run is journalled) and SIGHUP re-reads the configuration.
 public final class Watcher {
     let options: WatchOptions
     let logger: Logger?
-    let observer: (RunEvent) -> Void
+    let observer: @Sendable (RunEvent) -> Void
     let notice: (WatchEvent) -> Void
     let load: () -> Configuration
     let clock: WatchClock
@@ -26,6 +29,12 @@ public final class Watcher {
     var unwatchable: Set<String> = []
     /// Sets an event or a boundary concerns, not planned since.
     var dirty: Set<Int> = []
+    /// Dirty sets whose directories a run under way holds: dirty again when a run ends.
+    var deferred: Set<Int> = []
+    /// The runs under way.
+    var workers: WatchWorkers?
+    /// Which configuration set indices refer to: each reload adds one.
+    var generation = 0
     /// Set → the epoch at which its next period begins.
     var boundaries: [Int: Int64] = [:]
     /// Set → the monotonic time `pace` lets it run again.
@@ -41,7 +50,7 @@ public final class Watcher {
     /// `configuration` is the one to start with (the caller has refused one with errors); `load` reads
     /// the configuration again on SIGHUP.
     public init(options: WatchOptions, configuration: Configuration, load: @escaping () -> Configuration, logger: Logger? = nil,
-                observer: @escaping (RunEvent) -> Void = { _ in }, notice: @escaping (WatchEvent) -> Void = { _ in }) {
+                observer: @escaping @Sendable (RunEvent) -> Void = { _ in }, notice: @escaping (WatchEvent) -> Void = { _ in }) {
         self.options = options; self.configuration = configuration; self.load = load; self.logger = logger
         self.observer = observer; self.notice = notice
         clock = WatchClock(start: options.clockStart)
@@ -54,6 +63,7 @@ public final class Watcher {
         do throws(SystemError) {
             try WatchSignals.install()
             inotify = try Inotify()
+            workers = try WatchWorkers(statePath: options.run.statePath, limit: max(2, options.run.jobs))
         } catch {
             notice(WatchEvent(.error, .watchFailed, "cannot watch: \(error)"))
             return .setFailed
@@ -78,6 +88,7 @@ public final class Watcher {
             if !waitForEvents() { break }
         }
         tellSystemd("STOPPING=1")
+        for done in workers?.finishAll() ?? [] { finished(done) }
         notice(WatchEvent(.stopping, nil, "stopping"))
         file?.remove()
         return .success
@@ -85,6 +96,7 @@ public final class Watcher {
 
     /// Whatever is due now: a re-scan, boundaries and held sets that came, an evaluation, a run.
     func step() {
+        for done in workers?.collect() ?? [] { finished(done) }
         let now = monotonicNow()
         if now >= nextRescan { rescan() }
         let wall = clock.seconds
@@ -106,6 +118,15 @@ public final class Watcher {
     /// Plans the dirty sets (with the earlier sets sharing their directories, so that claims are as
     /// under `run`) and runs those that are due and not held.
     func evaluate(_ now: Double) {
+        if let workers, !workers.isEmpty {
+            // Planned when the run holding their directories ends.
+            let busySets = workers.busySets(generation: generation)
+            let busy = workers.busyDirectories
+            let waiting = dirty.filter { busySets.contains($0) || !targets.directories(of: [$0]).isDisjoint(with: busy) }
+            deferred.formUnion(waiting)
+            dirty.subtract(waiting)
+            guard !dirty.isEmpty else { return }
+        }
         let candidates = targets.closure(of: dirty)
         dirty = []
         lastEvaluation = now
@@ -130,20 +151,47 @@ public final class Watcher {
         if !runnable.isEmpty { runSets(runnable, at: now) }
     }
 
-    /// One `Runner` over `due` and the earlier sets sharing their directories.
+    /// A `Runner` per group of `due` (with the earlier sets sharing their directories) that shares no
+    /// directory with another, each on a thread of its own; a group whose directories a run under way
+    /// holds, or one beyond `WatchWorkers.limit`, waits for a run to end.
     func runSets(_ due: Set<Int>, at now: Double) {
-        let members = targets.closure(of: due)
-        var subset = Configuration()
-        subset.logSets = members.map { configuration.logSets[$0] }
-        subset.filesRead = configuration.filesRead
+        guard let workers else { return }
         var runOptions = options.run
         if options.clockStart != nil { runOptions.now = clock.epoch }
-        let report = Runner(options: runOptions, logger: logger, observer: observer).run(subset)
-        for set in due { pace.ran(set, at: now, failed: report.exitStatus == .setFailed) }
-        let acted = clock.epoch
-        try? file?.record(acted: acted)
-        notice(WatchEvent(.acted, nil, "ran \(members.count) log set\(members.count == 1 ? "" : "s") (exit status \(report.exitStatus.rawValue))",
-                          sets: members.map(name), exitStatus: report.exitStatus, seconds: report.seconds))
+        runOptions.stateLockLease = workers.lease
+        let busySets = workers.busySets(generation: generation)
+        var busy = workers.busyDirectories
+        for members in targets.groups(of: due) {
+            let directories = targets.directories(of: members)
+            let dueHere = due.intersection(members)
+            guard !workers.isFull, directories.isDisjoint(with: busy), busySets.isDisjoint(with: members) else {
+                deferred.formUnion(dueHere)
+                continue
+            }
+            busy.formUnion(directories)
+            var subset = Configuration()
+            subset.logSets = members.map { configuration.logSets[$0] }
+            subset.filesRead = configuration.filesRead
+            let job = WatchWorkers.Job(due: dueHere, members: members, names: members.map(name), directories: directories,
+                                       generation: generation, started: now)
+            let (logger, observer) = (self.logger, self.observer)
+            workers.start(job) { [runOptions, subset] in Runner(options: runOptions, logger: logger, observer: observer).run(subset) }
+        }
+    }
+
+    /// A run that ended: its sets' pace, the watcher's record for `status`, an `acted` event, and the
+    /// sets that waited for it dirty again.
+    func finished(_ done: WatchWorkers.Finished) {
+        let report = done.report
+        if done.job.generation == generation {
+            for set in done.job.due { pace.ran(set, at: done.job.started, failed: report.exitStatus == .setFailed) }
+        }
+        dirty.formUnion(deferred)
+        deferred = []
+        try? file?.record(acted: clock.epoch)
+        let count = done.job.members.count
+        notice(WatchEvent(.acted, nil, "ran \(count) log set\(count == 1 ? "" : "s") (exit status \(report.exitStatus.rawValue))",
+                          sets: done.job.names, exitStatus: report.exitStatus, seconds: report.seconds))
     }
 
     /// SIGHUP: the configuration read again; one with an error leaves the old one in use.
@@ -156,6 +204,8 @@ public final class Watcher {
             return
         }
         configuration = next
+        generation += 1
+        deferred = []
         pace.reset()
         boundaries = [:]
         held = [:]

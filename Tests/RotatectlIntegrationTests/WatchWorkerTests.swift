@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+@testable import RotationEngine
+import TestSupport
+
+/// `rotatectl watch` runs groups of sets that share no directory side by side: a set whose run is slow
+/// (here a postrotate that waits for the test) delays neither the trigger of a set elsewhere nor its
+/// rotation, while a set in the same directory waits for it, as two runs on one directory wait for each
+/// other's lock. Ordering, not timing, is asserted: the slow script is held until the test lets it go.
+@Suite(.serialized) struct WatchWorkerTests {
+    static func config(_ scratch: TempDirectory) -> String {
+        scratch.config("""
+            @DIR@/a/a.log {
+                maxsize 1k
+                size 1G
+                rotate 50
+                missingok
+                postrotate
+                    touch @DIR@/a-started
+                    n=0
+                    while [ ! -e @DIR@/release ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done
+                endscript
+            }
+            @DIR@/b/b.log {
+                maxsize 1k
+                size 1G
+                rotate 50
+                missingok
+            }
+            @DIR@/a/c.log {
+                maxsize 1k
+                size 1G
+                rotate 50
+                missingok
+            }
+            """)
+    }
+
+    static func fill(_ path: String, _ tag: String, _ from: Int, _ count: Int) {
+        var text = ""
+        for i in from..<(from + count) { text += "\(tag) \(i) " + String(repeating: "z", count: 60) + "\n" }
+        LineAppender.append(path, text)
+    }
+
+    @Test func aSlowRunInOneDirectoryDelaysNeitherTheTriggerNorTheRotationOfALogElsewhere() throws {
+        let scratch = TempDirectory()
+        for d in ["a", "b"] { mkdir(scratch.child(d), 0o755) }
+        let (a, b, c) = (scratch.child("a/a.log"), scratch.child("b/b.log"), scratch.child("a/c.log"))
+        for (path, tag) in [(a, "a"), (b, "b"), (c, "c")] { Self.fill(path, tag, 0, 1) }
+        let state = scratch.child("state")
+        let watcher = try #require(RunningWatcher.start(scratch, config: Self.config(scratch), state: state))
+        defer { touch(scratch.child("release")); _ = watcher.stop() }
+        #expect(eventually(timeout: 10) { ["a.log", "b.log", "c.log"].allSatisfy { TestFile.text(state)?.contains($0) == true } })
+
+        Self.fill(a, "a", 1, 40)
+        try #require(eventually(timeout: 10) { access(scratch.child("a-started"), F_OK) == 0 }, "a's postrotate never started")
+        // a's run is now held in its postrotate. b is in another directory: rotated meanwhile.
+        Self.fill(b, "b", 1, 40)
+        #expect(eventually(timeout: 10) { access(b + ".1", F_OK) == 0 }, "b waited for a's run")
+        // c shares a's directory: its run waits for a's to end, as a second run would wait for the lock.
+        Self.fill(c, "c", 1, 40)
+        sleepSeconds(1)
+        #expect(access(c + ".1", F_OK) != 0, "c was rotated while a's run held its directory")
+        #expect(access(scratch.child("release"), F_OK) != 0, "the test let a's script go too early")
+        touch(scratch.child("release"))
+        #expect(eventually(timeout: 10) { access(c + ".1", F_OK) == 0 }, "c was not rotated once a's run ended")
+        #expect(watcher.stop() == 0)
+        for (dir, prefix) in [(scratch.child("a"), "a.log"), (scratch.child("b"), "b.log"), (scratch.child("a"), "c.log")] {
+            let census = LineAppender.census(dir, prefix: prefix)
+            #expect(census.count == 41 && census.values.allSatisfy { $0 == 1 }, "\(prefix): \(census.count) distinct lines, doubled \(census.filter { $0.value > 1 }.count)")
+        }
+        // Both runs wrote the state file; neither lost the other's rotations.
+        let text = TestFile.text(state) ?? ""
+        for log in [a, b, c] { #expect(text.contains(log), "\(log) missing from the state file") }
+        #expect(!watcher.has(code: "state-locked"), "the runs of one watcher share the state file's lock")
+    }
+
+    @Test func aRunFromCronWaitsForTheWatchersRunsAndThenGetsItsTurn() throws {
+        let scratch = TempDirectory()
+        for d in ["a", "b"] { mkdir(scratch.child(d), 0o755) }
+        let a = scratch.child("a/a.log")
+        Self.fill(a, "a", 0, 1)
+        let state = scratch.child("state")
+        let config = Self.config(scratch)
+        let watcher = try #require(RunningWatcher.start(scratch, config: config, state: state))
+        defer { touch(scratch.child("release")); _ = watcher.stop() }
+        #expect(eventually(timeout: 10) { TestFile.text(state)?.contains("a.log") == true })
+        Self.fill(a, "a", 1, 40)
+        try #require(eventually(timeout: 10) { access(scratch.child("a-started"), F_OK) == 0 })
+        // The watcher's run holds the state file's lock, as one logrotate run would.
+        let busy = Harness.rotatectl(["run", "-s", state, "--wait", "0", config])
+        #expect(busy.status == 3, "\(busy.stderr)")
+        touch(scratch.child("release"))
+        let later = Harness.rotatectl(["run", "-s", state, "--wait", "20", config])
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect(watcher.stop() == 0)
+    }
+
+    func touch(_ path: String) { LineAppender.append(path, "") }
+}
