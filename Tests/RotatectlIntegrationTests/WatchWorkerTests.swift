@@ -101,3 +101,27 @@ import TestSupport
 
     func touch(_ path: String) { LineAppender.append(path, "") }
 }
+
+/// A log directory that does not exist yet when the watcher starts: its nearest existing ancestor is
+/// watched, so the directory is followed as soon as it is made, not at the next re-scan.
+@Suite(.serialized) struct WatchMissingDirectoryTests {
+    @Test func aLogDirectoryMadeAfterTheWatcherStartedIsFollowedWithoutARescan() throws {
+        let scratch = TempDirectory()
+        let config = scratch.config("@DIR@/later/deep/app.log {\n maxsize 1k\n size 1G\n rotate 5\n missingok\n}\n")
+        let state = scratch.child("state")
+        let watcher = try #require(RunningWatcher.start(scratch, config: config, state: state, arguments: ["--rescan", "3600"]))
+        defer { _ = watcher.stop() }
+        sleepSeconds(0.2)
+        mkdir(scratch.child("later"), 0o755)
+        mkdir(scratch.child("later/deep"), 0o755)
+        let log = scratch.child("later/deep/app.log")
+        LineAppender.append(log, "first\n")
+        #expect(eventually(timeout: 10) { TestFile.text(state)?.contains("app.log") == true }, "the new log was never seen")
+        LineAppender.append(log, String(repeating: "q", count: 2000) + "\n")
+        #expect(eventually(timeout: 10) { access(log + ".1", F_OK) == 0 }, "not rotated past maxsize")
+        #expect(watcher.stop() == 0)
+        let census = LineAppender.census(scratch.child("later/deep"), prefix: "app.log")
+        #expect(census.count == 2 && census.values.allSatisfy { $0 == 1 })
+    }
+
+}

@@ -80,4 +80,12 @@ import TestSupport
         #expect(try lease.acquire(waiting: .once) != nil, "taken again by the next busy spell")
         lease.release()
     }
+
+    @Test func aDirectoryASetWouldReadThatDoesNotExistIsMissingNotATarget() {
+        var world = PlannerWorld()
+        world.directory("/srv")
+        let targets = WatchTargets([logSet(["/srv/app/logs/*.log"]) { $0.missingOK = true }, logSet(["/srv/web.log"])], world.snapshot)
+        #expect(targets.missing == ["/srv/app/logs"])
+        #expect(targets.directories == ["/srv"])
+    }
 }

@@ -4,15 +4,21 @@
 public struct WatchTargets: Sendable, Equatable {
     /// Directory → the indices of the sets that read it, ascending.
     public var setsByDirectory: [String: [Int]] = [:]
+    /// Directories a set would read that do not exist (a log directory not made yet): the watcher
+    /// watches their nearest existing ancestor, so it sees them appear without waiting for a re-scan.
+    public var missing: Set<String> = []
 
     public init() {}
 
     /// The targets of `sets` (indices as in `sets`) in `snapshot`; a directory that does not exist is not
-    /// among them (the periodic re-scan finds it when it appears).
+    /// among them, but in `missing`.
     public init(_ sets: [LogSetConfig], _ snapshot: Snapshot) {
         for (index, set) in sets.enumerated() {
             Snapshot.walk(set) { dir in
-                guard let listing = snapshot.directories[dir] else { return nil }
+                guard let listing = snapshot.directories[dir] else {
+                    missing.insert(dir)
+                    return nil
+                }
                 if setsByDirectory[dir]?.last != index { setsByDirectory[dir, default: []].append(index) }
                 return listing
             }

@@ -10,25 +10,50 @@ extension Watcher {
         nextRescan = monotonicNow() + options.rescanInterval
     }
 
+    /// A watch on every directory the sets read, and on the nearest existing ancestor of each one that
+    /// does not exist yet (its appearing is a directory event there, which calls for a re-scan); every
+    /// other watch removed.
     func syncWatches() {
         guard let inotify else { return }
-        let wanted = targets.setsByDirectory
-        for (dir, wd) in watchOf where wanted[dir] == nil {
+        var wanted = Set(targets.directories)
+        for dir in targets.directories where watchOf[dir] == nil { _ = watch(dir) }
+        for dir in targets.missing {
+            var ancestor = PathName.split(dir).0
+            while true {
+                if watchOf[ancestor] != nil || watch(ancestor, missingIsExpected: true) != .missing {
+                    wanted.insert(ancestor)
+                    break
+                }
+                if ancestor == "/" || ancestor == "." { break }
+                ancestor = PathName.split(ancestor).0
+            }
+        }
+        for (dir, wd) in watchOf where !wanted.contains(dir) {
             inotify.removeWatch(wd)
             forget(wd)
         }
-        for dir in targets.directories where watchOf[dir] == nil {
-            do throws(SystemError) {
-                let wd = try inotify.addWatch(dir, mask: .logDirectory)
-                watchOf[dir] = wd
-                directoryOf[wd] = dir
-                unwatchable.remove(dir)
-            } catch {
-                // ENOSPC: fs.inotify.max_user_watches reached. The re-scan still looks at it.
-                if unwatchable.insert(dir).inserted {
-                    notice(WatchEvent(.warning, .watchUnwatched, "\(error): looked at only every \(Self.seconds(options.rescanInterval)) (the re-scan)"))
-                }
+    }
+
+    enum WatchResult { case watched, missing, failed }
+
+    /// `inotify_add_watch` on `dir`. A directory that is not there (or not a directory) is `.missing`,
+    /// reported only when not `missingIsExpected`; any other failure (ENOSPC: fs.inotify.max_user_watches
+    /// reached) is reported once, and the re-scan still looks at the directory.
+    func watch(_ dir: String, missingIsExpected: Bool = false) -> WatchResult {
+        guard let inotify else { return .failed }
+        do throws(SystemError) {
+            let wd = try inotify.addWatch(dir, mask: .logDirectory)
+            watchOf[dir] = wd
+            directoryOf[wd] = dir
+            unwatchable.remove(dir)
+            return .watched
+        } catch {
+            let missing = error.errno == .noSuchFileOrDirectory || error.errno == .notDirectory
+            if missing && missingIsExpected { return .missing }
+            if unwatchable.insert(dir).inserted {
+                notice(WatchEvent(.warning, .watchUnwatched, "\(error): looked at only every \(Self.seconds(options.rescanInterval)) (the re-scan)"))
             }
+            return missing ? .missing : .failed
         }
     }
 
@@ -55,7 +80,11 @@ extension Watcher {
             return
         }
         if event.mask.contains(.isDirectory) {
-            nextRescan = 0
+            // In a directory watched only as the ancestor of missing ones, only the way to them counts.
+            let child = PathName.join(dir, event.name)
+            if targets.setsByDirectory[dir] != nil || targets.missing.contains(where: { $0 == child || $0.hasPrefix(child + "/") }) {
+                nextRescan = 0
+            }
             return
         }
         if event.name == OwnFiles.lock || event.name == OwnFiles.journal || event.name == OwnFiles.reserve { return }
