@@ -6,6 +6,10 @@
          seconds (default 60; the flood under `run` lasts one timer period plus 5 s). For each: the largest size the
          live log reached (and as a multiple of the cap), and the delay from the write that crossed the cap
          to the rename (seen by the writer as a new inode on its next open): p50, p99, max.
+  beside the same flood, while the same watcher compresses a --big MiB log (default 512) in another
+         directory, rotated at the watcher's start: the flooded log's largest size and delays, and how long
+         the compression took; a watcher that ran sets one after another would let the flooded log grow
+         for the whole compression.
   idle   an idle watcher over --logs logs (default 10,000) in --dirs directories (default 100): CPU
          used over --idle-seconds (default 30) as a share of one core, and RSS (VmRSS, VmHWM).
 
@@ -125,6 +129,41 @@ def flood_timer(binary, work, a):
     return largest, delays
 
 
+def flood_beside(binary, work, a):
+    logs = os.path.join(work, "b")
+    big = os.path.join(work, "big")
+    os.makedirs(logs)
+    os.makedirs(big)
+    subprocess.run([sys.executable, os.path.join(HERE, "genlogs.py"), "--style", "mixed", "--size", str(a.big * MiB),
+                    os.path.join(big, "big.log")], check=True)
+    conf = os.path.join(work, "b.conf")
+    config(conf, logs + "/*.log", a.cap)
+    with open(conf, "a") as f:
+        f.write(f"{big}/big.log {{\n    maxsize 1M\n    size 100G\n    rotate 3\n    compress\n    missingok\n}}\n")
+    # No state yet: the watcher's first run only records the logs; touching big.log then makes it due.
+    p, out = start_watch(binary, work, conf, os.path.join(work, "b.state"))
+    time.sleep(1)
+    started = time.monotonic()
+    with open(os.path.join(big, "big.log"), "ab") as f:
+        f.write(b"one more line\n")
+    compressed = []
+
+    def watch_gz():
+        while time.monotonic() - started < 600:
+            if os.path.exists(os.path.join(big, "big.log.1.gz")) and not os.path.exists(os.path.join(big, "big.log.1")):
+                compressed.append(time.monotonic() - started)
+                return
+            time.sleep(0.02)
+
+    t = threading.Thread(target=watch_gz)
+    t.start()
+    largest, delays = flood(os.path.join(logs, "app.log"), a.cap, a.rate * 1e6, a.seconds)
+    t.join()
+    p.send_signal(signal.SIGTERM)
+    p.wait()
+    return largest, delays, (compressed or [float("nan")])[0]
+
+
 def idle(binary, work, a):
     base = os.path.join(work, "idle")
     per = max(1, a.logs // a.dirs)
@@ -158,7 +197,7 @@ def idle(binary, work, a):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rotatectl", default=os.path.join(ROOT, ".build/release/rotatectl"))
-    p.add_argument("--only", default="flood,idle")
+    p.add_argument("--only", default="flood,beside,idle")
     p.add_argument("--rate", type=float, default=50, help="MB/s written by the flood")
     p.add_argument("--cap", type=int, default=10 * MiB)
     p.add_argument("--seconds", type=float, default=20)
@@ -167,6 +206,7 @@ def main():
     p.add_argument("--logs", type=int, default=10000)
     p.add_argument("--dirs", type=int, default=100)
     p.add_argument("--idle-seconds", type=float, default=30)
+    p.add_argument("--big", type=int, default=512, help="MiB of the log compressed beside the flood")
     p.add_argument("--tmp", default=None)
     a = p.parse_args()
     binary = os.path.abspath(a.rotatectl)
@@ -184,6 +224,13 @@ def main():
                 print(f"  run every {a.timer:g} s: largest live log {t_largest / MiB:.1f} MiB = {t_largest / a.cap:.1f}x the cap; "
                       f"crossing→rename max {max(t_delays or [0]):.1f} s")
                 print(f"  ratio run/watch of the largest size: {t_largest / max(1, largest):.0f}x")
+        if "beside" in only:
+            largest, delays, took = flood_beside(binary, work, a)
+            print(f"flood {a.rate:g} MB/s beside the compression of a {a.big} MiB log in another directory")
+            print(f"  watch: largest live log {largest / MiB:.1f} MiB = {largest / a.cap:.2f}x the cap; "
+                  f"crossing→rename p50 {pct(delays, 50) * 1000:.0f} ms, p99 {pct(delays, 99) * 1000:.0f} ms, "
+                  f"max {max(delays or [0]) * 1000:.0f} ms over {len(delays)} rotations; the big log compressed "
+                  f"{took:.1f} s after it was due")
         if "idle" in only:
             share, rss, hwm, n = idle(binary, work, a)
             print(f"idle watcher over {n} logs in {a.dirs} directories, {a.idle_seconds:g} s: "

@@ -56,6 +56,22 @@ import TestSupport
         #expect(table.stdout.contains("daily: last rotated on an earlier day"))
     }
 
+    /// `weekly 2` (Tuesday), last rotated Monday 2026-11-30, now Wednesday 2026-12-02: Tuesday passed
+    /// without a run, so the log is not due until 7 days after the last rotation (Monday 2026-12-07).
+    /// NEXT DUE used to say Tuesday, a day in the past, beside DUE "no".
+    @Test func aWeeklyLogWhoseWeekdayPassedShowsItsRealNextDueNotAPastDay() throws {
+        let t = TempDirectory()
+        t.write("logs/w.log", "w\n")
+        t.write("state", "logrotate state -- version 2\n\"\(t.child("logs/w.log"))\" 2026-11-30-10:0:0\n", mode: 0o600)
+        let conf = t.config("@DIR@/logs/w.log {\n weekly 2\n rotate 3\n}\n")
+        let r = Harness.rotatectl(["status", "--json", "-s", t.child("state"), conf], environment: ["ROTATECTL_NOW": "1796212800", "TZ": "UTC"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let log = try #require((doc["logs"] as? [[String: Any]])?.first)
+        #expect(log["due"] as? Bool == false)
+        #expect(log["next_due"] as? Int == 1796601600, "next due \(log["next_due"] ?? "none"), want 2026-12-07 00:00 UTC")
+    }
+
     @Test func showsAnUnfinishedJournalAndAHeldLock() throws {
         let t = TempDirectory()
         t.write("logs/a.log", Harness.lines("a", 1...1000))

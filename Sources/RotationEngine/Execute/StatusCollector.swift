@@ -49,7 +49,8 @@ public struct StatusCollector {
                 each(LogStatus(
                     set: name, path: path, exists: st != nil, size: st?.size ?? 0, lastRotated: last,
                     due: decision.rotate, reason: decision.reason,
-                    nextDue: planner.nextDue(config, last: last ?? planner.input.now),
+                    nextDue: decision.rotate ? planner.nextDue(config, last: last ?? planner.input.now)
+                        : planner.nextTrigger(config, last: last ?? planner.input.now),
                     generations: gens.map(\.0), generationBytes: gens.reduce(0) { $0 + $1.1.size },
                     cap: config.maxTotalSize,
                     journalPending: snapshot.directories[dir]?[JournalFile.name] != nil,

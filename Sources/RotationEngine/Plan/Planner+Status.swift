@@ -23,6 +23,23 @@ extension Planner {
         }
     }
 
+    /// When the time trigger of a log last rotated at `last` fires next: `nextDue`, or for a weekly log
+    /// whose chosen weekday passed without a rotation (nothing ran that day), the next day that is that
+    /// weekday or 7 days after `last`, as the weekly rule in `trigger` says. For the other periods a
+    /// `nextDue` in the past means the period has ended: the log is due now, or a veto keeps it, and only
+    /// a write can change that. What `status` shows under NEXT DUE and when `watch` looks again.
+    public func nextTrigger(_ c: LogSetConfig, last: Int64) -> Int64? {
+        let now = input.now
+        guard let next = nextDue(c, last: last) else { return nil }
+        guard next <= now, case .every(.weekly(let weekday)) = c.criterion else { return next }
+        let tz = input.timeZone
+        let lastDay = tz.civil(last).dayNumber
+        var n = max(tz.civil(now).dayNumber + 1, lastDay + 1)
+        while n - lastDay < 7 && CivilTime.weekday(n) != weekday { n += 1 }
+        let d = CivilTime.date(dayNumber: n)
+        return tz.epoch(CivilTime(year: d.year, month: d.month, day: d.day))
+    }
+
     /// The rotated generations of a log that exist now, newest first by modification time.
     public func generations(of path: String, _ c: LogSetConfig) -> [(String, FileStatus)] {
         let (logDir, logName) = PathName.split(path)

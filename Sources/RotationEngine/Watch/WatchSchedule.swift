@@ -46,19 +46,8 @@ public enum WatchSchedule {
     }
 
     /// The first moment after `input.now` at which the time trigger of a log last rotated at `last`
-    /// fires: the planner's `nextDue`, or for a weekly log whose chosen weekday passed without a rotation
-    /// (the watcher was not running), the next day that is that weekday or 7 days after `last`, as the
-    /// planner's weekly rule says. For the other periods a `nextDue` in the past means the period has
-    /// ended: the log is due now, or a veto keeps it, and only a write can change that.
+    /// fires (`Planner.nextTrigger`).
     static func boundary(_ planner: Planner, _ config: LogSetConfig, last: Int64) -> Int64? {
-        let now = planner.input.now
-        guard let next = planner.nextDue(config, last: last) else { return nil }
-        guard next <= now, case .every(.weekly(let weekday)) = config.criterion else { return next }
-        let tz = planner.input.timeZone
-        let lastDay = tz.civil(last).dayNumber
-        var n = max(tz.civil(now).dayNumber + 1, lastDay + 1)
-        while n - lastDay < 7 && CivilTime.weekday(n) != weekday { n += 1 }
-        let d = CivilTime.date(dayNumber: n)
-        return tz.epoch(CivilTime(year: d.year, month: d.month, day: d.day))
+        planner.nextTrigger(config, last: last)
     }
 }
