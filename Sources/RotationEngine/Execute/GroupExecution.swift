@@ -67,7 +67,7 @@ struct GroupExecution: RunPart {
             for (k, unit) in part.units.enumerated() {
                 if steps.rotate(unit, part.plan.name, part.config) {
                     done.append(unit)
-                    marks += unit.logs.map { StateMark(path: $0.path, time: context.now) }
+                    marks += unit.logs.filter(\.recordsRotation).map { StateMark(path: $0.path, time: context.now) }
                 } else {
                     cancelled[part.home.path, default: []].append(.cancel(id: part.firstID + k))
                 }

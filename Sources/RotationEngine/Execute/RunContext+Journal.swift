@@ -10,7 +10,7 @@ extension RunContext {
         return units.enumerated().map { id, unit in
             JournalBlock.unit(id: firstID + id, directories: plan.directories,
                               steps: unit.logs.flatMap(\.rotateSteps) + signal + unit.logs.flatMap(\.finishSteps),
-                              state: unit.logs.map { StateMark(path: $0.path, time: now) }, policy: policy)
+                              state: unit.logs.filter(\.recordsRotation).map { StateMark(path: $0.path, time: now) }, policy: policy)
         }
     }
 
@@ -84,6 +84,12 @@ extension RunContext {
                 if failed.contains(log.path) { return nil }
                 guard let now = current[log.path] else {
                     emit(RunEvent(.decision, set: first.name, "\(log.path): no longer due (rotated meanwhile by another run)", path: log.path))
+                    return nil
+                }
+                // A trim that became a rotation meanwhile (or the other way round) is left to the next
+                // run: this unit's scripts were chosen for what it was planned as.
+                guard now.recordsRotation == log.recordsRotation else {
+                    emit(RunEvent(.decision, set: first.name, "\(log.path): changed meanwhile; left for the next run", path: log.path))
                     return nil
                 }
                 return now

@@ -36,7 +36,7 @@ struct SetRotation: RunPart {
         context.syncChanged(plan.name)
         if !failedIDs.isEmpty { try? journal.append(failedIDs) }
         user?.restore()
-        let marks = active.flatMap { $0.unit.logs.map { StateMark(path: $0.path, time: context.now) } }
+        let marks = active.flatMap { $0.unit.logs.filter(\.recordsRotation).map { StateMark(path: $0.path, time: context.now) } }
         let recorded = context.saveState(plan.name, marks: marks, newLogs: plan.newStateLogs)
         FaultInjection.point("state saved")
         let keepJournal: Bool

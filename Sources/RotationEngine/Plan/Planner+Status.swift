@@ -42,17 +42,25 @@ extension Planner {
 
     /// The rotated generations of a log that exist now, newest first by modification time.
     public func generations(of path: String, _ c: LogSetConfig) -> [(String, FileStatus)] {
-        let (logDir, logName) = PathName.split(path)
-        var dir = logDir
-        if let old = c.oldDir { dir = PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old)) }
-        var base = logName
-        if let add = c.addExtension, base.hasSuffix(add), base.count > add.count { base.removeLast(add.count) }
-        if let ext = c.extension_, base.hasSuffix(ext), base.count > ext.count { base.removeLast(ext.count) }
+        let logName = PathName.split(path).1
+        let (dir, base) = generationBase(of: path, c)
         guard let listing = input.snapshot.entries(in: dir, prefix: base) else { return [] }
         let sep = c.dateExt ? "" : "."
         return listing.filter { name, st in
             name != logName && name.hasPrefix(base + sep) && st.kind == .regular && !name.hasPrefix(".rotatectl")
                 && (c.dateExt || name.dropFirst(base.count + 1).first?.isNumber == true)
         }.map { (PathName.join(dir, $0.key), $0.value) }.sorted { $0.1.modified > $1.1.modified }
+    }
+
+    /// Where a log's rotated files are (its directory or `olddir`) and the stem their names start with
+    /// (the log's name without `addextension` or `extension`).
+    func generationBase(of path: String, _ c: LogSetConfig) -> (directory: String, base: String) {
+        let (logDir, logName) = PathName.split(path)
+        var dir = logDir
+        if let old = c.oldDir { dir = PathName.normalize(old.hasPrefix("/") ? old : PathName.join(logDir, old)) }
+        var base = logName
+        if let add = c.addExtension, base.hasSuffix(add), base.count > add.count { base.removeLast(add.count) }
+        if let ext = c.extension_, base.hasSuffix(ext), base.count > ext.count { base.removeLast(ext.count) }
+        return (dir, base)
     }
 }

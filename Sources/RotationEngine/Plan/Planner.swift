@@ -92,6 +92,8 @@ public struct Planner: Sendable {
             }
         }
         var due: [(String, FileStatus)] = []
+        /// Logs not due, whose rotated files `maxtotalsize` may still trim (`trim`).
+        var idle: [String] = []
         var directories = Set<String>()
         for group in groups {
             for k in 0..<group.count {
@@ -106,8 +108,9 @@ public struct Planner: Sendable {
                 let decision = decide(path, in: group.directory, status: group.status(k), c)
                 if decision.0.rotate, let st = decision.1 {
                     due.append((path, st))
-                } else if decision.0.error == nil, decision.1 != nil, input.state[path] == nil {
-                    plan.newStateLogs[path] = 0
+                } else if decision.0.error == nil, decision.1 != nil {
+                    if input.state[path] == nil { plan.newStateLogs[path] = 0 }
+                    if c.maxTotalSize != nil { idle.append(path) }
                 }
                 if input.keepIdleDecisions || decision.0.rotate || decision.0.error != nil {
                     plan.decisions.append(decision.0)
@@ -178,6 +181,15 @@ public struct Planner: Sendable {
         }
         if !c.pidFiles.isEmpty && !rotations.isEmpty {
             plan.notify = .notify(pidFiles: c.pidFiles, signal: c.signal)
+        }
+        for path in idle {
+            guard let t = trim(path, c) else { continue }
+            plan.units.append(RotationUnit(logs: [t]))
+            directories.insert(PathName.split(path).0)
+            directories.insert(generationBase(of: path, c).directory)
+            if let i = plan.decisions.firstIndex(where: { $0.path == path }) {
+                plan.decisions[i].reason += "; its rotated files take more than maxtotalsize: the oldest are removed"
+            }
         }
         plan.directories = directories.sorted()
         return plan

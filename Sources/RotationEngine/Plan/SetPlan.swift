@@ -28,6 +28,9 @@ public struct LogRotation: Sendable, Equatable {
     public var removals: Set<String>
     /// What the run should say about it (a generation moved aside).
     public var warnings: [String]
+    /// False for a trim (`Planner.trim`): the log is not rotated, only its rotated files are pruned, and
+    /// the state file records nothing.
+    public var recordsRotation = true
     public init(path: String, rotatedPath: String, rotateSteps: [Action] = [], finishSteps: [Action] = [],
                 removals: Set<String> = [], warnings: [String] = []) {
         self.path = path; self.rotatedPath = rotatedPath; self.rotateSteps = rotateSteps
