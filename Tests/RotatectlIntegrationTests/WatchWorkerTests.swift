@@ -99,6 +99,52 @@ import TestSupport
         #expect(watcher.stop() == 0)
     }
 
+    /// `su` changes the effective user and group of the whole process (every thread), so a group with an
+    /// `su` set never runs beside another: here b, in another directory, waits for a's run under `su`.
+    @Test func aGroupUnderSuRunsAlone() throws {
+        let scratch = TempDirectory()
+        for d in ["a", "b"] { mkdir(scratch.child(d), 0o755) }
+        let (a, b) = (scratch.child("a/a.log"), scratch.child("b/b.log"))
+        Self.fill(a, "a", 0, 1)
+        Self.fill(b, "b", 0, 1)
+        let config = scratch.config("""
+            @DIR@/a/a.log {
+                su root root
+                maxsize 1k
+                size 1G
+                rotate 50
+                missingok
+                postrotate
+                    touch @DIR@/a-started
+                    n=0
+                    while [ ! -e @DIR@/release ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done
+                endscript
+            }
+            @DIR@/b/b.log {
+                maxsize 1k
+                size 1G
+                rotate 50
+                missingok
+            }
+            """, name: "su.conf")
+        let state = scratch.child("state")
+        let watcher = try #require(RunningWatcher.start(scratch, config: config, state: state))
+        defer { touch(scratch.child("release")); _ = watcher.stop() }
+        #expect(eventually(timeout: 10) { ["a.log", "b.log"].allSatisfy { TestFile.text(state)?.contains($0) == true } })
+        Self.fill(a, "a", 1, 40)
+        try #require(eventually(timeout: 10) { access(scratch.child("a-started"), F_OK) == 0 }, "a's postrotate never started")
+        Self.fill(b, "b", 1, 40)
+        sleepSeconds(1)
+        #expect(access(b + ".1", F_OK) != 0, "b ran beside a run under su")
+        touch(scratch.child("release"))
+        #expect(eventually(timeout: 10) { access(b + ".1", F_OK) == 0 }, "b was not rotated once a's run ended")
+        #expect(watcher.stop() == 0)
+        for (dir, prefix) in [(scratch.child("a"), "a.log"), (scratch.child("b"), "b.log")] {
+            let census = LineAppender.census(dir, prefix: prefix)
+            #expect(census.count == 41 && census.values.allSatisfy { $0 == 1 }, "\(prefix): \(census.count) distinct lines")
+        }
+    }
+
     func touch(_ path: String) { LineAppender.append(path, "") }
 }
 

@@ -22,6 +22,9 @@ final class WatchWorkers {
         var generation: Int
         /// The watcher's monotonic time when the run started.
         var started: Double
+        /// A group with an `su` set: its run changes the whole process's effective user and group
+        /// (`Privileges`; setuid calls apply to every thread), so it runs alone.
+        var exclusive = false
     }
 
     private struct Running { var thread: WorkerThread?; var job: Job }
@@ -47,6 +50,8 @@ final class WatchWorkers {
     }
 
     var isEmpty: Bool { running.isEmpty }
+    /// Whether a run under way must stay alone (`Job.exclusive`).
+    var hasExclusive: Bool { running.values.contains { $0.job.exclusive } }
     var isFull: Bool { running.count >= limit }
 
     /// The directories the runs under way read.

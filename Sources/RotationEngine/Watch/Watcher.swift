@@ -164,7 +164,10 @@ public final class Watcher {
         for members in targets.groups(of: due) {
             let directories = targets.directories(of: members)
             let dueHere = due.intersection(members)
-            guard !workers.isFull, directories.isDisjoint(with: busy), busySets.isDisjoint(with: members) else {
+            // A set under `su` changes the process's identity for every thread: its run is alone.
+            let exclusive = members.contains { configuration.logSets[$0].su != nil }
+            guard !workers.isFull, !workers.hasExclusive, !(exclusive && !workers.isEmpty),
+                  directories.isDisjoint(with: busy), busySets.isDisjoint(with: members) else {
                 deferred.formUnion(dueHere)
                 continue
             }
@@ -173,7 +176,7 @@ public final class Watcher {
             subset.logSets = members.map { configuration.logSets[$0] }
             subset.filesRead = configuration.filesRead
             let job = WatchWorkers.Job(due: dueHere, members: members, names: members.map(name), directories: directories,
-                                       generation: generation, started: now)
+                                       generation: generation, started: now, exclusive: exclusive)
             let (logger, observer) = (self.logger, self.observer)
             workers.start(job) { [runOptions, subset] in Runner(options: runOptions, logger: logger, observer: observer).run(subset) }
         }
