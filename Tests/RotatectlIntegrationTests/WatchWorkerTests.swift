@@ -145,6 +145,35 @@ import TestSupport
         }
     }
 
+    /// A watcher killed with SIGKILL in the middle of a run (its postrotate): the journal it left is
+    /// finished by the next `run`, and a new watcher starts on the same state file (the dead one's lock
+    /// on `STATE.watch` died with it); every line exactly once.
+    @Test func aWatcherKilledMidRunLeavesNothingTheNextRunCannotFinish() throws {
+        let scratch = TempDirectory()
+        for d in ["a", "b"] { mkdir(scratch.child(d), 0o755) }
+        let a = scratch.child("a/a.log")
+        Self.fill(a, "a", 0, 1)
+        let state = scratch.child("state")
+        let config = Self.config(scratch)
+        let watcher = try #require(RunningWatcher.start(scratch, config: config, state: state))
+        #expect(eventually(timeout: 10) { TestFile.text(state)?.contains("a.log") == true })
+        Self.fill(a, "a", 1, 40)
+        try #require(eventually(timeout: 10) { access(scratch.child("a-started"), F_OK) == 0 })
+        watcher.process.kill(SIGKILL)
+        _ = watcher.process.wait()
+        #expect(access(scratch.child("a/.rotatectl.journal"), F_OK) == 0, "no journal left mid-run: the kill came too late to test anything")
+        touch(scratch.child("release"))
+        Self.fill(a, "a", 41, 10)
+        let r = Harness.rotatectl(["run", "-s", state, config])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(access(scratch.child("a/.rotatectl.journal"), F_OK) != 0, "the journal was not finished")
+        unlink(watcher.output)   // so that the next start waits for the new watcher's own `started`
+        let again = try #require(RunningWatcher.start(scratch, config: config, state: state), "a new watcher was refused")
+        #expect(again.stop() == 0)
+        let census = LineAppender.census(scratch.child("a"), prefix: "a.log")
+        #expect(census.count == 51 && census.values.allSatisfy { $0 == 1 }, "\(census.count) distinct lines, doubled \(census.filter { $0.value > 1 }.count)")
+    }
+
     func touch(_ path: String) { LineAppender.append(path, "") }
 }
 
