@@ -7,7 +7,8 @@ import Synchronization
 
 /// The exclusive lock of one log directory, an open-file-description lock (`fcntl(F_OFD_SETLK)`) on
 /// `DIR/.rotatectl.lock`, so two rotatectl runs never rotate the same directory at once. The lock file is
-/// created 0600 if missing and never replaced or removed; the holder writes `PID EPOCH\n` (its pid and the
+/// created 0600 if missing and removed only by `cleanup --remove`, under the lock; a run that gets the
+/// lock checks that the name still names the file it locked, and locks the new one if not. The holder writes `PID EPOCH\n` (its pid and the
 /// second it took the lock) into it so a waiting run can say who holds it. Released by `release()` or
 /// when the object goes away, and by the kernel when the process dies.
 public final class DirectoryLock: Sendable {
@@ -44,13 +45,21 @@ public final class DirectoryLock: Sendable {
         if LockedDirectories.parse(inherited).contains(key) || LockedDirectories.held.withLock({ $0.contains(key) }) {
             throw .nested(path: path)
         }
-        let fd = try openLockFile(dir, path: path)
+        var fd = try openLockFile(dir, path: path)
         let deadline = monotonicNow() + (wait.isNaN ? 0 : max(0, wait))
         do throws(LockError) {
-            // The directory is ours only when no other run still going holds its journal: one that
-            // released the directory lock for its scripts has not finished the rotation it journalled.
             while true {
                 try waitForLock(fd, path: path, wait: max(0, deadline - monotonicNow()), logger: logger)
+                // The lock file was removed (`cleanup --remove`) or replaced while we waited: a run started
+                // since locks the new one, so the lock on this one excludes no one. Lock the new one.
+                if try !stillNamed(dir, fd, path: path) {
+                    fd.unlock(path: path)
+                    _ = try? fd.close(path: path)
+                    fd = try openLockFile(dir, path: path)
+                    continue
+                }
+                // The directory is ours only when no other run still going holds its journal: one that
+                // released the directory lock for its scripts has not finished the rotation it journalled.
                 guard JournalFile.heldByAnotherRun(dir) else { break }
                 fd.unlock(path: path)
                 if monotonicNow() >= deadline { throw LockError.journalInUse(path: dir.child(JournalFile.name)) }
@@ -155,6 +164,17 @@ public final class DirectoryLock: Sendable {
 
     /// `openat(O_RDWR|O_CREAT|O_NOFOLLOW|O_NONBLOCK, 0600)` and the checks that make writing it safe:
     /// a regular file, ours, with one link (never a hard link to some other file).
+    /// Whether `DIR/.rotatectl.lock` still names the file `fd` has open (`fstatat` without following).
+    private static func stillNamed(_ dir: DirectoryHandle, _ fd: FileDescriptor, path: String) throws(LockError) -> Bool {
+        do {
+            let held = try fd.status(path: path)
+            guard let named = try dir.status(fileName) else { return false }
+            return named.device == held.device && named.inode == held.inode
+        } catch {
+            throw .system(error)
+        }
+    }
+
     private static func openLockFile(_ dir: DirectoryHandle, path: String) throws(LockError) -> FileDescriptor {
         let fd: FileDescriptor
         do {
