@@ -86,6 +86,9 @@ int rotatectl_fallocate_punch(int fd, off_t offset, off_t len) {
 }
 
 int rotatectl_syncfs(int fd) { return syncfs(fd); }
+int rotatectl_sync_file_range_write(int fd, off_t offset, off_t nbytes) {
+    return sync_file_range(fd, offset, nbytes, SYNC_FILE_RANGE_WRITE);
+}
 int rotatectl_set_malloc_thresholds(int mmap_bytes, int trim_bytes) {
     return mallopt(M_MMAP_THRESHOLD, mmap_bytes) && mallopt(M_TRIM_THRESHOLD, trim_bytes);
 }

@@ -80,6 +80,46 @@ import TestSupport
         try roundTrip(data, compressor: try #require(ZstdCompressor(options: ["--long"], jobs: 2)))
     }
 
+    /// Writeback is started for every `interval` bytes written, contiguously from the first byte, so
+    /// that less than `interval` is ever left for the final fsync; a smaller output never starts one.
+    @Test func writebackIsStartedEveryIntervalFromTheFirstByte() {
+        var random = SeededRandom(seed: 20)
+        for _ in 0..<50 {
+            let interval = Int64(random.next() % 5000) + 1
+            var pacer = OutputWriteback(interval: interval)
+            var handedOver: Int64 = 0
+            for _ in 0..<Int(random.next() % 200) {
+                let count = Int(random.next() % UInt64(3 * interval))
+                let before = pacer.written
+                if let from = pacer.wrote(count) {
+                    #expect(from == handedOver)
+                    #expect(before + Int64(count) - from >= interval)
+                    handedOver = before + Int64(count)
+                }
+                #expect(pacer.written == before + Int64(count))
+                #expect(pacer.started == handedOver)
+                #expect(pacer.written - pacer.started < interval)
+            }
+        }
+        var small = OutputWriteback()
+        #expect(small.wrote(Int(OutputWriteback.defaultInterval) - 1) == nil)
+    }
+
+    /// The compressor starts the output's writeback (`sync_file_range`) once per 8 MiB written, never
+    /// for a small output, and a failing `sync_file_range` (a hint) still leaves a correct output.
+    @Test func largeOutputStartsItsWritebackAndItsFailureIsHarmless() throws {
+        defer { SystemFaults.reset() }
+        let interval = Int(OutputWriteback.defaultInterval)
+        let noise = SeededRandom.bytes(2 * interval + interval / 2, seed: 9)   // stored, not compressed
+        let forced = SystemFaults.force("sync_file_range", .ioError)
+        let compressed = try roundTrip(noise, compressor: ZstdCompressor(workers: 2))
+        #expect(compressed.count >= 2 * interval)
+        #expect(SystemFaults.count(forced).matched == 2)
+        #expect(SystemFaults.count(forced).fired == 2)
+        try roundTrip(CompressFixtures.logLines(size: 3 * Self.read, seed: 4), compressor: ZstdCompressor())
+        #expect(SystemFaults.count(forced).matched == 2)
+    }
+
     @Test func optionsItHonoursAndThoseItLeavesToTheCommand() {
         func parsed(_ options: [String], jobs: Int = 4) -> ZstdCompressor? { ZstdCompressor(options: options, jobs: jobs) }
         #expect(parsed([]) == ZstdCompressor(level: 3, workers: 4))

@@ -18,6 +18,9 @@ int rotatectl_write_lease_held(int fd);
 int rotatectl_fallocate_punch(int fd, off_t offset, off_t len);
 /* syncfs(2): flush the whole file system holding fd; one call commits a group of new files. */
 int rotatectl_syncfs(int fd);
+/* sync_file_range(2) with SYNC_FILE_RANGE_WRITE: starts writing back the range's dirty pages, waits for
+   none (nbytes 0: to the end of the file). Makes nothing durable; an fsync must follow. */
+int rotatectl_sync_file_range_write(int fd, off_t offset, off_t nbytes);
 /* mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD): blocks of mmap_bytes or more get their own
    mapping, unmapped when freed; the heap is given back when trim_bytes are free at its top. */
 int rotatectl_set_malloc_thresholds(int mmap_bytes, int trim_bytes);

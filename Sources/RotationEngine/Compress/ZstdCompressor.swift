@@ -42,7 +42,8 @@ public struct ZstdCompressor: Sendable, Equatable {
 
     /// Compresses `source` (read from offset 0 with `pread` until its end) into `destination` (written at
     /// its current offset). `size` (the source's, from its `fstat`) only chooses whether worker threads are
-    /// used; the file is read to its end whatever it is. The caller opens, syncs and closes both descriptors.
+    /// used; the file is read to its end whatever it is. The caller opens, syncs and closes both descriptors;
+    /// the output's writeback is started as it grows (`OutputWriteback`), so that sync waits for little.
     public func compress(source: FileDescriptor, sourcePath: String, size: Int64, destination: FileDescriptor,
                          destinationPath: String) throws(CompressError) -> CompressStats {
         let context = try ZstdCompressionContext(path: sourcePath)
@@ -62,6 +63,7 @@ public struct ZstdCompressor: Sendable, Equatable {
 
         var bytesIn: Int64 = 0
         var bytesOut: Int64 = 0
+        var writeback = OutputWriteback()
         while true {
             let n: Int
             do { n = try source.readFully(into: input, at: bytesIn, path: sourcePath) } catch { throw .system(error) }
@@ -75,6 +77,7 @@ public struct ZstdCompressor: Sendable, Equatable {
                     let bytes = UnsafeRawBufferPointer(rebasing: output[0..<outBuffer.pos])
                     do { try destination.writeFully(bytes, path: destinationPath) } catch { throw .system(error) }
                     bytesOut += Int64(outBuffer.pos)
+                    writeback.wrote(outBuffer.pos, to: destination, path: destinationPath)
                 }
                 if last ? remaining == 0 : inBuffer.pos == inBuffer.size { break }
             }

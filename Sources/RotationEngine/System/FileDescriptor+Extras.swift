@@ -10,6 +10,13 @@ extension FileDescriptor {
         _ = try system_call("fsync", path) { fsync(rawValue) }
     }
 
+    /// `sync_file_range(2)` with `SYNC_FILE_RANGE_WRITE` from `offset` to the end of the file: starts
+    /// writing back those dirty pages and returns without waiting. It makes nothing durable (no metadata,
+    /// no device cache flush), so an `fsync` (or `syncfs`) must still follow; it only shortens that wait.
+    public func startWriteback(from offset: Int64, path: String) throws(SystemError) {
+        _ = try system_call("sync_file_range", path) { rotatectl_sync_file_range_write(rawValue, off_t(offset), 0) }
+    }
+
     /// `fstat(2)`.
     public func status(path: String) throws(SystemError) -> FileStatus {
         var st = Glibc.stat()

@@ -12,7 +12,7 @@ import SystemPackage
 /// A rule names the call by its libc name (`fsync`, `fdatasync`, `write`, `pwrite`, `pread`, `read`,
 /// `open`, `openat`, `close`, `fstat`, `fstatat`, `renameat`, `renameat2`, `unlinkat`, `mkdirat`,
 /// `linkat`, `readlinkat`, `fchown`, `fchmod`, `futimens`, `ftruncate`, `posix_fallocate`, `lseek`,
-/// `syncfs`, `fcntl`, `dup`, `kill`, `stat`, `seteuid`, `setegid`, `pipe`, `poll`, `waitpid`,
+/// `syncfs`, `sync_file_range`, `fcntl`, `dup`, `kill`, `stat`, `seteuid`, `setegid`, `pipe`, `poll`, `waitpid`,
 /// `pthread_create`; a name with its flags, such as `fcntl(F_OFD_SETLK)`, also matches it whole), an
 /// errno, which occurrence fails (the nth call the rule matches, or every one), and optionally a suffix
 /// the call's path must end with. Rules come from
