@@ -88,7 +88,7 @@ struct CaseRunner {
                 // (B may be waiting for it), and B still has its whole deadline.
                 let label = c.separateState ? "run B (while A is in its script, own state file)" : "run B (while A is in its script)"
                 let b = RotatectlRun.Started(label, layout: layout, deadline: deadline,
-                                             state: c.separateState ? layout.stateB : nil)
+                                             state: c.separateState ? layout.stateB : nil, verbose: c.separateState)
                 if !eventually(timeout: overlapHold, every: 0.005, { b.poll() }) {
                     outcome.notes.append("run B had not ended \(overlapHold) s after it started; A was released then")
                 }

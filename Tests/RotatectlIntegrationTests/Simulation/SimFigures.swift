@@ -10,8 +10,10 @@ struct SimFigures: CustomStringConvertible {
     var overlaps = 0
     /// Overlaps whose run B kept its own state file (not stopped by the state lock).
     var separateStateOverlaps = 0
-    /// Of those, the ones in which run B did not exit 3 (it went past the state lock to the directories).
+    /// Of those, the ones in which run B did not exit 3 (it went past the state lock to the directories),
+    /// and those in which it renamed, copied or compressed files (`-v`) while A was held.
     var separateStateActing = 0
+    var separateStateRenamed = 0
     var hostilePlants = 0
     /// Cases with `mail` and a plant at a generation's name (symbolic link, hard link, FIFO).
     var mailPlantCases = 0
@@ -44,6 +46,11 @@ struct SimFigures: CustomStringConvertible {
         if outcome.overlapped && c.separateState {
             separateStateOverlaps += 1
             if outcome.runs.contains(where: { $0.label.hasPrefix("run B") && $0.status != 3 }) { separateStateActing += 1 }
+            let steps = ["rename ", "copy ", "copytruncate ", "compress "]
+            let b = outcome.runs.first { $0.label.hasPrefix("run B") }
+            if let b, b.output.split(separator: "\n").contains(where: { line in steps.contains { line.hasPrefix($0) } }) {
+                separateStateRenamed += 1
+            }
         }
         if c.mail && c.plants.contains(where: \.isAtGenerationName) {
             mailPlantCases += 1
@@ -97,7 +104,7 @@ struct SimFigures: CustomStringConvertible {
         var text = """
             rotatectl simulation: \(scenarios) scenarios in \(Int(seconds)) s
               kills: \(kills) (\(crashStops) at crash points, \(sigkills) real SIGKILLs)
-              overlaps: \(overlaps) (\(separateStateOverlaps) with run B on its own state file, \(separateStateActing) of them with B past the state lock)
+              overlaps: \(overlaps) (\(separateStateOverlaps) with run B on its own state file, \(separateStateActing) of them with B past the state lock, \(separateStateRenamed) with B rotating while A was held)
               hostile plants: \(hostilePlants)
               mail with a plant at a generation's name: \(mailPlantCases) cases, \(mailPlantMails) mails read, planted names up for mailing: \(plantsRefusedForMail) refused, \(hardLinksGivenToMail) hard links given to the mail command; \(hardLinksSetApart) warnings of a hard-linked generation neither compressed nor mailed
               zstd: \(zstdCases) cases, \(zstdStops) runs stopped at crash points or killed
