@@ -124,14 +124,6 @@ struct CaseGenerator {
                     }
                 }
             }
-            // A hard link planted at a compressed generation's plain name is a regular file beside it: as
-            // with any plain twin, the compressed one is moved aside (`.backup`), kept whole, never pruned.
-            for (i, log) in logs.enumerated() {
-                for (j, e) in log.existing.enumerated() where e.compressed {
-                    let path = (e.inOlddir ? "archive/" : "") + e.name
-                    if compress && plants.contains(.hardlink(log: i, name: String(path.dropLast(3)))) { logs[i].existing[j].setAside = true }
-                }
-            }
             // A name planted takes the place of an existing generation of that name.
             for (i, log) in logs.enumerated() {
                 logs[i].existing = log.existing.filter { e in
@@ -143,6 +135,17 @@ struct CaseGenerator {
                         case .pidfileSymlink: return false
                         }
                     }
+                }
+            }
+            // A compressed generation is moved aside (`.backup`, kept whole, never pruned) when a regular
+            // file holds its plain name: a plain twin laid out, or a planted hard link. Beside a planted
+            // symbolic link or FIFO, the plant goes aside and the compressed one stays in the chain.
+            for (i, log) in logs.enumerated() {
+                for (j, e) in log.existing.enumerated() where e.compressed {
+                    let plain = String(e.name.dropLast(3))
+                    let twin = log.existing.contains { !$0.compressed && $0.inOlddir == e.inOlddir && $0.name == plain }
+                    let linked = plants.contains(.hardlink(log: i, name: (e.inOlddir ? "archive/" : "") + plain))
+                    logs[i].existing[j].setAside = twin || linked
                 }
             }
         }
