@@ -5,7 +5,7 @@
 # printed), under crashes at every point, SIGKILLs, overlapping runs and hostile files, and checks every
 # line once, nothing outside the set touched, no hang. Prints each failing case as a reproduction and,
 # at the end, the figures: scenarios, kills, overlaps, hostile plants, lines checked, violations.
-# --dimensions takes crash,kill,overlap,hostile,longnames,su,deaf,copy,leftovers (or -NAME to leave one
+# --dimensions takes crash,kill,overlap,hostile,longnames,su,deaf,copy,leftovers,mail,zstd (or -NAME to leave one
 # out), so that a fix can be verified one dimension at a time. Needs root; builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."

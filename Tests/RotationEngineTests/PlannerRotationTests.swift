@@ -213,6 +213,34 @@ import Testing
         #expect(!p.compressed.contains { $0.hasPrefix("/var/log/app.log.3 ") })
     }
 
+    /// Simulation seed 52075 (mail × hostile plants): a hard link to a file outside the set, planted as
+    /// `a.log.1`, was mailed when retention dropped it, and with a longer chain first compressed into the
+    /// set and mailed from there: its target's content was sent. A generation with more than one link
+    /// (without `allowhardlink`) is neither compressed nor mailed; removing the name loses nothing.
+    @Test func aHardLinkedGenerationIsNeitherCompressedNorMailed() {
+        var w = world(names("app.log.2.gz"))
+        w.file("/var/log/app.log.1", links: 2)
+        let dropped = w.plan(logSet { $0.rotate = 1; $0.compress = true; $0.mail = "root@example.org" })
+        #expect(dropped.errors.isEmpty)
+        #expect(dropped.removed.contains("/var/log/app.log.2"))
+        #expect(dropped.mailed == ["/var/log/app.log.3.gz"])
+        let kept = w.plan(logSet { $0.rotate = 3; $0.compress = true; $0.mail = "root@example.org" })
+        #expect(kept.renames.contains("/var/log/app.log.1 -> /var/log/app.log.2"))
+        #expect(!kept.compressed.contains { $0.hasPrefix("/var/log/app.log.2 ") })
+        let allowed = w.plan(logSet { $0.rotate = 1; $0.compress = true; $0.mail = "root@example.org"; $0.allowHardlink = true })
+        #expect(Set(allowed.mailed) == ["/var/log/app.log.2", "/var/log/app.log.3.gz"])
+    }
+
+    @Test func aHardLinkedDatedGenerationIsNeitherCompressedNorMailed() {
+        var w = world(names("app.log-20261120.gz"))
+        w.file("/var/log/app.log-20261121", links: 2)
+        let dropped = w.plan(logSet { $0.rotate = 1; $0.compress = true; $0.dateExt = true; $0.mail = "root@example.org" })
+        #expect(dropped.removed.contains("/var/log/app.log-20261121"))
+        #expect(dropped.mailed == ["/var/log/app.log-20261120.gz"])
+        let kept = w.plan(logSet { $0.rotate = 3; $0.compress = true; $0.dateExt = true })
+        #expect(!kept.compressed.contains { $0.hasPrefix("/var/log/app.log-20261121 ") })
+    }
+
     @Test func aDatedLeftoverNextToItsCompressedCopyIsSetAside() {
         let p = world(names("app.log-20261120", "app.log-20261120.gz"))
             .plan(logSet { $0.rotate = 3; $0.compress = true; $0.dateExt = true })

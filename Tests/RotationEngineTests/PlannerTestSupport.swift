@@ -72,5 +72,8 @@ extension SetPlan {
     var compressed: [String] {
         steps.compactMap { if case .compress(let s, let d) = $0 { return "\(s) -> \(d)" } else { return nil } }
     }
+    var mailed: [String] {
+        steps.compactMap { if case .mail(let p, _, _, _, _) = $0 { return p } else { return nil } }
+    }
     var errors: [String] { decisions.compactMap(\.error) }
 }

@@ -61,6 +61,15 @@ extension Planner {
             warnings.append("\(at(name)) and \(at(name + compext)) both exist: moved \(at(aside)) aside to \(at(backup))")
             return nil
         }
+        // A generation with more than one hard link (without `allowhardlink`) also holds another file's
+        // data, maybe one outside the set (a link its directory's owner planted): it is moved and removed
+        // by name, never compressed into the set nor mailed; removing the name loses nothing.
+        var unmailed = Set<String>()
+        func sharesData(_ s: FileStatus) -> Bool { s.linkCount > 1 && !c.allowHardlink }
+        func setApart(_ name: String, _ s: FileStatus) {
+            unmailed.insert(at(name))
+            warnings.append("\(at(name)): \(s.linkCount) hard links: neither compressed nor mailed (allowhardlink not set)")
+        }
         func expired(_ s: FileStatus) -> Bool {
             guard let maxAge = c.maxAge, maxAge > 0 else { return false }
             // logrotate compares fractional days (difftime / 86400 > maxage).
@@ -109,11 +118,12 @@ extension Planner {
             let keep = c.rotate == 0 ? 1 : c.rotate
             for (i, name) in old.enumerated() {
                 guard let s = names[name] else { continue }
+                if sharesData(s) { setApart(name, s) }
                 let beyond = keep > 0 && old.count >= keep && i <= old.count - keep
                 if beyond || expired(s) {
                     finish.append(.remove(path: at(name), inode: s.inode, reason: beyond ? "beyond rotate \(c.rotate)" : "older than maxage \(c.maxAge ?? 0) days"))
                     removals.insert(at(name))
-                } else if leftovers.contains(name) {
+                } else if leftovers.contains(name) && !sharesData(s) {
                     finish.append(.compress(source: at(name), destination: at(name + compext)))
                     generations.insert(at(name + compext), at: 0)
                 } else {
@@ -168,7 +178,7 @@ extension Planner {
                     names[dst] = s
                     names[src] = nil
                     if expired(s) { expiredNames.insert(dst) }
-                    if suffix.isEmpty && c.compress { moved.insert(dst) }
+                    if suffix.isEmpty && c.compress && !sharesData(s) { moved.insert(dst) }
                 }
             }
             rotatedName = gen(c.start)
@@ -177,6 +187,7 @@ extension Planner {
             }
             for name in names.keys.sorted() {
                 guard let i = index(of: name), i > c.start, let s = names[name] else { continue }
+                if sharesData(s) { setApart(name, s) }
                 if c.rotate != -1 && i >= c.start + count {
                     finish.append(.remove(path: at(name), inode: s.inode, reason: "beyond rotate \(c.rotate)"))
                     removals.insert(at(name))
@@ -239,7 +250,7 @@ extension Planner {
             }
             if let cap = c.maxTotalSize { finish.append(.capTotalSize(generations: generations, cap: cap)) }
         }
-        finish = withMail(lead + finish, log: path, rotatedPath: rotatedPath, removals: removals, c)
+        finish = withMail(lead + finish, log: path, rotatedPath: rotatedPath, removals: removals.subtracting(unmailed), c)
         if let long = Self.nameTooLong(steps + finish) {
             return .failure(PlanFailure(message: "\(path): not rotated: \(long) would be longer than \(Self.nameMax) bytes: File name too long"))
         }

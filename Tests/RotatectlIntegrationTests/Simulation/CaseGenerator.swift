@@ -137,6 +137,17 @@ struct CaseGenerator {
                     }
                 }
             }
+            // A compressed generation is moved aside (`.backup`, kept whole, never pruned) when a regular
+            // file holds its plain name: a plain twin laid out, or a planted hard link. Beside a planted
+            // symbolic link or FIFO, the plant goes aside and the compressed one stays in the chain.
+            for (i, log) in logs.enumerated() {
+                for (j, e) in log.existing.enumerated() where e.compressed {
+                    let plain = String(e.name.dropLast(3))
+                    let twin = log.existing.contains { !$0.compressed && $0.inOlddir == e.inOlddir && $0.name == plain }
+                    let linked = plants.contains(.hardlink(log: i, name: (e.inOlddir ? "archive/" : "") + plain))
+                    logs[i].existing[j].setAside = twin || linked
+                }
+            }
         }
 
         var simCase = SimCase(seed: seed, logs: logs, mode: mode, trigger: trigger, rotate: rotate, compress: compress,
@@ -147,12 +158,17 @@ struct CaseGenerator {
                        maxtotalsize: chance(0.1), shred: chance(0.15), deafWriter: deaf, burst: burst,
                        fault: fault, plants: plants)
         // Drawn last, so that the other dimensions' draws stay those of earlier versions. Not with
-        // copytruncate (a removed generation may end in half a line) nor with plants (a planted name
-        // takes a generation's place in the chain).
-        if on(.mail) && mode != .copytruncate && plants.isEmpty && chance(0.35) {
+        // copytruncate (a removed generation may end in half a line). With plants: a planted name takes a
+        // generation's place in the chain and may be what retention mails; its target must never be sent.
+        if on(.mail) && mode != .copytruncate && chance(0.35) {
             simCase.mail = true
             simCase.mailFails = chance(0.4)
+            // A plant reaches retention's end of the chain, where it would be mailed, only with a short one.
+            if plants.contains(where: \.isAtGenerationName) && chance(0.6) { simCase.rotate = int(0...2) }
         }
+        if on(.zstd) && compress && chance(0.35) { simCase.compressWithZstd() }
+        if case .overlap = fault, chance(0.5) { simCase.separateState = true }
+        if mode == .copy || mode == .copytruncate, chance(0.3) { simCase.hole = pick([4096, 65536, 1 << 20]) }
         return simCase
     }
 

@@ -21,6 +21,8 @@ final class CaseLayout {
     var run: String { root.child("run") }
     var config: String { root.child("sim.conf") }
     var state: String { run + "/state" }
+    /// Run B's state file in an overlap case with `separateState`.
+    var stateB: String { run + "/state-b" }
 
     init(_ c: SimCase, user: SimUser, initialLines: Bool) {
         self.c = c
@@ -52,9 +54,12 @@ final class CaseLayout {
             for e in log.existing {
                 let name = (e.inOlddir ? "archive/" : "") + e.name
                 if olddirPlanted && e.inOlddir { continue }
-                let plain = e.compressed ? String(name.dropLast(3)) : name
+                let plain = e.compressed ? String(name.dropLast(c.compressor.fileExtension.count)) : name
                 write(plain, Harness.lines(e.group, 1...e.lines))
-                if e.compressed { _ = SpawnedProcess.capture(["/bin/gzip", "-n", logs + "/" + plain]) }
+                if e.compressed {
+                    let argv = c.compressor == .gzip ? ["-n"] : ["-q", "--rm"]
+                    _ = SpawnedProcess.capture([c.compressor.tool] + argv + [logs + "/" + plain])
+                }
                 TestFile.setModified(logs + "/" + name, 1_790_000_000 - e.age * 86_400)
             }
             for t in log.staleTemps { write(t, "junk of an interrupted run\n") }

@@ -13,6 +13,14 @@ struct CaseOutcome {
     /// Whether run B really started while run A was held in its script.
     var overlapped = false
     var stops = 0
+    /// Mails the mail command kept (mail cases).
+    var mails = 0
+    /// Planted names that came up for mailing: refused before the mail command (a link, a FIFO), and
+    /// hard links to the victim's file given to it.
+    var plantsRefusedForMail = 0
+    var hardLinksGivenToMail = 0
+    /// Warnings of runs that a hard-linked generation was neither compressed nor mailed.
+    var hardLinksSetApart = 0
     var listingBefore: [String] = []
     /// The names below logs/ before the first run.
     var namesBefore: Set<String> = []

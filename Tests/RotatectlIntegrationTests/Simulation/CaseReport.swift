@@ -28,14 +28,15 @@ struct CaseReport {
         case .overlap(let pre):
             let script: String = pre ? "prerotate" : "postrotate"
             let reached: String = outcome.overlapped ? "" : " (not reached)"
-            return "second run while the first is held in its \(script) script\(reached)"
+            let state: String = c.separateState ? ", on its own state file" : ""
+            return "second run while the first is held in its \(script) script\(state)\(reached)"
         }
     }
 
     /// The case's choices, in words.
     var features: [String] {
         var f: [String] = ["mode \(c.mode.rawValue)", c.trigger.rawValue, "rotate \(c.rotate)"]
-        if c.compress { f.append("compress") }
+        if c.compress { f.append(c.compressor == .zstd ? "compress (compressformat zstd)" : "compress") }
         if c.delaycompress { f.append("delaycompress") }
         if c.olddir { f.append(c.createolddir ? "olddir+createolddir" : "olddir") }
         if c.dateext { f.append("dateext") }
@@ -43,6 +44,7 @@ struct CaseReport {
         if c.userOwnedDirectory { f.append("directory owned by \(layout.user.name)") }
         if c.pidfile { f.append("pidfile+signal \(c.signal)") }
         if c.deafWriter { f.append("DEAF writer") }
+        if c.hole > 0 { f.append("a \(c.hole)-byte hole after the burst") }
         if c.maxtotalsize { f.append("maxtotalsize") }
         if c.shred { f.append("shred") }
         if c.mail { f.append(c.mailFails ? "mail (failing until the final run)" : "mail") }

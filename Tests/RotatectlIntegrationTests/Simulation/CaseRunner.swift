@@ -44,7 +44,7 @@ struct CaseRunner {
             let kind: LineWriter.Kind = c.writerReopens ? .reopen : c.deafWriter ? .deaf : .none
             let w = LineWriter(scriptPath: script, path: layout.logs + "/" + log.name, id: log.id,
                                pidfile: c.pidfile ? SimConfig.pidfile(c, log, logs: layout.logs, run: layout.run) : nil,
-                               signal: c.pidfile ? c.signal : nil, kind: kind, burst: c.burst,
+                               signal: c.pidfile ? c.signal : nil, kind: kind, burst: c.burst, hole: c.hole,
                                statusPath: layout.run + "/\(log.id).writer", output: layout.run + "/\(log.id).writer.out")
             if w == nil { outcome.notes.append("writer of \(log.id) did not start: " + (TestFile.text(layout.run + "/\(log.id).writer.out") ?? "")) }
             writers.append(w)
@@ -86,7 +86,9 @@ struct CaseRunner {
                 outcome.overlapped = true
                 // B runs while A is held; if B has not ended after `overlapHold` seconds, A is let go
                 // (B may be waiting for it), and B still has its whole deadline.
-                let b = RotatectlRun.Started("run B (while A is in its script)", layout: layout, deadline: deadline)
+                let label = c.separateState ? "run B (while A is in its script, own state file)" : "run B (while A is in its script)"
+                let b = RotatectlRun.Started(label, layout: layout, deadline: deadline,
+                                             state: c.separateState ? layout.stateB : nil, verbose: c.separateState)
                 if !eventually(timeout: overlapHold, every: 0.005, { b.poll() }) {
                     outcome.notes.append("run B had not ended \(overlapHold) s after it started; A was released then")
                 }
@@ -116,6 +118,16 @@ struct CaseRunner {
         // The mail command works again for the final run: what it kept is mailed at its next rotation.
         if c.mailFails { unlink(layout.run + "/mailfail") }
         outcome.runs.append(RotatectlRun.run("final clean run", layout, deadline: deadline))
+        if c.mail {
+            outcome.mails = ((try? FileManager.default.contentsOfDirectory(atPath: layout.run + "/mails")) ?? []).count
+            // A link or FIFO is refused before the mail command; a planted hard link reaches it as itself.
+            let victim = layout.victim.inodes()
+            let given = (TestFile.text(layout.run + "/mail-inodes") ?? "").split(separator: "\n").compactMap { UInt64($0) }
+            let refused = outcome.runs.flatMap { $0.output.split(separator: "\n") }.filter { $0.contains("for mailing") }
+            outcome.plantsRefusedForMail = refused.count
+            outcome.hardLinksGivenToMail = given.filter(victim.contains).count
+            outcome.hardLinksSetApart = outcome.runs.flatMap { $0.output.split(separator: "\n") }.filter { $0.contains("hard links: neither compressed nor mailed") }.count
+        }
         return (layout, outcome)
     }
 

@@ -16,16 +16,20 @@ struct LineCensus {
     /// Counts the lines of `bytes`, a whole file or the concatenated stream of a log's generations.
     /// With `leadingFragment`, a first line that is not `PREFIX N` is passed over: the tail of a line
     /// whose head was in a generation that retention dropped (copytruncate cuts at a block boundary).
-    mutating func add(_ bytes: [UInt8], file: String, leadingFragment: Bool = false) {
+    /// With `holes`, NUL bytes (a sparse file's holes, read back as zeros) separate lines like newlines.
+    mutating func add(_ bytes: [UInt8], file: String, leadingFragment: Bool = false, holes: Bool = false) {
         var seen = Set<[UInt8]>()
-        for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: true).enumerated() {
+        let parts = holes ? bytes.split(omittingEmptySubsequences: true) { $0 == 0x0A || $0 == 0 }
+            : bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+        let cut = leadingFragment && bytes.first != 0x0A && !(holes && bytes.first == 0)
+        for (index, line) in parts.enumerated() {
             let text = String(decoding: line, as: UTF8.self)
             // The tail of a cut line may itself parse (" 4312", "g1 55": the cut fell in or after the
             // prefix); a first line whose prefix is not a writer's (`a`, `a.g1`) is such a tail.
-            if leadingFragment && index == 0 && bytes.first != 0x0A,
+            if cut && index == 0,
                let space = text.lastIndex(of: " "), !Self.isWriterPrefix(text[..<space]) { continue }
             guard let space = text.lastIndex(of: " "), let n = Int(text[text.index(after: space)...]), n > 0 else {
-                if leadingFragment && index == 0 && bytes.first != 0x0A { continue }
+                if cut && index == 0 { continue }
                 if garbled.count < 20 { garbled.append((file, String(text.prefix(80)))) }
                 continue
             }

@@ -8,7 +8,8 @@ import TestSupport
 /// `burst` of them at once and then one every 2 ms, and on the reopen signal either reopens the path
 /// (`reopen`), only counts it (`deaf`), or has no handler at all (`none`, for copy modes). It writes its
 /// pid to the pidfile after installing the handler; on SIGTERM it reopens if asked, then writes its
-/// status and exits.
+/// status and exits. With `hole`, the burst is followed by a hole (`ftruncate` to the next 4 KiB boundary
+/// plus `hole` bytes) before the lines that come after it.
 final class LineWriter {
     enum Kind: String { case reopen, deaf, none }
 
@@ -24,8 +25,9 @@ final class LineWriter {
 
     static let script = """
         import os, signal, sys, time
-        path, ident, pidfile, signame, kind, burst, status = sys.argv[1:8]
+        path, ident, pidfile, signame, kind, burst, status, hole = sys.argv[1:9]
         burst = int(burst)
+        hole = int(hole)
         got = [0]
         stop = [False]
         def on_signal(s, f): got[0] += 1
@@ -56,6 +58,10 @@ final class LineWriter {
             with open(pidfile + '.tmp', 'w') as f: f.write('%d\\n' % os.getpid())
             os.rename(pidfile + '.tmp', pidfile)
         for _ in range(burst): line()
+        if hole > 0:
+            # A hole: the file extended to the next 4 KiB boundary and then `hole` bytes, never written.
+            size = os.fstat(fd).st_size
+            os.ftruncate(fd, (size + 4095) // 4096 * 4096 + hole)
         open(status + '.ready', 'w').close()
         while not stop[0]:
             reopen_if_asked()
@@ -73,9 +79,9 @@ final class LineWriter {
 
     /// Starts the writer and waits (up to 10 s) until its burst is written; nil if it did not get there.
     init?(scriptPath: String, path: String, id: String, pidfile: String?, signal: String?, kind: Kind, burst: Int,
-          statusPath: String, output: String) {
+          hole: Int = 0, statusPath: String, output: String) {
         guard let p = SpawnedProcess.start(["/usr/bin/python3", scriptPath, path, id, pidfile ?? "-", signal ?? "-",
-                                            kind.rawValue, String(burst), statusPath], output: output) else { return nil }
+                                            kind.rawValue, String(burst), statusPath, String(hole)], output: output) else { return nil }
         process = p
         self.statusPath = statusPath
         self.path = path

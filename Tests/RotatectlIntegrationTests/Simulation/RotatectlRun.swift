@@ -34,11 +34,13 @@ struct RotatectlRun: CustomStringConvertible {
         let start = Date()
         let deadline: Double
 
-        init(_ label: String, layout: CaseLayout, environment: [String: String] = [:], deadline: Double) {
+        /// `state`: the state file, the case's own by default; `verbose`: `-v`, each step printed.
+        init(_ label: String, layout: CaseLayout, environment: [String: String] = [:], deadline: Double, state: String? = nil,
+             verbose: Bool = false) {
             run = RotatectlRun(label: label, environment: environment)
             outputPath = layout.run + "/\(label).out"
             self.deadline = deadline
-            let args = ["run", "-s", layout.state] + (layout.c.trigger == .forced ? ["--force"] : [])
+            let args = ["run", "-s", state ?? layout.state] + (verbose ? ["-v"] : []) + (layout.c.trigger == .forced ? ["--force"] : [])
                 + (layout.c.mail ? ["-m", layout.run + "/mail.sh"] : []) + [layout.config]
             run.arguments = args.map { $0.replacingOccurrences(of: layout.root.path, with: "ROOT") }
             process = SpawnedProcess.start([PackagePaths.rotatectl] + args, output: outputPath,

@@ -31,6 +31,15 @@ struct SimCase: Sendable {
         case overlap(inPrerotate: Bool)
     }
 
+    /// The compressor of a compressing set: gzip (the default) or `compressformat zstd`, in-process both.
+    enum Compressor: String, Sendable {
+        case gzip, zstd
+
+        var fileExtension: String { self == .gzip ? ".gz" : ".zst" }
+        /// The system's tool, to lay out compressed generations and read them back (`-dc`, `-t`).
+        var tool: String { self == .gzip ? "/bin/gzip" : "/usr/bin/zstd" }
+    }
+
     /// Something the unprivileged owner of the log directory put there before the run.
     enum Plant: Sendable, Equatable, CustomStringConvertible {
         /// A symbolic link at a generation name (in the log's directory or olddir) to a victim file.
@@ -43,6 +52,14 @@ struct SimCase: Sendable {
         case olddirSymlink
         /// The log's pidfile (in the log directory) is a symbolic link to another daemon's pidfile.
         case pidfileSymlink(log: Int)
+
+        /// A link or FIFO at a generation's name (what retention may mail).
+        var isAtGenerationName: Bool {
+            switch self {
+            case .symlink, .hardlink, .fifo: true
+            case .olddirSymlink, .pidfileSymlink: false
+            }
+        }
 
         var description: String {
             switch self {
@@ -108,6 +125,13 @@ struct SimCase: Sendable {
     var mail = false
     /// RUN/mailfail exists until the final clean run: the mail command fails, so nothing may be removed.
     var mailFails = false
+    var compressor = Compressor.gzip
+    /// copy and copytruncate: the live log gets a hole of this many bytes (at a 4 KiB boundary) after the
+    /// writer's burst; 0 for none. The hole's zeros are no line; every line around it is counted.
+    var hole = 0
+    /// Run B of an overlap keeps its own state file (RUN/state-b), so that it is not stopped by the state
+    /// lock and really acts on the directories while A is held in its script.
+    var separateState = false
 
     /// Whether a live writer can follow a rename (reopen on the signal); copy modes use one that cannot.
     var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter && !pidfileUntrusted }
@@ -127,6 +151,30 @@ struct SimCase: Sendable {
     /// A root writer's pidfile in a directory an ordinary user owns: that user could have written any pid
     /// there, so rotatectl signals only a process of that user's (issue 16, point 6), never this writer.
     var pidfileUntrusted: Bool { pidfile && pidfileInLogDirectory && userOwnedDirectory }
+
+    /// `compressformat zstd`: every compressed name laid out or planted ends in `.zst` instead of `.gz`
+    /// (one byte longer: a name that no longer fits NAME_MAX is left out).
+    mutating func compressWithZstd() {
+        compressor = .zstd
+        func renamed(_ path: String) -> String { path.hasSuffix(".gz") ? String(path.dropLast(3)) + ".zst" : path }
+        func fits(_ path: String) -> Bool { path.split(separator: "/").last!.utf8.count <= 255 }
+        for i in logs.indices {
+            logs[i].existing = logs[i].existing.map { e in
+                var e = e
+                e.name = renamed(e.name)
+                return e
+            }.filter { fits($0.name) }
+            logs[i].staleTemps = logs[i].staleTemps.map(renamed).filter(fits)
+        }
+        plants = plants.compactMap { p in
+            switch p {
+            case .symlink(let log, let name): return fits(renamed(name)) ? .symlink(log: log, name: renamed(name)) : nil
+            case .hardlink(let log, let name): return fits(renamed(name)) ? .hardlink(log: log, name: renamed(name)) : nil
+            case .fifo(let log, let name): return fits(renamed(name)) ? .fifo(log: log, name: renamed(name)) : nil
+            case .olddirSymlink, .pidfileSymlink: return p
+            }
+        }
+    }
 
     /// The generation suffix a rotation of today would produce (dateext's default `-%Y%m%d`).
     static func todaySuffix() -> String {

@@ -12,6 +12,7 @@ enum SimConfig {
         case .renamecopy: lines.append("renamecopy")
         }
         if c.compress { lines.append("compress") }
+        if c.compress && c.compressor == .zstd { lines.append("compressformat zstd") }
         if c.delaycompress { lines.append("delaycompress") }
         if c.olddir { lines.append("olddir archive") }
         if c.createolddir { lines.append(c.su || c.userOwnedDirectory ? "createolddir 0755 \(user.name) \(user.group)" : "createolddir 0755") }
@@ -39,9 +40,11 @@ enum SimConfig {
     }
 
     /// The mail command of a `mail` case: `mail.sh -s SUBJECT ADDRESS`, the file on standard input, kept
-    /// as RUN/mails/N; it fails (reading nothing) while RUN/mailfail exists.
+    /// as RUN/mails/N; it fails (reading nothing) while RUN/mailfail exists. The inode of every standard
+    /// input it gets (the file itself when it is mailed as it is) is added to RUN/mail-inodes.
     static func mailCommand(run: String) -> String {
         ["#!/bin/sh",
+         "stat -L -c %i /dev/stdin >> \(run)/mail-inodes",
          "[ -e \(run)/mailfail ] && exit 1",
          "f=$(mktemp \(run)/mails/mail.XXXXXX) || exit 1",
          "cat > \"$f\"",

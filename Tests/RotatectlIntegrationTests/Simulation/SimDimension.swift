@@ -24,6 +24,8 @@ enum SimDimension: String, CaseIterable, Sendable, Comparable {
     case leftovers
     /// `mail`: what retention removes is mailed first (`-m`, a command that may fail), never lost.
     case mail
+    /// `compressformat zstd` (in-process libzstd) instead of gzip for a compressing set.
+    case zstd
 
     static func < (a: SimDimension, b: SimDimension) -> Bool { a.rawValue < b.rawValue }
 

@@ -8,7 +8,25 @@ struct SimFigures: CustomStringConvertible {
     var crashStops = 0
     var sigkills = 0
     var overlaps = 0
+    /// Overlaps whose run B kept its own state file (not stopped by the state lock).
+    var separateStateOverlaps = 0
+    /// Of those, the ones in which run B did not exit 3 (it went past the state lock to the directories),
+    /// and those in which it renamed, copied or compressed files (`-v`) while A was held.
+    var separateStateActing = 0
+    var separateStateRenamed = 0
     var hostilePlants = 0
+    /// Cases with `mail` and a plant at a generation's name (symbolic link, hard link, FIFO).
+    var mailPlantCases = 0
+    /// Mails sent in those cases, all read by the invariant.
+    var mailPlantMails = 0
+    /// Planted names in those cases that came up for mailing: refused (a link, a FIFO), or a hard link
+    /// to the victim's file given to the mail command.
+    var plantsRefusedForMail = 0
+    var hardLinksGivenToMail = 0
+    var hardLinksSetApart = 0
+    var zstdCases = 0
+    /// Runs of zstd cases stopped at a crash point or by a SIGKILL.
+    var zstdStops = 0
     var linesChecked = 0
     var failingCases = 0
     var violations = 0
@@ -25,6 +43,26 @@ struct SimFigures: CustomStringConvertible {
         if case .kill = c.fault { sigkills += outcome.stops } else { crashStops += outcome.stops }
         kills += outcome.stops
         if outcome.overlapped { overlaps += 1 }
+        if outcome.overlapped && c.separateState {
+            separateStateOverlaps += 1
+            if outcome.runs.contains(where: { $0.label.hasPrefix("run B") && $0.status != 3 }) { separateStateActing += 1 }
+            let steps = ["rename ", "copy ", "copytruncate ", "compress "]
+            let b = outcome.runs.first { $0.label.hasPrefix("run B") }
+            if let b, b.output.split(separator: "\n").contains(where: { line in steps.contains { line.hasPrefix($0) } }) {
+                separateStateRenamed += 1
+            }
+        }
+        if c.mail && c.plants.contains(where: \.isAtGenerationName) {
+            mailPlantCases += 1
+            mailPlantMails += outcome.mails
+            plantsRefusedForMail += outcome.plantsRefusedForMail
+            hardLinksGivenToMail += outcome.hardLinksGivenToMail
+            hardLinksSetApart += outcome.hardLinksSetApart
+        }
+        if c.compressor == .zstd {
+            zstdCases += 1
+            zstdStops += outcome.stops
+        }
         hostilePlants += c.plants.count
         linesChecked += lines
         violations += found.count
@@ -54,6 +92,10 @@ struct SimFigures: CustomStringConvertible {
         if c.deafWriter { tags.append("deaf") }
         if c.mode == .copy || c.mode == .copytruncate { tags.append("copy") }
         if c.mail { tags.append("mail") }
+        if c.mail && c.plants.contains(where: \.isAtGenerationName) { tags.append("mail+plant") }
+        if c.compressor == .zstd { tags.append("zstd") }
+        if c.hole > 0 { tags.append("sparse") }
+        if case .overlap = c.fault, c.separateState { tags.append("overlap own state") }
         if c.logs.contains(where: { !$0.staleTemps.isEmpty || $0.existing.contains(where: \.setAside) }) { tags.append("leftovers") }
         return tags
     }
@@ -62,8 +104,10 @@ struct SimFigures: CustomStringConvertible {
         var text = """
             rotatectl simulation: \(scenarios) scenarios in \(Int(seconds)) s
               kills: \(kills) (\(crashStops) at crash points, \(sigkills) real SIGKILLs)
-              overlaps: \(overlaps)
+              overlaps: \(overlaps) (\(separateStateOverlaps) with run B on its own state file, \(separateStateActing) of them with B past the state lock, \(separateStateRenamed) with B rotating while A was held)
               hostile plants: \(hostilePlants)
+              mail with a plant at a generation's name: \(mailPlantCases) cases, \(mailPlantMails) mails read, planted names up for mailing: \(plantsRefusedForMail) refused, \(hardLinksGivenToMail) hard links given to the mail command; \(hardLinksSetApart) warnings of a hard-linked generation neither compressed nor mailed
+              zstd: \(zstdCases) cases, \(zstdStops) runs stopped at crash points or killed
               lines checked: \(linesChecked)
               violations: \(violations) in \(failingCases) failing scenarios
             """

@@ -12,13 +12,15 @@ final class VictimArea {
     private(set) var before: [String: String] = [:]
 
     var secret: String { path + "/secret" }
+    /// The secret file's marker: found in any mail or log file, it was read through a planted name.
+    static let secretMarker = "rotsim-secret-5f1c9a2e"
     var data: String { path + "/data.log" }
     var daemonPidfile: String { path + "/daemon.pid" }
 
     init(path: String) {
         self.path = path
         mkdir(path, 0o755)
-        TestFile.write(Array("secret of another daemon\n".utf8), to: path + "/secret", mode: 0o600)
+        TestFile.write(Array("secret of another daemon \(Self.secretMarker)\n".utf8), to: path + "/secret", mode: 0o600)
         TestFile.write(Array((1...20).map { "victim \($0)\n" }.joined().utf8), to: path + "/data.log", mode: 0o640)
         mkdir(path + "/sub", 0o755)
         TestFile.write(Array("nested\n".utf8), to: path + "/sub/file")
