@@ -35,7 +35,7 @@ public enum WatchSchedule {
                 if let known = nextByLast[last] {
                     next = known
                 } else {
-                    next = boundary(planner, config, last: last)
+                    next = planner.nextTrigger(config, last: last)
                     nextByLast[last] = next
                 }
                 if let next, next > input.now, next < (earliest ?? Int64.max) { earliest = next }
@@ -43,11 +43,5 @@ public enum WatchSchedule {
             if let earliest { decision.boundaries[index] = earliest }
         }
         return decision
-    }
-
-    /// The first moment after `input.now` at which the time trigger of a log last rotated at `last`
-    /// fires (`Planner.nextTrigger`).
-    static func boundary(_ planner: Planner, _ config: LogSetConfig, last: Int64) -> Int64? {
-        planner.nextTrigger(config, last: last)
     }
 }

@@ -7,6 +7,8 @@ public struct WatchTargets: Sendable, Equatable {
     /// Directories a set would read that do not exist (a log directory not made yet): the watcher
     /// watches their nearest existing ancestor, so it sees them appear without waiting for a re-scan.
     public var missing: Set<String> = []
+    /// Set → the directories it reads (derived from `setsByDirectory` once, for `closure` and `directories(of:)`).
+    var directoriesBySet: [Int: [String]] = [:]
 
     public init() {}
 
@@ -19,7 +21,10 @@ public struct WatchTargets: Sendable, Equatable {
                     missing.insert(dir)
                     return nil
                 }
-                if setsByDirectory[dir]?.last != index { setsByDirectory[dir, default: []].append(index) }
+                if setsByDirectory[dir]?.last != index {
+                    setsByDirectory[dir, default: []].append(index)
+                    directoriesBySet[index, default: []].append(dir)
+                }
                 return listing
             }
         }
@@ -34,10 +39,8 @@ public struct WatchTargets: Sendable, Equatable {
     public func closure(of sets: Set<Int>) -> [Int] {
         var result = sets
         var pending = Array(sets)
-        var directoriesOf: [Int: [String]] = [:]
-        for (dir, indices) in setsByDirectory { for i in indices { directoriesOf[i, default: []].append(dir) } }
         while let set = pending.popLast() {
-            for dir in directoriesOf[set] ?? [] {
+            for dir in directoriesBySet[set] ?? [] {
                 for other in setsByDirectory[dir] ?? [] where other < set && !result.contains(other) {
                     result.insert(other)
                     pending.append(other)
@@ -73,9 +76,6 @@ public struct WatchTargets: Sendable, Equatable {
 
     /// The directories the sets `sets` read.
     public func directories(of sets: [Int]) -> Set<String> {
-        let wanted = Set(sets)
-        var result = Set<String>()
-        for (dir, indices) in setsByDirectory where indices.contains(where: wanted.contains) { result.insert(dir) }
-        return result
+        Set(sets.flatMap { directoriesBySet[$0] ?? [] })
     }
 }
