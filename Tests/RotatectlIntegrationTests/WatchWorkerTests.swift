@@ -200,3 +200,49 @@ import TestSupport
     }
 
 }
+
+/// Files planted by the directory's owner under a watched glob: a FIFO at a generation's name and a
+/// symbolic link named like a log pointing outside the set. The watcher never hangs, never touches the
+/// link's target, and still keeps every line of the real log exactly once.
+@Suite(.serialized) struct WatchPlantedFileTests {
+    /// Lines of the regular files (only: never a FIFO) in `dir` whose names start with `prefix`.
+    static func census(_ dir: String, prefix: String) -> [String: Int] {
+        var count: [String: Int] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(prefix) {
+            var st = stat()
+            guard lstat(dir + "/" + name, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+            for line in Harness.contents(dir + "/" + name).split(separator: "\n") { count[String(line), default: 0] += 1 }
+        }
+        return count
+    }
+
+    @Test func plantedFifoAndLinkNeitherHangTheWatcherNorLeakOutsideTheSet() throws {
+        let scratch = TempDirectory()
+        let logs = scratch.child("logs")
+        mkdir(logs, 0o755)
+        let secret = scratch.child("secret")
+        LineAppender.append(secret, "secret line\n")
+        mkfifo(logs + "/app.log.1", 0o644)
+        symlink(secret, logs + "/evil.log")
+        let config = scratch.config("@DIR@/logs/*.log {\n maxsize 1k\n size 1G\n rotate 5\n compress\n missingok\n}\n")
+        let state = scratch.child("state")
+        let watcher = try #require(RunningWatcher.start(scratch, config: config, state: state))
+        let log = logs + "/app.log"
+        WatchWorkerTests.fill(log, "a", 0, 1)
+        #expect(eventually(timeout: 10) { TestFile.text(state)?.contains("app.log") == true })
+        WatchWorkerTests.fill(log, "a", 1, 40)
+        sleepSeconds(1.5)
+        let stopped = Flag()
+        let stopper = BackgroundThread { _ = watcher.stop(); stopped.set() }
+        let ended = eventually(timeout: 15) { stopped.value }
+        if !ended { watcher.process.kill(SIGKILL) }
+        stopper.join()
+        #expect(ended, "the watcher hung on a planted file")
+        #expect(TestFile.text(secret) == "secret line\n", "the link's target was touched")
+        var st = stat()
+        #expect(lstat(logs + "/evil.log", &st) == 0 && st.st_mode & S_IFMT == S_IFLNK, "the planted link was moved")
+        let census = Self.census(logs, prefix: "app.log")
+        #expect(census.count == 41 && census.values.allSatisfy { $0 == 1 }, "\(census.count) distinct lines, doubled \(census.filter { $0.value > 1 }.count)")
+        #expect(!census.keys.contains("secret line"), "a line from outside the set came in")
+    }
+}
