@@ -10,6 +10,8 @@
          directory, rotated at the watcher's start: the flooded log's largest size and delays, and how long
          the compression took; a watcher that ran sets one after another would let the flooded log grow
          for the whole compression.
+  samedir the same, with the big log in the flooded log's own directory: a run holds a directory's lock
+         only while it renames, so the flooded log is rotated while the big one is compressed beside it.
   idle   an idle watcher over --logs logs (default 10,000) in --dirs directories (default 100): CPU
          used over --idle-seconds (default 30) as a share of one core, and RSS (VmRSS, VmHWM).
 
@@ -129,19 +131,20 @@ def flood_timer(binary, work, a):
     return largest, delays
 
 
-def flood_beside(binary, work, a):
-    logs = os.path.join(work, "b")
-    big = os.path.join(work, "big")
+def flood_beside(binary, work, a, same=False):
+    logs = os.path.join(work, "s" if same else "b")
+    big = logs if same else os.path.join(work, "big")
     os.makedirs(logs)
-    os.makedirs(big)
+    if not same:
+        os.makedirs(big)
     subprocess.run([sys.executable, os.path.join(HERE, "genlogs.py"), "--style", "mixed", "--size", str(a.big * MiB),
                     os.path.join(big, "big.log")], check=True)
-    conf = os.path.join(work, "b.conf")
-    config(conf, logs + "/*.log", a.cap)
+    conf = os.path.join(work, "s.conf" if same else "b.conf")
+    config(conf, logs + "/app.log", a.cap)
     with open(conf, "a") as f:
         f.write(f"{big}/big.log {{\n    maxsize 1M\n    size 100G\n    rotate 3\n    compress\n    missingok\n}}\n")
     # No state yet: the watcher's first run only records the logs; touching big.log then makes it due.
-    p, out = start_watch(binary, work, conf, os.path.join(work, "b.state"))
+    p, out = start_watch(binary, work, conf, os.path.join(work, "s.state" if same else "b.state"))
     time.sleep(1)
     started = time.monotonic()
     with open(os.path.join(big, "big.log"), "ab") as f:
@@ -197,7 +200,7 @@ def idle(binary, work, a):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rotatectl", default=os.path.join(ROOT, ".build/release/rotatectl"))
-    p.add_argument("--only", default="flood,beside,idle")
+    p.add_argument("--only", default="flood,beside,samedir,idle")
     p.add_argument("--rate", type=float, default=50, help="MB/s written by the flood")
     p.add_argument("--cap", type=int, default=10 * MiB)
     p.add_argument("--seconds", type=float, default=20)
@@ -227,6 +230,13 @@ def main():
         if "beside" in only:
             largest, delays, took = flood_beside(binary, work, a)
             print(f"flood {a.rate:g} MB/s beside the compression of a {a.big} MiB log in another directory")
+            print(f"  watch: largest live log {largest / MiB:.1f} MiB = {largest / a.cap:.2f}x the cap; "
+                  f"crossing→rename p50 {pct(delays, 50) * 1000:.0f} ms, p99 {pct(delays, 99) * 1000:.0f} ms, "
+                  f"max {max(delays or [0]) * 1000:.0f} ms over {len(delays)} rotations; the big log compressed "
+                  f"{took:.1f} s after it was due")
+        if "samedir" in only:
+            largest, delays, took = flood_beside(binary, work, a, same=True)
+            print(f"flood {a.rate:g} MB/s beside the compression of a {a.big} MiB log in the same directory")
             print(f"  watch: largest live log {largest / MiB:.1f} MiB = {largest / a.cap:.2f}x the cap; "
                   f"crossing→rename p50 {pct(delays, 50) * 1000:.0f} ms, p99 {pct(delays, 99) * 1000:.0f} ms, "
                   f"max {max(delays or [0]) * 1000:.0f} ms over {len(delays)} rotations; the big log compressed "

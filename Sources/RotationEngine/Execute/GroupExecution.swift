@@ -78,6 +78,8 @@ struct GroupExecution: RunPart {
         for (home, ids) in cancelled.sorted(by: { $0.key < $1.key }) { try? journals[home]?.journal.append(ids) }
         let recorded = context.saveState(name, marks: marks, newLogs: newLogs)
         FaultInjection.point("state saved")
+        // The journals stay locked to the end: other sets of these directories may be rotated meanwhile.
+        context.release(&locks)
         var unsynced = Set<String>()
         for (part, units) in zip(parts, active) where steps.finish(units, part.plan, part.config, keeping: [],
                                                                              mail: { Set($0.compactMap(\.primaryPath)) }) {
@@ -106,6 +108,7 @@ struct GroupExecution: RunPart {
             for (path, time) in m.plan.newStateLogs { newLogs[path] = time }
             let units = context.replan(m.plan, m.config, snapshot, state, digests: &digests, dropping: [])
             guard !units.isEmpty, let home = handles.first else { continue }
+            if context.busyElsewhere(units, RunContext.Held(handles: handles, locks: []), m.plan.name) { continue }
             parts.append(Part(plan: m.plan, config: m.config, units: units, home: home, firstID: nextID))
             nextID += units.count
         }

@@ -5,8 +5,8 @@ import Glibc
 /// Finishes the rotations a killed run left in its journals. Each unit's steps are replayed in order,
 /// each deciding from the file system as the previous ones left it, with the unit's own policy
 /// (compressor, shred, writer wait, `su` rights); what the crashed run made is adopted once checked
-/// (`StepRunner.Leftovers.adopt`). A journal still held by a live run is never replayed: its directory
-/// lock was refused.
+/// (`StepRunner.Leftovers.adopt`). A journal still held by a live run (which may have released the
+/// directory lock for its scripts or its compression) is never replayed.
 struct JournalReplay: RunPart {
     let context: RunContext
     var runner: StepRunner { StepRunner(context: context, leftovers: .adopt) }
@@ -16,7 +16,8 @@ struct JournalReplay: RunPart {
     /// finished, so the plan starts from a completed state. Returns whether anything was recovered.
     func recoverFirst(_ snapshot: Snapshot) -> Bool {
         var recovered = false
-        for (dir, entries) in snapshot.directories.sorted(by: { $0.key < $1.key }) where entries[JournalFile.name] != nil {
+        for (dir, entries) in snapshot.directories.sorted(by: { $0.key < $1.key })
+        where !entries.entries(prefix: JournalFile.name).keys.filter(OwnFiles.isJournal).isEmpty {
             let pseudo = SetPlan(index: -1, name: Self.set, location: "", directories: [dir])
             guard var held = context.lock(pseudo) else { continue }
             recover(held)
@@ -26,11 +27,19 @@ struct JournalReplay: RunPart {
         return recovered
     }
 
-    /// Finishes the journal of every directory of `held` (just locked), saves the state entries of the
-    /// units it finished and removes the journal. A unit whose step fails stops there, and the journal
-    /// is kept for the next run.
+    /// Finishes each journal a crashed run left in a directory of `held` (just locked), saves the state
+    /// entries of the units it finished and removes the journal. A unit whose step fails stops there, and
+    /// the journal is kept for the next run.
     func recover(_ held: RunContext.Held) {
-        for dir in held.handles { recover(JournalFile(dir), in: dir) }
+        for dir in held.handles {
+            for name in Self.crashed(dir) { recover(JournalFile(dir, name: name), in: dir) }
+        }
+    }
+
+    /// The journals of `dir` no run still going holds: each one a crashed run's. One that cannot be
+    /// listed is reported when opened.
+    static func crashed(_ dir: DirectoryHandle) -> [String] {
+        ((try? JournalFile.names(in: dir)) ?? [JournalFile.name]).filter { !JournalFile.isHeld(dir, $0) }
     }
 
     private func recover(_ journal: JournalFile, in dir: DirectoryHandle) {
@@ -83,9 +92,11 @@ struct JournalReplay: RunPart {
     /// A directory of `held` whose journal could not be finished: a set there is not rotated until it
     /// is, so that no new block is ever written beside an unfinished one. Reported.
     func unfinished(_ held: RunContext.Held, _ plan: SetPlan) -> Bool {
-        for dir in held.handles where ((try? dir.status(JournalFile.name)) ?? nil) != nil {
-            emit(RunEvent(.error, .journalUnfinished, set: plan.name, "\(dir.child(JournalFile.name)): an interrupted rotation could not be finished; log set not rotated until it is", path: dir.child(JournalFile.name)))
-            return true
+        for dir in held.handles {
+            for name in Self.crashed(dir) where ((try? dir.status(name)) ?? nil) != nil {
+                emit(RunEvent(.error, .journalUnfinished, set: plan.name, "\(dir.child(name)): an interrupted rotation could not be finished; log set not rotated until it is", path: dir.child(name)))
+                return true
+            }
         }
         return false
     }

@@ -45,11 +45,10 @@ public struct Leftovers {
     /// What is in `dir`, after removing it when `remove`.
     public func scan(_ dir: String) -> [Finding] {
         guard let handle = try? DirectoryHandle.open(dir) else { return [] }
-        let journal = handle.child(OwnFiles.journal)
         do {
-            if try handle.status(OwnFiles.journal) != nil { return [.unfinished(journal)] }
+            if let name = try JournalFile.names(in: handle).first { return [.unfinished(handle.child(name))] }
         } catch {
-            return [.leftAlone(journal, "\(error)")]
+            return [.leftAlone(handle.child(OwnFiles.journal), "\(error)")]
         }
         var findings: [Finding] = []
         var names: [String] = []
@@ -85,7 +84,7 @@ public struct Leftovers {
         }
         defer { lock?.release() }
         // A run that finished between the first look and the lock may have left a journal to complete.
-        if (try? handle.status(OwnFiles.journal)) != nil { return [.unfinished(handle.child(OwnFiles.journal))] }
+        if let name = ((try? JournalFile.names(in: handle)) ?? [OwnFiles.journal]).first { return [.unfinished(handle.child(name))] }
         var findings: [Finding] = []
         for name in [OwnFiles.reserve, OwnFiles.lock] where names.contains(name) {
             do {

@@ -39,7 +39,10 @@ extension RunContext {
         let wait = plans.contains { $0.directories.contains(where: busyDirectories.contains) } ? 0 : options.wait
         let results: [(key: FileKey, dir: DirectoryHandle, lock: Result<DirectoryLock, LockError>)]
         do {
-            results = try DirectoryLock.acquireEach(Array(handles.values), wait: wait, logger: options.verbose ? logger : nil)
+            // Another set of a directory may be rotated while a run still going finishes its own there.
+            let paths = plans.reduce(into: Set<String>()) { $0.formUnion($1.touchedPaths) }
+            results = try DirectoryLock.acquireEach(Array(handles.values), wait: wait, logger: options.verbose ? logger : nil,
+                                                    journals: .disjoint(from: paths))
         } catch {
             for (i, plan) in plans.enumerated() where usable[i] { reportLockFailure(error, plan.name, waited: wait) }
             return (Held(handles: [], locks: []), [Bool](repeating: false, count: plans.count))
@@ -98,6 +101,19 @@ extension RunContext {
             }
         }
         return nil
+    }
+
+    /// Whether a unit of `units` names a file that a journal of a run still going in `held`'s
+    /// directories names (it rotated those files meanwhile, then released the directory lock for its
+    /// scripts or compression); reported as busy for `set`.
+    func busyElsewhere(_ units: [RotationUnit], _ held: Held, _ set: String) -> Bool {
+        let paths = units.reduce(into: Set<String>()) { $0.formUnion($1.touchedPaths) }
+        guard !paths.isEmpty else { return false }
+        for dir in held.handles where DirectoryLock.Journals.disjoint(from: paths).blocked(dir) {
+            reportLockFailure(.journalInUse(path: dir.child(JournalFile.name)), set, waited: 0)
+            return true
+        }
+        return false
     }
 
     func release(_ held: inout Held) {

@@ -26,6 +26,10 @@ public struct RunOptions: Sendable {
     /// The state file's lock shared with the other runs of this process under way at once (`watch`):
     /// taken through it rather than alone. Nil: the run takes and releases its own.
     public var stateLockLease: StateLockLease? = nil
+    /// The sets to rotate (indices in the configuration run); the others are planned only, for their
+    /// claims (a log two sets name is the first one's). Nil: all. `watch` runs a due set with the
+    /// earlier sets of its directories this way.
+    public var onlySets: Set<Int>? = nil
     public init() {}
 
     /// How long the state lock is waited for: nil for as long as it takes.

@@ -53,6 +53,7 @@ public final class Runner {
         // and executing a set reads what it needs again under the lock. The state stays in `stateSession`.
         var plans: [SetPlan] = []
         var outcome = context.outcome { plans = planAll(sets) }
+        if let only = context.options.onlySets { plans.removeAll { !only.contains($0.index) } }
         if context.options.dryRun {
             return outcome + context.outcome { for plan in plans { DryRun(context: context).describe(plan, sets[plan.index]) } }
         }

@@ -6,8 +6,9 @@
 ///
 /// Without `sharedscripts`, a set whose logs have their own scripts goes through the part from the lock
 /// to the unlock once per log, as logrotate interleaves them.
-/// Scripts run with the directory locks released (never user code under a lock it could need); the
-/// journal stays locked throughout, so no other run replays it meanwhile. `run()` returns the set's
+/// Scripts run with the directory locks released (never user code under a lock it could need), and so
+/// do writer waits, compression and pruning; the journal stays locked throughout, so no other run
+/// replays it or touches the files it names meanwhile, while another set of the directory may be rotated. `run()` returns the set's
 /// outcome, judged by what it reported.
 struct SetExecution: RunPart {
     let context: RunContext
@@ -81,6 +82,10 @@ struct SetExecution: RunPart {
         var part = plan
         part.units = units
         let current = context.replan(part, config, snapshot, state, digests: &digests, dropping: failedUnits)
+        if context.busyElsewhere(current, locks, plan.name) {
+            context.release(&locks)
+            return false
+        }
         let rotation = SetRotation(execution: self, units: current, journal: JournalFile(home), reserve: JournalReserve(home))
         let finished = rotation.run(&locks)
         context.release(&locks)

@@ -9,8 +9,9 @@ struct SetRotation: RunPart {
     var plan: SetPlan { execution.plan }
     var config: LogSetConfig { execution.config }
 
-    /// Runs it with `locks` held (released and taken again around scripts); whether the set got to its
-    /// end, so that its lastaction runs.
+    /// Runs it with `locks` held until the renames are journalled, done and recorded (they are released
+    /// then, the journal staying locked to the end); whether the set got to its end, so that its
+    /// lastaction runs.
     func run(_ locks: inout RunContext.Held) -> Bool {
         let user = config.su.map { Privileges(uid: $0.uid, gid: $0.gid) }
         // Every unit's block in one write and one fsync, then every rename, then one fsync per directory.
@@ -39,26 +40,27 @@ struct SetRotation: RunPart {
         let marks = active.flatMap { $0.unit.logs.filter(\.recordsRotation).map { StateMark(path: $0.path, time: context.now) } }
         let recorded = context.saveState(plan.name, marks: marks, newLogs: plan.newStateLogs)
         FaultInjection.point("state saved")
+        // From here on the set's files are its journal's, which stays locked: the directory lock is let
+        // go, so another set of the directory is rotated while this one runs its scripts, waits for its
+        // writers and compresses. No run touches what a held journal names (`DirectoryLock.Journals`).
+        context.release(&locks)
         let keepJournal: Bool
         let removals = active.flatMap { $0.unit.logs.flatMap(\.removals) }
         if active.contains(where: { $0.unit.postRotate != nil }) || (plan.preRemove != nil && !removals.isEmpty) {
             assert(batch == nil, "compression never starts early in a set with postrotate or preremove")
-            // Post-rotation scripts run unlocked; a failure keeps the renames but skips compression and removal.
-            context.release(&locks)
+            // A failed post-rotation script keeps the renames but skips compression and removal.
             let (cancelled, vetoed) = postScripts(active)
-            guard let again = context.lock(plan) else { return false }
-            locks = again
             guard assume(user, before: false) else { return false }
             if !cancelled.isEmpty { try? journal.append(cancelled.sorted().map { .cancel(id: $0) }) }
             keepJournal = steps.finish(active.filter { !cancelled.contains($0.id) }.map(\.unit), plan, config, keeping: vetoed,
-                                       mail: { deliver($0, &locks, user) })
+                                       mail: { deliver($0, user) })
         } else {
             guard assume(user, before: false) else {
                 if let batch { _ = CompressionCommit(runner: steps, set: plan.name, config: config).commit(batch) }   // its workers wait for it
                 return false
             }
             keepJournal = steps.finish(active.map(\.unit), plan, config, keeping: [], started: batch,
-                                       mail: { deliver($0, &locks, user) })
+                                       mail: { deliver($0, user) })
         }
         context.close(journal, reserve, recorded: recorded, unsynced: keepJournal, plan.name)
         user?.restore()
@@ -85,12 +87,11 @@ struct SetRotation: RunPart {
         return (cancelled, vetoed)
     }
 
-    /// Sends the `.mail` steps with the directory locks released and as the run's own user (the mail
-    /// command is user code, and logrotate runs it as root), the journal still locked so that no other run
-    /// touches the set's files meanwhile; then locks again. Returns the files not mailed, which are kept
-    /// (a file retention drops stays beyond the count, and the log's next rotation mails it).
-    func deliver(_ mails: [Action], _ locks: inout RunContext.Held, _ user: Privileges?) -> Set<String> {
-        context.release(&locks)
+    /// Sends the `.mail` steps as the run's own user (the mail command is user code, and logrotate runs
+    /// it as root), the journal still locked so that no other run touches the set's files meanwhile.
+    /// Returns the files not mailed, which are kept (a file retention drops stays beyond the count, and
+    /// the log's next rotation mails it).
+    func deliver(_ mails: [Action], _ user: Privileges?) -> Set<String> {
         user?.restore()
         let sender = MailSender(command: options.mailCommand, timeout: config.scriptTimeout > 0 ? Double(config.scriptTimeout) : nil,
                                 stdout: options.json ? 2 : nil, directories: directories)
@@ -107,10 +108,7 @@ struct SetRotation: RunPart {
                 FaultInjection.point("mailed \(path)")
             }
         }
-        let all = Set(mails.compactMap(\.primaryPath))
-        guard let again = context.lock(plan) else { return all }
-        locks = again
-        return assume(user, before: false) ? unsent : all
+        return assume(user, before: false) ? unsent : Set(mails.compactMap(\.primaryPath))
     }
 
     /// Takes the `su` user's rights for the set's steps. Before the journal, a failure leaves the set

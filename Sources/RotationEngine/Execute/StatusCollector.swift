@@ -53,7 +53,7 @@ public struct StatusCollector {
                         : planner.nextTrigger(config, last: last ?? planner.input.now),
                     generations: gens.map(\.0), generationBytes: gens.reduce(0) { $0 + $1.1.size },
                     cap: config.maxTotalSize,
-                    journalPending: snapshot.directories[dir]?[JournalFile.name] != nil,
+                    journalPending: snapshot.directories[dir].map { !$0.entries(prefix: JournalFile.name).keys.filter(OwnFiles.isJournal).isEmpty } ?? false,
                     lockHolder: locks[dir]?.1, lockHeld: locks[dir]?.0 ?? false, error: decision.error,
                     alsoLogrotate: alsoLogrotate))
             }

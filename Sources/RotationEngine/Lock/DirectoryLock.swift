@@ -13,6 +13,27 @@ import Synchronization
 /// when the object goes away, and by the kernel when the process dies.
 public final class DirectoryLock: Sendable {
     public static let fileName = OwnFiles.lock
+
+    /// What the directory's journals held by runs still going let a new holder do.
+    public enum Journals: Sendable {
+        /// Nothing: the lock is given only when no run still going holds a journal there (`rotatectl
+        /// lock`, `cleanup`: no rotation is half done in the directory while they hold it).
+        case noneHeld
+        /// Rotate files none of those journals names (another set of the directory): the lock is given
+        /// when no held journal names any of these paths.
+        case disjoint(from: Set<String>)
+
+        /// Whether the journals held in `dir` keep the lock from being given.
+        func blocked(_ dir: DirectoryHandle) -> Bool {
+            switch self {
+            case .noneHeld: return JournalFile.anyHeld(dir)
+            case .disjoint(let paths):
+                guard !paths.isEmpty else { return false }   // finishing crashed runs' journals only
+                guard let busy = JournalFile.pathsHeldByOtherRuns(dir) else { return true }
+                return !busy.isDisjoint(with: paths)
+            }
+        }
+    }
     /// How often a waiting `acquire` retries.
     static let pollInterval = 0.05
 
@@ -31,18 +52,24 @@ public final class DirectoryLock: Sendable {
     /// Takes the lock of `dir`, retrying every 50 ms for up to `wait` seconds (0: one try; `.infinity`:
     /// until it gets it), logging at info level who holds it every 5 s. Fails at once
     /// with `.nested` when this process or the rotatectl run that started it holds it already.
-    public static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?) throws(LockError) -> DirectoryLock {
-        try acquire(dir, wait: wait, logger: logger,
+    /// `journals`: which journals of runs still going may be held there meanwhile.
+    public static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?, journals: Journals = .noneHeld) throws(LockError) -> DirectoryLock {
+        try acquire(dir, wait: wait, logger: logger, journals: journals,
                     inherited: ProcessEnvironment.value(LockedDirectories.environmentName))
     }
 
     /// The same, with the inherited `ROTATECTL_LOCKED_DIRS` value given (tests).
-    static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?, inherited: String?) throws(LockError) -> DirectoryLock {
+    static func acquire(_ dir: DirectoryHandle, wait: Double, logger: Logger?, journals: Journals = .noneHeld,
+                        inherited: String?) throws(LockError) -> DirectoryLock {
         let path = dir.child(fileName)
         let status: FileStatus
         do { status = try dir.status() } catch { throw .system(error) }
         let key = FileKey(device: status.device, inode: status.inode)
-        if LockedDirectories.parse(inherited).contains(key) || LockedDirectories.held.withLock({ $0.contains(key) }) {
+        // Held by this thread already (a bug) or by the rotatectl run that started this process: waiting
+        // would never end. Held by another thread of this process (`watch` runs sets side by side): the
+        // OFD lock makes this one wait for it like for any other run.
+        let me = pthread_self()
+        if LockedDirectories.parse(inherited).contains(key) || LockedDirectories.held.withLock({ $0[key].map { pthread_equal($0, me) != 0 } ?? false }) {
             throw .nested(path: path)
         }
         var fd = try openLockFile(dir, path: path)
@@ -58,9 +85,9 @@ public final class DirectoryLock: Sendable {
                     fd = try openLockFile(dir, path: path)
                     continue
                 }
-                // The directory is ours only when no other run still going holds its journal: one that
-                // released the directory lock for its scripts has not finished the rotation it journalled.
-                guard JournalFile.heldByAnotherRun(dir) else { break }
+                // A run still going that released the directory lock for its scripts or its compression has
+                // not finished the rotation it journalled: the files its journal names are still its own.
+                guard journals.blocked(dir) else { break }
                 fd.unlock(path: path)
                 if monotonicNow() >= deadline { throw LockError.journalInUse(path: dir.child(JournalFile.name)) }
                 sleepSeconds(min(pollInterval, max(0.001, deadline - monotonicNow())))
@@ -69,13 +96,8 @@ public final class DirectoryLock: Sendable {
             _ = try? fd.close(path: path)
             throw error
         }
-        let inserted = LockedDirectories.held.withLock { $0.insert(key).inserted }
-        if !inserted {
-            // Another thread of this process took it through another handle in the meantime.
-            fd.unlock(path: path)
-            _ = try? fd.close(path: path)
-            throw .nested(path: path)
-        }
+        // The OFD lock excludes every other holder, this process's other threads included.
+        LockedDirectories.held.withLock { $0[key] = me }
         let lock = DirectoryLock(path: path, key: key, descriptor: fd)
         do {
             try lock.writeHolder()
@@ -94,12 +116,12 @@ public final class DirectoryLock: Sendable {
     /// Locks several directories in one global order (device, then inode) so that two runs locking
     /// overlapping sets never deadlock; the same directory given twice is locked once. On failure the
     /// locks already taken are released. `wait` bounds the whole call.
-    public static func acquireAll(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?) throws(LockError) -> [DirectoryLock] {
+    public static func acquireAll(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?, journals: Journals = .noneHeld) throws(LockError) -> [DirectoryLock] {
         let deadline = monotonicNow() + max(0, wait)
         var locks: [DirectoryLock] = []
         for (_, dir) in try inGlobalOrder(dirs) {
             do {
-                locks.append(try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger))
+                locks.append(try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger, journals: journals))
             } catch {
                 for lock in locks.reversed() { lock.release() }
                 throw error
@@ -111,11 +133,11 @@ public final class DirectoryLock: Sendable {
     /// Locks several directories in the same global order as `acquireAll`, but goes on past one that
     /// cannot be locked (busy after `wait`, which bounds the whole call): each directory with its lock
     /// or why not. Waiting only in that order, with no lock released, keeps two runs from deadlocking.
-    public static func acquireEach(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?) throws(LockError)
+    public static func acquireEach(_ dirs: [DirectoryHandle], wait: Double, logger: Logger?, journals: Journals = .noneHeld) throws(LockError)
         -> [(key: FileKey, dir: DirectoryHandle, lock: Result<DirectoryLock, LockError>)] {
         let deadline = monotonicNow() + max(0, wait)
         return try inGlobalOrder(dirs).map { key, dir in
-            (key, dir, Result { () throws(LockError) in try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger) })
+            (key, dir, Result { () throws(LockError) in try acquire(dir, wait: max(0, deadline - monotonicNow()), logger: logger, journals: journals) })
         }
     }
 
@@ -142,8 +164,8 @@ public final class DirectoryLock: Sendable {
     }
 
     static func heldEnvironment(inherited: String?) -> [String: String] {
-        let keys = LockedDirectories.parse(inherited).union(LockedDirectories.held.withLock { $0 })
-            .union(JournalFile.held.withLock { $0 })
+        let keys = LockedDirectories.parse(inherited).union(LockedDirectories.held.withLock { $0.keys })
+            .union(JournalFile.held.withLock { $0.keys })
         return keys.isEmpty ? [:] : [LockedDirectories.environmentName: LockedDirectories.format(keys)]
     }
 
@@ -154,7 +176,7 @@ public final class DirectoryLock: Sendable {
         fd.unlock(path: path)
         _ = try? fd.close(path: path)
         let key = self.key
-        _ = LockedDirectories.held.withLock { $0.remove(key) }
+        LockedDirectories.held.withLock { $0[key] = nil }
     }
 
     /// Whether `release()` has not been called yet.

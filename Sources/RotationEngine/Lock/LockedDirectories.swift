@@ -1,10 +1,14 @@
 import Synchronization
 
-/// The directories this process holds the lock of, and those its parent rotatectl run said it holds
-/// through `ROTATECTL_LOCKED_DIRS` (colon-separated `device:inode` entries).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The directories this process holds the lock of (with the thread holding each), and those its parent
+/// rotatectl run said it holds through `ROTATECTL_LOCKED_DIRS` (colon-separated `device:inode` entries).
 struct LockedDirectories: Sendable {
     static let environmentName = "ROTATECTL_LOCKED_DIRS"
-    static let held = Mutex<Set<FileKey>>([])
+    static let held = Mutex<[FileKey: pthread_t]>([:])
 
     /// Parses the environment value; malformed entries are ignored.
     static func parse(_ value: String?) -> Set<FileKey> {

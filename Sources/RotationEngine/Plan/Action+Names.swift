@@ -25,6 +25,19 @@ extension Action {
         }
     }
 
+    /// Every file the step reads, changes or makes (a writer signal's pid files aside): what another run
+    /// must leave alone while this step's journal is held (`JournalFile.pathsHeldByOtherRuns`).
+    public var touchedPaths: [String] {
+        switch self {
+        case .rename(let a, let b, _), .copy(let a, let b), .copyTruncate(let a, let b), .compress(let a, let b): return [a, b]
+        case .create(let p, _, _, _), .remove(let p, _, _), .makeDirectory(let p, _, _, _), .awaitWriters(let p),
+             .mail(let p, _, _, _, _):
+            return [p]
+        case .notify: return []
+        case .capTotalSize(let g, _): return g
+        }
+    }
+
     public var primaryPath: String? {
         switch self {
         case .rename(let p, _, _), .create(let p, _, _, _), .copy(let p, _), .copyTruncate(let p, _),

@@ -32,9 +32,6 @@ public struct Planner: Sendable {
         return (found.groups.flatMap(\.paths), found.unmatched)
     }
 
-    /// The files rotatectl keeps in a log directory: its lock, journal and journal reserve.
-    static let ownFiles: Set<String> = [OwnFiles.lock, OwnFiles.journal, OwnFiles.reserve]
-
     /// The set's matches by directory (each log once, in config order), the patterns that matched
     /// nothing, and the logs named again by a later pattern of the same set.
     func matches(of config: LogSetConfig) -> (groups: [GlobMatch], unmatched: [String], repeated: [String]) {
@@ -60,7 +57,7 @@ public struct Planner: Sendable {
                 }
                 if mayNameOwnFiles {
                     let g = group
-                    group.filter { !Self.ownFiles.contains(g.name($0)) }
+                    group.filter { !OwnFiles.contains(g.name($0)) }
                 }
                 if several {
                     let g = group

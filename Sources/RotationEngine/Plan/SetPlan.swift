@@ -46,6 +46,15 @@ public struct RotationUnit: Sendable, Equatable {
     public init(preRotate: ScriptRun? = nil, logs: [LogRotation], postRotate: ScriptRun? = nil) {
         self.preRotate = preRotate; self.logs = logs; self.postRotate = postRotate
     }
+
+    /// Every file the unit's logs and steps name: what it must not share with a rotation still going.
+    public var touchedPaths: Set<String> {
+        var paths = Set(logs.map(\.path))
+        for log in logs {
+            for step in log.rotateSteps + log.finishSteps { paths.formUnion(step.touchedPaths) }
+        }
+        return paths
+    }
 }
 
 /// What the planner decided for one log set.
@@ -83,6 +92,9 @@ public struct SetPlan: Sendable, Equatable {
         for p in newStatePaths { self.newStateLogs[p] = 0 }
         self.directories = directories
     }
+
+    /// Every file the set's units name (`RotationUnit.touchedPaths`).
+    public var touchedPaths: Set<String> { units.reduce(into: Set<String>()) { $0.formUnion($1.touchedPaths) } }
 
     /// Every file-system step in the order the executor applies them (scripts aside).
     public var steps: [Action] {

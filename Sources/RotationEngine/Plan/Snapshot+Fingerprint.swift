@@ -6,7 +6,7 @@ extension Snapshot {
     /// same plan for it: the executor then need not plan a set again under its lock. The hash is keyed
     /// per process (`Hasher`), so nobody can make a changed directory collide on purpose. rotatectl's
     /// lock and journal reserve are left out: each run rewrites them, and the planner never plans them
-    /// (`Planner.ownFiles`).
+    /// (`OwnFiles.contains`).
     public func fingerprint(of set: LogSetConfig) -> Int {
         var digests: [String: Int] = [:]
         return fingerprint(of: set, digests: &digests)

@@ -74,6 +74,26 @@ public struct WatchTargets: Sendable, Equatable {
         return byRoot.values.sorted { $0[0] < $1[0] }
     }
 
+    /// The due sets split into at most `slots` runs of about equal size, the sets of a `groups` group
+    /// next to each other (a run plans and locks their directories once). Sets of one directory may
+    /// land in two runs: each run rotates its own sets there while the other finishes its own
+    /// (`DirectoryLock.Journals`), and plans the earlier sets of `closure` only to know their claims.
+    /// Every due set is in exactly one run, each run ascending.
+    public func jobs(of due: Set<Int>, slots: Int) -> [[Int]] {
+        let ordered = groups(of: due).flatMap { $0.filter(due.contains) }
+        guard !ordered.isEmpty else { return [] }
+        let count = max(1, min(slots, ordered.count))
+        let size = ordered.count / count, larger = ordered.count % count
+        var jobs: [[Int]] = []
+        var start = 0
+        for k in 0..<count {
+            let end = start + size + (k < larger ? 1 : 0)
+            jobs.append(ordered[start..<end].sorted())
+            start = end
+        }
+        return jobs
+    }
+
     /// The directories the sets `sets` read.
     public func directories(of sets: [Int]) -> Set<String> {
         Set(sets.flatMap { directoriesBySet[$0] ?? [] })

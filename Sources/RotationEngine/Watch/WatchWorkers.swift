@@ -1,8 +1,7 @@
 import Synchronization
 
-/// The runs the watcher has under way, each on its own thread over a group of sets that shares no
-/// directory with another group under way (`WatchTargets.groups`), so one log's compression or script
-/// never delays another log's trigger. They share the state file's lock (`StateLockLease`); a run that
+/// The runs the watcher has under way, each on its own thread over sets no other run under way rotates
+/// (`WatchTargets.jobs`), so one log's compression or script never delays another log's trigger. They share the state file's lock (`StateLockLease`); a run that
 /// ends is handed back to the watcher's thread (`collect`), which is woken through `wake`.
 final class WatchWorkers {
     /// A run that ended, as the watcher's thread takes it back.
@@ -13,11 +12,11 @@ final class WatchWorkers {
 
     /// What one run was started on.
     struct Job {
-        /// The sets due (indices in the configuration of `generation`), and all the sets run with them.
+        /// The sets it rotates (indices in the configuration of `generation`), and all the sets it plans
+        /// (those and the earlier sets of their directories, for their claims).
         var due: Set<Int>
         var members: [Int]
         var names: [String]
-        var directories: Set<String>
         /// Which configuration the indices are of: a SIGHUP reload numbers the sets anew.
         var generation: Int
         /// The watcher's monotonic time when the run started.
@@ -53,13 +52,11 @@ final class WatchWorkers {
     /// Whether a run under way must stay alone (`Job.exclusive`).
     var hasExclusive: Bool { running.values.contains { $0.job.exclusive } }
     var isFull: Bool { running.count >= limit }
+    var count: Int { running.count }
 
-    /// The directories the runs under way read.
-    var busyDirectories: Set<String> { running.values.reduce(into: Set<String>()) { $0.formUnion($1.job.directories) } }
-
-    /// The sets (of configuration `generation`) the runs under way were started on.
+    /// The sets (of configuration `generation`) the runs under way rotate.
     func busySets(generation: Int) -> Set<Int> {
-        running.values.reduce(into: Set<Int>()) { if $1.job.generation == generation { $0.formUnion($1.job.members) } }
+        running.values.reduce(into: Set<Int>()) { if $1.job.generation == generation { $0.formUnion($1.job.due) } }
     }
 
     /// Starts `run` on a thread of its own for `job`; when no thread can be started (EAGAIN), runs it on

@@ -87,7 +87,7 @@ extension Watcher {
             }
             return
         }
-        if event.name == OwnFiles.lock || event.name == OwnFiles.journal || event.name == OwnFiles.reserve { return }
+        if OwnFiles.contains(event.name) { return }
         dirty.formUnion(targets.setsByDirectory[dir] ?? [])
     }
 

@@ -7,10 +7,11 @@ import Logging
 ///     wait (ppoll: inotify, the next boundary, a held set, the re-scan, the watchdog; signals)
 ///     → events mark their directories' sets dirty
 ///     → every `checkInterval`: plan the dirty sets (WatchSchedule, pure) → due sets, next boundaries
-///     → due sets not held by `WatchPace` → split into groups sharing no directory (each with the
-///       earlier sets sharing its directories) → a `Runner` per group, each on its own thread
-///       (`WatchWorkers`), so one group's compression or scripts never delay another's trigger
-///     → a run that ends wakes the wait; sets whose directories were busy meanwhile are planned then
+///     → due sets not held by `WatchPace` → split over the free workers (`WatchTargets.jobs`; each run
+///       plans the earlier sets sharing its directories for their claims, rotates its own) → a `Runner`
+///       per job, each on its own thread (`WatchWorkers`), so one set's compression or scripts never
+///       delay another's trigger, in its directory or elsewhere
+///     → a run that ends wakes the wait; its sets, dirty meanwhile, are planned then
 ///
 /// Signals only set flags (`WatchSignals`); they are read here, between two steps, so SIGTERM lets the
 /// runs under way finish (every run is journalled) and SIGHUP re-reads the configuration.
@@ -29,7 +30,7 @@ public final class Watcher {
     var unwatchable: Set<String> = []
     /// Sets an event or a boundary concerns, not planned since.
     var dirty: Set<Int> = []
-    /// Dirty sets whose directories a run under way holds: dirty again when a run ends.
+    /// Dirty sets a run under way rotates, or that found no free worker: dirty again when a run ends.
     var deferred: Set<Int> = []
     /// The runs under way.
     var workers: WatchWorkers?
@@ -119,10 +120,10 @@ public final class Watcher {
     /// under `run`) and runs those that are due and not held.
     func evaluate(_ now: Double) {
         if let workers, !workers.isEmpty {
-            // Planned when the run holding their directories ends.
+            // A set under way is planned again when its run ends. Another set of the same directories
+            // is planned now: its run leaves the running one's journalled files alone.
             let busySets = workers.busySets(generation: generation)
-            let busy = workers.busyDirectories
-            let waiting = dirty.filter { busySets.contains($0) || !targets.directories(of: [$0]).isDisjoint(with: busy) }
+            let waiting = dirty.intersection(busySets)
             deferred.formUnion(waiting)
             dirty.subtract(waiting)
             guard !dirty.isEmpty else { return }
@@ -151,34 +152,36 @@ public final class Watcher {
         if !runnable.isEmpty { runSets(runnable, at: now) }
     }
 
-    /// A `Runner` per group of `due` (with the earlier sets sharing their directories) that shares no
-    /// directory with another, each on a thread of its own; a group whose directories a run under way
-    /// holds, or one beyond `WatchWorkers.limit`, waits for a run to end.
+    /// `due` split over the free workers (`WatchTargets.jobs`), a `Runner` per job on a thread of its
+    /// own, each planning the earlier sets sharing its directories for their claims and rotating its own
+    /// sets only. The `su` sets are one job, run alone. What finds no free worker waits for a run to end.
     func runSets(_ due: Set<Int>, at now: Double) {
         guard let workers else { return }
         var runOptions = options.run
         if options.clockStart != nil { runOptions.now = clock.epoch }
         runOptions.stateLockLease = workers.lease
         let busySets = workers.busySets(generation: generation)
-        var busy = workers.busyDirectories
-        for members in targets.groups(of: due) {
-            let directories = targets.directories(of: members)
-            let dueHere = due.intersection(members)
-            // A set under `su` changes the process's identity for every thread: its run is alone.
-            let exclusive = members.contains { configuration.logSets[$0].su != nil }
-            guard !workers.isFull, !workers.hasExclusive, !(exclusive && !workers.isEmpty),
-                  directories.isDisjoint(with: busy), busySets.isDisjoint(with: members) else {
-                deferred.formUnion(dueHere)
+        let ready = due.subtracting(busySets)
+        deferred.formUnion(due.intersection(busySets))
+        // A set under `su` changes the process's identity for every thread: its run is alone.
+        let su = ready.filter { configuration.logSets[$0].su != nil }
+        var jobs = targets.jobs(of: ready.subtracting(su), slots: max(1, workers.limit - workers.count)).map { (sets: $0, exclusive: false) }
+        if !su.isEmpty { jobs.append((su.sorted(), true)) }
+        for (sets, exclusive) in jobs {
+            guard !workers.isFull, !workers.hasExclusive, !(exclusive && !workers.isEmpty) else {
+                deferred.formUnion(sets)
                 continue
             }
-            busy.formUnion(directories)
+            let members = targets.closure(of: Set(sets))
             var subset = Configuration()
             subset.logSets = members.map { configuration.logSets[$0] }
             subset.filesRead = configuration.filesRead
-            let job = WatchWorkers.Job(due: dueHere, members: members, names: members.map(name), directories: directories,
+            var jobOptions = runOptions
+            jobOptions.onlySets = Set(members.indices.filter { sets.contains(members[$0]) })
+            let job = WatchWorkers.Job(due: Set(sets), members: members, names: sets.map(name),
                                        generation: generation, started: now, exclusive: exclusive)
             let (logger, observer) = (self.logger, self.observer)
-            workers.start(job) { [runOptions, subset] in Runner(options: runOptions, logger: logger, observer: observer).run(subset) }
+            workers.start(job) { [jobOptions, subset] in Runner(options: jobOptions, logger: logger, observer: observer).run(subset) }
         }
     }
 
@@ -192,7 +195,7 @@ public final class Watcher {
         dirty.formUnion(deferred)
         deferred = []
         try? file?.record(acted: clock.epoch)
-        let count = done.job.members.count
+        let count = done.job.due.count
         notice(WatchEvent(.acted, nil, "ran \(count) log set\(count == 1 ? "" : "s") (exit status \(report.exitStatus.rawValue))",
                           sets: done.job.names, exitStatus: report.exitStatus, seconds: report.seconds))
     }
