@@ -76,7 +76,8 @@ extension RunContext {
         switch error {
         case .busy(let path, _, _): code = .lockBusy; busyDirectories.insert(PathName.split(path).0)
         case .nested(let path): code = .nestedRun; busyDirectories.insert(PathName.split(path).0)
-        case .journalInUse(let path): code = .journalInUse; busyDirectories.insert(PathName.split(path).0)
+        // Busy for this set's files only: another set of the directory may still get it at once.
+        case .journalInUse: code = .journalInUse
         case .hostile(let path, _):
             emit(RunEvent(.error, .lockFailed, set: set, "\(error); log set skipped", path: path))
             return

@@ -1,8 +1,9 @@
 import Synchronization
 
 /// The runs the watcher has under way, each on its own thread over sets no other run under way rotates
-/// (`WatchTargets.jobs`), so one log's compression or script never delays another log's trigger. They share the state file's lock (`StateLockLease`); a run that
-/// ends is handed back to the watcher's thread (`collect`), which is woken through `wake`.
+/// (`WatchTargets.jobs`), so one log's compression or script never delays another log's trigger. They
+/// share the state file's lock (`StateLockLease`); a run that ends is handed back to the watcher's
+/// thread (`collect`), which is woken through `wake`.
 final class WatchWorkers {
     /// A run that ended, as the watcher's thread takes it back.
     struct Finished {

@@ -124,6 +124,17 @@ struct CaseGenerator {
                     }
                 }
             }
+            // Two plants drawn at one name: only the first can be made (the second fails with EEXIST), so
+            // only it counts (seed 121281: a hard link counted at a name a symbolic link held set a
+            // compressed twin aside that the engine rightly kept in the chain).
+            func plantedName(_ p: SimCase.Plant) -> String? {
+                switch p {
+                case .symlink(_, let n), .hardlink(_, let n), .fifo(_, let n): return n
+                case .olddirSymlink, .pidfileSymlink: return nil
+                }
+            }
+            var plantedNames = Set<String>()
+            plants = plants.filter { p in plantedName(p).map { plantedNames.insert($0).inserted } ?? true }
             // A name planted takes the place of an existing generation of that name.
             for (i, log) in logs.enumerated() {
                 logs[i].existing = log.existing.filter { e in
