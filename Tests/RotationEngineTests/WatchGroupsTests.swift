@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 @testable import RotationEngine
@@ -87,5 +90,22 @@ import TestSupport
         let targets = WatchTargets([logSet(["/srv/app/logs/*.log"]) { $0.missingOK = true }, logSet(["/srv/web.log"])], world.snapshot)
         #expect(targets.missing == ["/srv/app/logs"])
         #expect(targets.directories == ["/srv"])
+    }
+
+    /// A log directory made between the re-scan's snapshot and the watch on its parent: its creation event
+    /// was never queued, so the re-scan looks one level down and scans again if it is there.
+    @Test func theDirectoryBelowAWatchedAncestorIsSeenIfItWasMadeMeanwhile() {
+        let scratch = TempDirectory()
+        defer { scratch.remove() }
+        let target = scratch.child("later/deep")
+        #expect(!Watcher.madeMeanwhile(below: scratch.path, towards: target))
+        mkdir(scratch.child("later"), 0o755)
+        #expect(Watcher.madeMeanwhile(below: scratch.path, towards: target))
+        #expect(!Watcher.madeMeanwhile(below: scratch.child("later"), towards: target))
+        mkdir(target, 0o755)
+        #expect(Watcher.madeMeanwhile(below: scratch.child("later"), towards: target))
+        #expect(Watcher.madeMeanwhile(below: "/", towards: "/tmp/anything"))
+        _ = scratch.write("file", "")
+        #expect(!Watcher.madeMeanwhile(below: scratch.path, towards: scratch.child("file/deeper")), "a file is no directory to watch")
     }
 }

@@ -5,9 +5,9 @@ extension Watcher {
     func rescan() {
         let sets = configuration.logSets
         targets = WatchTargets(sets, SnapshotReader().read(sets))
+        nextRescan = monotonicNow() + options.rescanInterval
         syncWatches()
         dirty = Set(sets.indices)
-        nextRescan = monotonicNow() + options.rescanInterval
     }
 
     /// A watch on every directory the sets read, and on the nearest existing ancestor of each one that
@@ -20,8 +20,14 @@ extension Watcher {
         for dir in targets.missing {
             var ancestor = PathName.split(dir).0
             while true {
-                if watchOf[ancestor] != nil || watch(ancestor, missingIsExpected: true) != .missing {
+                let already = watchOf[ancestor] != nil
+                let result = already ? .watched : watch(ancestor, missingIsExpected: true)
+                if result != .missing {
                     wanted.insert(ancestor)
+                    // The directory below it towards `dir` may have been made between the snapshot and
+                    // this watch, its event then lost: looked at again at once (each re-scan watches
+                    // one level deeper, so this ends).
+                    if result == .watched && !already && Self.madeMeanwhile(below: ancestor, towards: dir) { nextRescan = 0 }
                     break
                 }
                 if ancestor == "/" || ancestor == "." { break }
@@ -35,6 +41,14 @@ extension Watcher {
     }
 
     enum WatchResult { case watched, missing, failed }
+
+    /// Whether the directory one level below `ancestor` on the way to `dir` exists now.
+    static func madeMeanwhile(below ancestor: String, towards dir: String) -> Bool {
+        let rest = dir.dropFirst(ancestor == "/" ? 1 : ancestor.count + 1)
+        guard let step = rest.split(separator: "/").first else { return false }
+        let next = ancestor == "/" ? "/" + step : ancestor + "/" + step
+        return (try? DirectoryHandle.open(next)) != nil
+    }
 
     /// `inotify_add_watch` on `dir`. A directory that is not there (or not a directory) is `.missing`,
     /// reported only when not `missingIsExpected`; any other failure (ENOSPC: fs.inotify.max_user_watches
