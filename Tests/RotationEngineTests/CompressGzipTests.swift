@@ -116,6 +116,26 @@ import TestSupport
         #expect(parsed.length == 10)
     }
 
+    /// A large output's writeback is started every `OutputWriteback.defaultInterval` bytes, on one thread
+    /// and by the parallel pipeline's writer thread, so that its sync waits for the last stretch only;
+    /// the hint failing changes nothing in the output.
+    @Test(arguments: [1, 2])
+    func largeOutputStartsItsWritebackAndItsFailureIsHarmless(jobs: Int) throws {
+        defer { SystemFaults.reset() }
+        let interval = Int(OutputWriteback.defaultInterval)
+        let noise = SeededRandom.bytes(2 * interval + interval / 2, seed: 11)   // stored, not compressed
+        let dir = TempDirectory("rotatectl-writeback")
+        defer { dir.remove() }
+        let source = dir.child("noise.log"), gz = dir.child("noise.log.gz")
+        try #require(TestFile.write(noise, to: source))
+        let forced = SystemFaults.force("sync_file_range", .ioError, path: gz, scope: .anyThread)
+        let stats = try CompressTestIO.gzip(source, to: gz, with: Self.compressor(jobs: jobs, engine: .libdeflate))
+        #expect(stats.bytesOut >= Int64(2 * interval))
+        #expect(SystemFaults.count(forced).fired == 2, "writeback started \(SystemFaults.count(forced).fired) times")
+        #expect(CompressedFile.passesGzipTest(gz))
+        #expect(same(CompressedFile.decompressed(gz), noise))
+    }
+
     @Test func gzipListsTheStoredNameAndTime() throws {
         let dir = TempDirectory("rotatectl-compress")
         defer { dir.remove() }

@@ -253,10 +253,12 @@ extension GzipCompressor {
         }
     }
 
-    /// The writer thread: the header, then each block's output in order, combining CRCs.
+    /// The writer thread: the header, then each block's output in order, combining CRCs, starting the
+    /// output's writeback as it grows (`OutputWriteback`).
     static func writeBlocks(_ pipeline: CompressPipeline, header: [UInt8], destination: FileDescriptor, path: String) {
         var crc: uLong = crc32(0, nil, 0)
         var bytesOut: Int64 = 0
+        var writeback = OutputWriteback()
         do {
             try destination.writeBytes(header, path: path)
             bytesOut += Int64(header.count)
@@ -264,6 +266,7 @@ extension GzipCompressor {
             while let block = pipeline.takeCompleted(next) {
                 try destination.writeFully(UnsafeRawBufferPointer(rebasing: block.output[0..<block.outputLength]), path: path)
                 bytesOut += Int64(block.outputLength)
+                writeback.wrote(block.outputLength, to: destination, path: path)
                 crc = crc32_combine(crc, block.crc, off_t(block.length))
                 next += 1
                 pipeline.recycle(block)

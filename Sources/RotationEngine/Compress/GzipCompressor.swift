@@ -115,7 +115,8 @@ public struct GzipCompressor: Sendable {
     /// One thread, one gzip member over the whole file: a file that fits in the first read is deflated
     /// whole by libdeflate (`WholeBufferDeflater.member`), a larger one read by read, each read one
     /// joined piece (`WholeBufferDeflater.piece`), or, without libdeflate, streaming through zlib.
-    /// Output is gathered into writes of the buffer's size, so a small file costs one `write`.
+    /// Output is gathered into writes of the buffer's size, so a small file costs one `write`; a large
+    /// output's writeback is started as it grows (`OutputWriteback`), so that its sync waits for little.
     func compressSerial(source: FileDescriptor, sourcePath: String, destination: FileDescriptor,
                         destinationPath: String, header: [UInt8], scratch: CompressScratch) throws(CompressError) -> CompressStats {
         let stream = scratch.stream
@@ -126,9 +127,11 @@ public struct GzipCompressor: Sendable {
         var bytesOut: Int64 = 0
         var crc: UInt32 = 0
         var pending = 0
+        var writeback = OutputWriteback()
         func write(_ bytes: UnsafeRawBufferPointer) throws(CompressError) {
             do { try destination.writeFully(bytes, path: destinationPath) } catch { throw .system(error) }
             bytesOut += Int64(bytes.count)
+            writeback.wrote(bytes.count, to: destination, path: destinationPath)
         }
         func drain() throws(CompressError) {
             if pending > 0 { try write(UnsafeRawBufferPointer(rebasing: output[0..<pending])) }
