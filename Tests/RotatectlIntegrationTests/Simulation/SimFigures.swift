@@ -111,8 +111,18 @@ struct SimFigures: CustomStringConvertible {
               lines checked: \(linesChecked)
               violations: \(violations) in \(failingCases) failing scenarios
             """
-        let tags: String = played.keys.sorted().map { "\($0) \(failed[$0] ?? 0)/\(played[$0] ?? 0)" }.joined(separator: ", ")
-        text += "\n  failing/played: \(tags)"
+        // On lines of at most 100 characters: one line of 252 was once read cut at its 250th, "zstd 0/1"
+        // of "zstd 0/146", and taken for a miscount.
+        var line = "  failing/played:"
+        for (i, tag) in played.keys.sorted().map({ "\($0) \(failed[$0] ?? 0)/\(played[$0] ?? 0)" }).enumerated() {
+            if i > 0 { line += "," }
+            if line.count + tag.count + 1 > 100 {
+                text += "\n" + line
+                line = "   "
+            }
+            line += " " + tag
+        }
+        text += "\n" + line
         for kind in byKind.keys.sorted() {
             let seeds: [UInt64] = seedsByKind[kind] ?? []
             let shown: String = seeds.prefix(12).map { "\($0)" }.joined(separator: ",")
