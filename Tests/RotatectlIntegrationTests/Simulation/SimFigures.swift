@@ -80,7 +80,9 @@ struct SimFigures: CustomStringConvertible {
             if outcome.runs.contains(where: { $0.label.hasPrefix("run B") && $0.status != 3 }) { separateStateActing += 1 }
             let steps = ["rename ", "copy ", "copytruncate ", "compress "]
             let b = outcome.runs.first { $0.label.hasPrefix("run B") }
-            if let b, b.output.split(separator: "\n").contains(where: { line in steps.contains { line.hasPrefix($0) } }) {
+            // Only a B that ended before A was let go did it while A was held (a B that waited for A's
+            // journal renamed after A's release).
+            if let b, outcome.bEndedWhileHeld, b.output.split(separator: "\n").contains(where: { line in steps.contains { line.hasPrefix($0) } }) {
                 separateStateRenamed += 1
             }
         }
