@@ -17,6 +17,7 @@ struct Violation: Sendable, CustomStringConvertible {
         case finalRunFailed = "final clean run failed"
         case watcherFailed = "watcher failed"
         case unfinishedJournal = "journal or lock outlived its run"
+        case errorBesideLiveRun = "error beside a live run"
     }
 
     var kind: Kind
