@@ -212,7 +212,7 @@ struct CaseGenerator {
     /// many stanzas, most often with a script so that the sets run one by one (script-less sets run as one
     /// group, one journal naming all their files: then run B finds every set held, also a case to play).
     private mutating func holdInCompressor(_ c: inout SimCase, longNames: Bool) {
-        c.fault = .compressorHold(killA: chance(0.35), bWaits: chance(0.25))
+        c.fault = .compressorHold(killA: chance(0.5), bWaits: chance(0.25))
         c.compress = true
         // `rotate 0` removes the rotated file instead of compressing it.
         c.rotate = max(c.rotate, 1)
