@@ -2,11 +2,13 @@
 # The long mode of the simulation test (SimulationTests, issue 16):
 #   scripts/simulate.sh [--minutes M] [--seed S] [--seeds S1,S2] [--dimensions LIST] [--keep] [--timeout SECONDS]
 # Generates log sets with live writers for M minutes (default 60), seeds from S (default: a new one,
-# printed), under crashes at every point, SIGKILLs, overlapping runs and hostile files, and checks every
-# line once, nothing outside the set touched, no hang. Prints each failing case as a reproduction and,
-# at the end, the figures: scenarios, kills, overlaps, hostile plants, lines checked, violations.
-# --dimensions takes crash,kill,overlap,hostile,longnames,su,deaf,copy,leftovers,mail,zstd (or -NAME to leave one
-# out), so that a fix can be verified one dimension at a time. Needs root; builds first.
+# printed), under crashes at every point, SIGKILLs, overlapping runs (the first held in a script or in
+# its compressor), rotatectl watch killed at random moments, and hostile files, and checks every line
+# once, nothing outside the set touched, no hang. Prints each failing case as a reproduction and, at the
+# end, the figures: scenarios, kills, overlaps, holds in compression, watch scenarios, hostile plants,
+# lines checked, violations.
+# --dimensions takes crash,kill,overlap,compresshold,watch,hostile,longnames,su,deaf,copy,leftovers,mail,zstd
+# (or -NAME to leave one out), so that a fix can be verified one dimension at a time. Needs root; builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=60
@@ -23,7 +25,7 @@ while [ $# -gt 0 ]; do
         --dimensions) dimensions="$2"; shift 2 ;;
         --keep) keep=1; shift ;;
         --timeout) timeout="$2"; shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "simulate.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done

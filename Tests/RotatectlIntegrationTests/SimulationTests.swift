@@ -7,8 +7,10 @@ import TestSupport
 
 /// A simulation in the spirit of SQLite's crash tests and FoundationDB's simulator (issue 16): generated
 /// log sets with live numbered-line writers, rotated under crashes at every point, real SIGKILLs,
-/// overlapping runs and hostile files, then checked: every line once, every .gz valid, nothing outside
-/// the set touched, writers signalled, no run hung, the state complete, nothing temporary left.
+/// overlapping runs (the first held in a script or in its compressor, the second rotating other sets of
+/// its directory), `rotatectl watch` SIGKILLed at random moments beside runs from cron, and hostile files,
+/// then checked: every line once, every .gz valid, nothing outside the set touched, writers signalled, no
+/// run hung, the state complete, nothing temporary left, a killed run's journal finished by the next run.
 ///
 /// Short mode (this test in `swift test`): seeds from 1 for `ROTATECTL_SIM_SECONDS` (default 120);
 /// long mode: `scripts/simulate.sh --minutes 60 [--seed S]`. Knobs: `SimulationOptions`.

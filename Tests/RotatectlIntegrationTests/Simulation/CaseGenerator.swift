@@ -47,7 +47,7 @@ struct CaseGenerator {
         case .crash: fault = .crash(fraction: fraction(), recovery: chance(0.3) ? int(1...12) : nil)
         case .kill: fault = .kill(fraction: fraction() * 1.2)
         case .overlap: fault = .overlap(inPrerotate: chance(0.3))
-        case .none: break
+        case .none, .compressorHold, .watch: break
         }
         let pidfile = mode == .create || mode == .renamecopy
         let deaf = on(.deaf) && pidfile && chance(0.2)
@@ -64,40 +64,8 @@ struct CaseGenerator {
 
         var logs: [SimCase.Log] = []
         for id in ids {
-            var name = id + ".log"
-            if longNames && chance(0.7) {
-                let length = int(236...250)
-                name = id + String(repeating: "_", count: length - id.count - 4) + ".log"
-            }
-            var log = SimCase.Log(id: id, name: name)
-            let count = int(0...3)
-            for age in 1...max(1, count + 1) where age <= count {
-                let compressed = compress && !(delaycompress && age == 1)
-                log.existing.append(existing(name, id: id, age: age, compressed: compressed, dateext: dateext, olddir: olddir))
-            }
-            if on(.leftovers) && compress && chance(0.25) {
-                // An older generation left uncompressed (a run that failed to compress it).
-                log.existing.append(existing(name, id: id, age: count + 1, compressed: false, dateext: dateext, olddir: olddir))
-            }
-            if on(.leftovers) && compress && chance(0.15) {
-                // A plain generation beside its compressed name (another tool's interrupted compression):
-                // the compressed one is laid out first, so the plain one is written after its gzip.
-                let age = count + 2
-                var twin = existing(name, id: id, age: age, compressed: true, dateext: dateext, olddir: olddir)
-                twin.group = "\(id).g\(age + 50)"
-                twin.setAside = true
-                log.existing.append(twin)
-                log.existing.append(existing(name, id: id, age: age, compressed: false, dateext: dateext, olddir: olddir))
-            }
-            if on(.leftovers) && chance(0.2) {
-                // The temporary name of an output this case's rotation makes (`DirectoryHandle.temporaryName`).
-                let output = name + (dateext ? SimCase.todaySuffix() : ".1") + (compress && !delaycompress ? ".gz" : "")
-                log.staleTemps.append((olddir ? "archive/" : "") + ".rotatectl-tmp." + output)
-            }
-            // A name longer than NAME_MAX cannot be laid out.
-            log.existing = log.existing.filter { $0.name.utf8.count <= 255 }
-            log.staleTemps = log.staleTemps.filter { $0.split(separator: "/").last!.utf8.count <= 255 }
-            logs.append(log)
+            logs.append(makeLog(id, longNames: longNames, compress: compress, delaycompress: delaycompress, dateext: dateext,
+                            olddir: olddir))
         }
 
         var plants: [SimCase.Plant] = []
@@ -180,7 +148,124 @@ struct CaseGenerator {
         if on(.zstd) && compress && chance(0.35) { simCase.compressWithZstd() }
         if case .overlap = fault, chance(0.5) { simCase.separateState = true }
         if mode == .copy || mode == .copytruncate, chance(0.3) { simCase.hole = pick([4096, 65536, 1 << 20]) }
+        // The newest dimensions, drawn after all the others (so that a case without them is the one earlier
+        // versions drew for its seed), each taking the place of the fault drawn, in a modest share of cases;
+        // in most of them when no other fault is chosen (`--dimensions watch`: to look at that one).
+        let focused = !on(.crash) && !on(.kill) && !on(.overlap)
+        if on(.watch) && chance(focused ? 0.5 : 0.1) {
+            watch(&simCase, longNames: longNames)
+        } else if on(.compresshold) && simCase.compressor == .gzip && chance(focused ? 0.6 : 0.13) {
+            holdInCompressor(&simCase, longNames: longNames)
+        }
         return simCase
+    }
+
+    /// A log of the set with what lies beside it before the run: generations (compressed or not, in olddir
+    /// or not, dated or numbered), leftovers of earlier runs.
+    private mutating func makeLog(_ id: String, longNames: Bool, compress: Bool, delaycompress: Bool, dateext: Bool,
+                              olddir: Bool) -> SimCase.Log {
+        let on = dimensions.contains
+        var name = id + ".log"
+        if longNames && chance(0.7) {
+            let length = int(236...250)
+            name = id + String(repeating: "_", count: length - id.count - 4) + ".log"
+        }
+        var log = SimCase.Log(id: id, name: name)
+        let count = int(0...3)
+        for age in 1...max(1, count + 1) where age <= count {
+            let compressed = compress && !(delaycompress && age == 1)
+            log.existing.append(existing(name, id: id, age: age, compressed: compressed, dateext: dateext, olddir: olddir))
+        }
+        if on(.leftovers) && compress && chance(0.25) {
+            // An older generation left uncompressed (a run that failed to compress it).
+            log.existing.append(existing(name, id: id, age: count + 1, compressed: false, dateext: dateext, olddir: olddir))
+        }
+        if on(.leftovers) && compress && chance(0.15) {
+            // A plain generation beside its compressed name (another tool's interrupted compression):
+            // the compressed one is laid out first, so the plain one is written after its gzip.
+            let age = count + 2
+            var twin = existing(name, id: id, age: age, compressed: true, dateext: dateext, olddir: olddir)
+            twin.group = "\(id).g\(age + 50)"
+            twin.setAside = true
+            log.existing.append(twin)
+            log.existing.append(existing(name, id: id, age: age, compressed: false, dateext: dateext, olddir: olddir))
+        }
+        if on(.leftovers) && chance(0.2) {
+            // The temporary name of an output this case's rotation makes (`DirectoryHandle.temporaryName`).
+            let output = name + (dateext ? SimCase.todaySuffix() : ".1") + (compress && !delaycompress ? ".gz" : "")
+            log.staleTemps.append((olddir ? "archive/" : "") + ".rotatectl-tmp." + output)
+        }
+        // A name longer than NAME_MAX cannot be laid out.
+        log.existing = log.existing.filter { $0.name.utf8.count <= 255 }
+        log.staleTemps = log.staleTemps.filter { ($0.split(separator: "/").last?.utf8.count ?? 0) <= 255 }
+        return log
+    }
+
+    /// Logs added to a set of fewer than `count`, so that its directory can hold several sets.
+    private mutating func addLogs(_ c: inout SimCase, upTo count: Int, longNames: Bool) {
+        for id in ["a", "b", "c"].prefix(count) where !c.logs.contains(where: { $0.id == id }) {
+            c.logs.append(makeLog(id, longNames: longNames, compress: c.compress, delaycompress: c.delaycompress,
+                              dateext: c.dateext, olddir: c.olddir))
+        }
+    }
+
+    /// The logs split into stanzas over their one directory: one each, or the first alone and the others
+    /// together.
+    private mutating func split(_ c: inout SimCase) {
+        let all = Array(c.logs.indices)
+        guard all.count > 1 else { return }
+        c.stanzas = chance(0.7) ? all.map { [$0] } : [[all[0]], Array(all.dropFirst())]
+    }
+
+    /// The first run is held in its compressor while a second one runs (`SimCase.Fault.compressorHold`).
+    /// The case is made to reach its compressor: it compresses (not delayed), its writer reopens when told
+    /// (a deaf one would keep the new generation uncompressed), its logs are due; two or three logs in as
+    /// many stanzas, most often with a script so that the sets run one by one (script-less sets run as one
+    /// group, one journal naming all their files: then run B finds every set held, also a case to play).
+    private mutating func holdInCompressor(_ c: inout SimCase, longNames: Bool) {
+        c.fault = .compressorHold(killA: chance(0.5), bWaits: chance(0.25))
+        c.compress = true
+        // `rotate 0` removes the rotated file instead of compressing it.
+        c.rotate = max(c.rotate, 1)
+        c.delaycompress = false
+        c.deafWriter = false
+        if c.trigger != .sizeBlocks { c.trigger = chance(0.5) ? .sizeOne : .forced }
+        if chance(0.75) { c.postrotate = true }
+        addLogs(&c, upTo: int(2...3), longNames: longNames)
+        split(&c)
+        c.separateState = chance(0.5)
+    }
+
+    /// `rotatectl watch` for a few seconds instead of the first run (`SimCase.Fault.watch`): logs due at a
+    /// small size, so that they rotate several times; no dateext (one rotation a day); several sets in
+    /// one directory most of the time, run side by side by the watcher's workers.
+    private mutating func watch(_ c: inout SimCase, longNames: Bool) {
+        let seconds = 2 + 2 * fraction()
+        var moments: [SimWatch.Moment] = []
+        for _ in 0..<(chance(0.8) ? int(1...2) : 0) {
+            moments.append(SimWatch.Moment(at: 0.1 + 0.8 * fraction(), event: .kill(restart: chance(0.65))))
+        }
+        if moments.contains(where: { $0.event == .kill(restart: false) }) && chance(0.5) {
+            moments.append(SimWatch.Moment(at: 0.5 + 0.45 * fraction(), event: .start))
+        }
+        for _ in 0..<(chance(0.4) ? int(1...2) : 0) {
+            moments.append(SimWatch.Moment(at: 0.05 + 0.9 * fraction(), event: .cron))
+        }
+        moments.sort { $0.at < $1.at }
+        let plan = SimWatch(seconds: seconds, minInterval: pick([0.2, 0.3, 0.5]), moments: moments)
+        c.fault = .watch(plan)
+        c.dropDateext()
+        if c.mode == .copytruncate {
+            c.trigger = .sizeBlocks
+        } else {
+            c.trigger = chance(0.2) ? .sizeOne : chance(0.5) ? .sizeSmall : .maxsizeSmall
+        }
+        if chance(0.5) { addLogs(&c, upTo: int(2...3), longNames: longNames) }
+        if chance(0.75) { split(&c) }
+        // Most often a `rotate` that keeps every generation the case can make, so that every line is
+        // checked; else the one drawn, and retention drops the oldest.
+        let most = c.logs.map(\.existing.count).max() ?? 0
+        if chance(0.7) { c.rotate = c.maxRotations + most + 1 }
     }
 
     private mutating func existing(_ name: String, id: String, age: Int, compressed: Bool, dateext: Bool,

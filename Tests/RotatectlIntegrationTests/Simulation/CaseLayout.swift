@@ -37,6 +37,9 @@ final class CaseLayout {
             }
             if c.mailFails { TestFile.write([], to: root.child("run/mailfail")) }
         }
+        if case .compressorHold = c.fault, !HoldCompressor(run: root.child("run")).install() {
+            problems.append("could not write the hold compressor")
+        }
         victim = VictimArea(path: root.child("victim"))
         let owner = c.userOwnedDirectory ? user : nil
         let olddirPlanted = c.plants.contains(.olddirSymlink)

@@ -21,6 +21,26 @@ struct CaseOutcome {
     var hardLinksGivenToMail = 0
     /// Warnings of runs that a hard-linked generation was neither compressed nor mailed.
     var hardLinksSetApart = 0
+    /// compressorHold: the file run A's compressor was given when it was held, whether A was SIGKILLed
+    /// there, and whether run B rotated a log of another stanza (set) of A's directory meanwhile.
+    var heldSource: String?
+    var killedInCompressor = false
+    var bRotatedAnotherSet = false
+    /// Overlaps: run B ended before run A was let go (all it did, it did while A was held).
+    var bEndedWhileHeld = false
+    /// watch: watchers started, SIGKILLed by the harness, their runs (`acted` events) and the live logs they
+    /// rotated; runs from cron beside them, and those not turned away busy (exit 3); what went wrong with a
+    /// watcher itself (did not start, ended on its own, exited nonzero after SIGTERM).
+    var watchersStarted = 0
+    var watcherKills = 0
+    var watcherRuns = 0
+    var watcherRotations = 0
+    var cronRuns = 0
+    var cronRunsActing = 0
+    var watcherProblems: [String] = []
+    /// The journals below logs/ once the clean run with the writers live has ended (the first run after
+    /// every other one ended: it must have finished a killed run's journals).
+    var journalsAfterCleanRun: [String] = []
     var listingBefore: [String] = []
     /// The names below logs/ before the first run.
     var namesBefore: Set<String> = []

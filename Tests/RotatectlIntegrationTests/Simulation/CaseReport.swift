@@ -30,6 +30,15 @@ struct CaseReport {
             let reached: String = outcome.overlapped ? "" : " (not reached)"
             let state: String = c.separateState ? ", on its own state file" : ""
             return "second run while the first is held in its \(script) script\(state)\(reached)"
+        case .compressorHold(let killA, let bWaits):
+            let reached: String = outcome.overlapped ? "" : " (not reached)"
+            let state: String = c.separateState ? ", on its own state file" : ""
+            let held: String = outcome.heldSource.map { " (compressing \($0.replacingOccurrences(of: layout.root.path, with: "ROOT")))" } ?? ""
+            let killed: String = killA ? (outcome.killedInCompressor ? "; the first SIGKILLed while held, then its compressor let go" : "; the first to be SIGKILLed while held (it ended before)") : ""
+            let waits: String = bWaits ? " (waiting for locks, --wait 60)" : " (--wait 0)"
+            return "second run\(waits) while the first is held in its compressor\(held)\(state)\(reached)\(killed)"
+        case .watch(let plan):
+            return "rotatectl watch instead of the first run: \(plan.description)"
         }
     }
 
@@ -52,6 +61,7 @@ struct CaseReport {
         if c.prerotate { f.append("prerotate") }
         if c.postrotate { f.append("postrotate") }
         if c.logs.contains(where: { $0.name.count > 200 }) { f.append("long names \(c.logs.map(\.name.count))") }
+        if c.sets.count > 1 { f.append("\(c.sets.count) stanzas in one directory: " + c.sets.map { $0.map { c.logs[$0].id }.joined(separator: "+") }.joined(separator: ", ")) }
         if c.retentionMayDrop { f.append("(retention may drop old lines)") }
         return f
     }

@@ -10,7 +10,7 @@ import TestSupport
 struct CaseRunner {
     let user: SimUser
     let deadline: Double
-    /// How long run A is held in its script while run B runs, at most.
+    /// How long run A is held in its script or compressor while run B runs, at most.
     let overlapHold: Double
 
     func execute(_ c: SimCase, crashAt: Int? = nil) -> (CaseLayout, CaseOutcome) {
@@ -89,7 +89,9 @@ struct CaseRunner {
                 let label = c.separateState ? "run B (while A is in its script, own state file)" : "run B (while A is in its script)"
                 let b = RotatectlRun.Started(label, layout: layout, deadline: deadline,
                                              state: c.separateState ? layout.stateB : nil, verbose: c.separateState)
-                if !eventually(timeout: overlapHold, every: 0.005, { b.poll() }) {
+                if eventually(timeout: overlapHold, every: 0.005, { b.poll() }) {
+                    outcome.bEndedWhileHeld = true
+                } else {
                     outcome.notes.append("run B had not ended \(overlapHold) s after it started; A was released then")
                 }
                 TestFile.write([], to: layout.run + "/release")
@@ -101,10 +103,15 @@ struct CaseRunner {
                 TestFile.write([], to: layout.run + "/release")
                 outcome.runs.append(a.finish())
             }
+        case .compressorHold(let killA, let bWaits):
+            holdInCompressor(c, layout, killA: killA, bWaits: bWaits, deadline: deadline, &outcome)
+        case .watch(let plan):
+            watch(c, layout, plan, deadline: deadline, &outcome)
         }
 
         if outcome.runs.contains(where: \.hung) { deadline = min(deadline, 5) }
         outcome.runs.append(RotatectlRun.run("clean run, writers live", layout, deadline: deadline))
+        outcome.journalsAfterCleanRun = journals(layout.logs, "")
         usleep(50_000)
         for (i, w) in writers.enumerated() {
             let status = w?.stop()
@@ -129,6 +136,18 @@ struct CaseRunner {
             outcome.hardLinksSetApart = outcome.runs.flatMap { $0.output.split(separator: "\n") }.filter { $0.contains("hard links: neither compressed nor mailed") }.count
         }
         return (layout, outcome)
+    }
+
+    /// The journals below `dir` (relative names), not following links.
+    func journals(_ dir: String, _ prefix: String) -> [String] {
+        var out: [String] = []
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() {
+            var st = stat()
+            guard lstat(dir + "/" + name, &st) == 0 else { continue }
+            if st.st_mode & S_IFMT == S_IFDIR { out += journals(dir + "/" + name, prefix + name + "/") }
+            if name.hasPrefix(".rotatectl.journal") { out.append(prefix + name) }
+        }
+        return out
     }
 
     func inode(_ path: String) -> UInt64? {

@@ -35,16 +35,22 @@ struct RotatectlRun: CustomStringConvertible {
         let deadline: Double
 
         /// `state`: the state file, the case's own by default; `verbose`: `-v`, each step printed.
-        init(_ label: String, layout: CaseLayout, environment: [String: String] = [:], deadline: Double, state: String? = nil,
-             verbose: Bool = false) {
+        /// `extra`: more options (`--wait 0`).
+        convenience init(_ label: String, layout: CaseLayout, environment: [String: String] = [:], deadline: Double,
+                         state: String? = nil, verbose: Bool = false, extra: [String] = []) {
+            let args = ["run", "-s", state ?? layout.state] + (verbose ? ["-v"] : []) + extra + (layout.c.trigger == .forced ? ["--force"] : [])
+                + (layout.c.mail ? ["-m", layout.run + "/mail.sh"] : []) + [layout.config]
+            self.init(label, layout: layout, arguments: args, environment: environment, deadline: deadline)
+        }
+
+        /// rotatectl with `arguments` (`run ...`, `watch ...`).
+        init(_ label: String, layout: CaseLayout, arguments: [String], environment: [String: String] = [:], deadline: Double) {
             run = RotatectlRun(label: label, environment: environment)
             outputPath = layout.run + "/\(label).out"
             self.deadline = deadline
-            let args = ["run", "-s", state ?? layout.state] + (verbose ? ["-v"] : []) + (layout.c.trigger == .forced ? ["--force"] : [])
-                + (layout.c.mail ? ["-m", layout.run + "/mail.sh"] : []) + [layout.config]
-            run.arguments = args.map { $0.replacingOccurrences(of: layout.root.path, with: "ROOT") }
-            process = SpawnedProcess.start([PackagePaths.rotatectl] + args, output: outputPath,
-                                           environment: environment, removing: ["ROTATECTL_LOCKED_DIRS"])
+            run.arguments = arguments.map { $0.replacingOccurrences(of: layout.root.path, with: "ROOT") }
+            process = SpawnedProcess.start([PackagePaths.rotatectl] + arguments, output: outputPath,
+                                           environment: environment, removing: ["ROTATECTL_LOCKED_DIRS", "NOTIFY_SOCKET", "WATCHDOG_USEC"])
         }
 
         /// Whether it has ended (then its status is recorded).

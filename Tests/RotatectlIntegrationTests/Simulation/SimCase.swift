@@ -17,6 +17,8 @@ struct SimCase: Sendable {
         /// written meanwhile (documented); at 8k the collapse always applies.
         case sizeBlocks = "size 8k"
         case forced = "--force"
+        /// `daily` with `maxsize 2k` (watch cases): rotated as soon as it crosses 2k, before its day ends.
+        case maxsizeSmall = "maxsize 2k"
     }
 
     /// What goes wrong during the first run.
@@ -29,6 +31,22 @@ struct SimCase: Sendable {
         case kill(fraction: Double)
         /// A second run started while the first is blocked in its postrotate (or prerotate) script.
         case overlap(inPrerotate: Bool)
+        /// A second run started while the first is blocked in its compressor (`compresscmd`, see
+        /// `HoldCompressor`), its directory lock released and its journal held; `killA`: the first is then
+        /// SIGKILLed while still held, and its compressor let go. `bWaits`: the second run waits for busy
+        /// locks and held journals as by default (`--wait 60`, so for the first run's release); else
+        /// `--wait 0`: it skips what is held (exit 3) and rotates the rest while the first is held.
+        case compressorHold(killA: Bool, bWaits: Bool)
+        /// `rotatectl watch` instead of the first run, for a few seconds, under the events of `SimWatch`.
+        case watch(SimWatch)
+
+        /// A second run beside a first one held in a script or its compressor.
+        var isOverlap: Bool {
+            switch self {
+            case .overlap, .compressorHold: true
+            case .none, .crash, .kill, .watch: false
+            }
+        }
     }
 
     /// The compressor of a compressing set: gzip (the default) or `compressformat zstd`, in-process both.
@@ -132,6 +150,20 @@ struct SimCase: Sendable {
     /// Run B of an overlap keeps its own state file (RUN/state-b), so that it is not stopped by the state
     /// lock and really acts on the directories while A is held in its script.
     var separateState = false
+    /// The stanzas of the configuration, as indices into `logs`, in order; empty: one stanza naming every
+    /// log. Several stanzas over one directory are several sets there: run side by side by `watch`, and
+    /// rotated by a run B while run A is held in another one's compressor.
+    var stanzas: [[Int]] = []
+
+    /// The stanzas, each a list of indices into `logs`.
+    var sets: [[Int]] { stanzas.isEmpty ? [Array(logs.indices)] : stanzas }
+
+    /// The most rotations a log may see in the runs of the case: four (the first run, a recovery, the two
+    /// clean runs) but under `watch`.
+    var maxRotations: Int {
+        if case .watch(let w) = fault { return w.rotationBound }
+        return 4
+    }
 
     /// Whether a live writer can follow a rename (reopen on the signal); copy modes use one that cannot.
     var writerReopens: Bool { (mode == .create || mode == .renamecopy) && pidfile && !deafWriter && !pidfileUntrusted }
@@ -139,7 +171,7 @@ struct SimCase: Sendable {
     /// Whether retention (`rotate`, `maxtotalsize`) may drop lines in the (at most four) runs of a case.
     var retentionMayDrop: Bool {
         // A file planted at a generation's name takes a place in the chain like any generation.
-        maxtotalsize || logs.contains { rotate < $0.existing.count + 4 } || !plants.isEmpty
+        maxtotalsize || logs.contains { rotate < $0.existing.count + maxRotations } || !plants.isEmpty
     }
 
     /// Whether the writer of log `index` never reopens although the set renames: deaf, or its pidfile
@@ -172,6 +204,21 @@ struct SimCase: Sendable {
             case .hardlink(let log, let name): return fits(renamed(name)) ? .hardlink(log: log, name: renamed(name)) : nil
             case .fifo(let log, let name): return fits(renamed(name)) ? .fifo(log: log, name: renamed(name)) : nil
             case .olddirSymlink, .pidfileSymlink: return p
+            }
+        }
+    }
+
+    /// `dateext` off, the generations laid out named `.N` instead (a `watch` case rotates a log many times
+    /// a day, which dateext's default format refuses). Plants and stale temporary names keep their dated
+    /// names: they are then names no rotation uses.
+    mutating func dropDateext() {
+        guard dateext else { return }
+        dateext = false
+        for i in logs.indices {
+            for j in logs[i].existing.indices {
+                let e = logs[i].existing[j]
+                let renamed = logs[i].name + ".\(e.age)" + (e.compressed ? compressor.fileExtension : "")
+                if renamed.utf8.count <= 255 { logs[i].existing[j].name = renamed }
             }
         }
     }

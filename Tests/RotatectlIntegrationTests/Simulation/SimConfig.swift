@@ -1,9 +1,15 @@
-/// The configuration text of a case: one stanza naming every log of the set.
+/// The configuration text of a case: one stanza naming every log of the set, or one per group of logs
+/// (`SimCase.stanzas`), each with the same directives.
 enum SimConfig {
     static func render(_ c: SimCase, logs: String, run: String, user: SimUser) -> String {
+        c.sets.map { stanza(c, $0.map { c.logs[$0] }, logs: logs, run: run, user: user) }.joined()
+    }
+
+    private static func stanza(_ c: SimCase, _ members: [SimCase.Log], logs: String, run: String, user: SimUser) -> String {
         var lines: [String] = []
-        lines.append(c.logs.map { "\(logs)/\($0.name)" }.joined(separator: " ") + " {")
+        lines.append(members.map { "\(logs)/\($0.name)" }.joined(separator: " ") + " {")
         lines.append("rotate \(c.rotate)")
+        if c.trigger == .maxsizeSmall { lines.append("daily") }
         if c.trigger != .forced { lines.append(c.trigger.rawValue) }
         switch c.mode {
         case .create: lines.append("create")
@@ -13,13 +19,17 @@ enum SimConfig {
         }
         if c.compress { lines.append("compress") }
         if c.compress && c.compressor == .zstd { lines.append("compressformat zstd") }
+        if case .compressorHold = c.fault {
+            lines.append("compresscmd \(HoldCompressor(run: run).script)")
+            lines.append("compressext .gz")
+        }
         if c.delaycompress { lines.append("delaycompress") }
         if c.olddir { lines.append("olddir archive") }
         if c.createolddir { lines.append(c.su || c.userOwnedDirectory ? "createolddir 0755 \(user.name) \(user.group)" : "createolddir 0755") }
         if c.dateext { lines.append("dateext") }
         if c.su { lines.append("su \(user.name) \(user.group)") }
         if c.pidfile {
-            for log in c.logs { lines.append("pidfile \(pidfile(c, log, logs: logs, run: run))") }
+            for log in members { lines.append("pidfile \(pidfile(c, log, logs: logs, run: run))") }
             lines.append("signal \(c.signal)")
             lines.append("reopentimeout 1")
         }

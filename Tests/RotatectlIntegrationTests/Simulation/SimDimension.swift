@@ -26,6 +26,14 @@ enum SimDimension: String, CaseIterable, Sendable, Comparable {
     case mail
     /// `compressformat zstd` (in-process libzstd) instead of gzip for a compressing set.
     case zstd
+    /// A second run started while the first is held in its compressor (a `compresscmd` script that waits),
+    /// with the directory lock released and the journal held: the sets of one directory split into
+    /// several stanzas, so that run B may rotate another set of A's directory meanwhile; run A sometimes
+    /// SIGKILLed while held.
+    case compresshold
+    /// `rotatectl watch` instead of `rotatectl run`: writers appending, small `size`/`maxsize`, the
+    /// watcher SIGKILLed at random moments and started again, runs from "cron" beside it.
+    case watch
 
     static func < (a: SimDimension, b: SimDimension) -> Bool { a.rawValue < b.rawValue }
 

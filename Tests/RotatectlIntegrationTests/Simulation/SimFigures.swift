@@ -24,6 +24,21 @@ struct SimFigures: CustomStringConvertible {
     var plantsRefusedForMail = 0
     var hardLinksGivenToMail = 0
     var hardLinksSetApart = 0
+    /// Overlaps with run A held in its compressor: with run B on its own state file, B rotating a log of
+    /// another set of A's directory meanwhile, A SIGKILLed while held.
+    var compressorHolds = 0
+    var compressorHoldSeparateState = 0
+    var compressorHoldOtherSetRotated = 0
+    var compressorHoldKills = 0
+    /// watch cases: watchers started, SIGKILLed, their runs and the live logs they rotated; runs from cron
+    /// beside them, and those not turned away busy.
+    var watchCases = 0
+    var watchersStarted = 0
+    var watcherKills = 0
+    var watcherRuns = 0
+    var watcherRotations = 0
+    var cronRuns = 0
+    var cronRunsActing = 0
     var zstdCases = 0
     /// Runs of zstd cases stopped at a crash point or by a SIGKILL.
     var zstdStops = 0
@@ -40,15 +55,34 @@ struct SimFigures: CustomStringConvertible {
 
     mutating func add(_ c: SimCase, _ outcome: CaseOutcome, _ found: [Violation], lines: Int) {
         scenarios += 1
-        if case .kill = c.fault { sigkills += outcome.stops } else { crashStops += outcome.stops }
+        if case .crash = c.fault { crashStops += outcome.stops } else { sigkills += outcome.stops }
         kills += outcome.stops
-        if outcome.overlapped { overlaps += 1 }
-        if outcome.overlapped && c.separateState {
+        var inScript = false
+        if case .overlap = c.fault { inScript = outcome.overlapped }
+        if inScript { overlaps += 1 }
+        if case .compressorHold = c.fault, outcome.overlapped {
+            compressorHolds += 1
+            if c.separateState { compressorHoldSeparateState += 1 }
+            if outcome.bRotatedAnotherSet { compressorHoldOtherSetRotated += 1 }
+            if outcome.killedInCompressor { compressorHoldKills += 1 }
+        }
+        if case .watch = c.fault {
+            watchCases += 1
+            watchersStarted += outcome.watchersStarted
+            watcherKills += outcome.watcherKills
+            watcherRuns += outcome.watcherRuns
+            watcherRotations += outcome.watcherRotations
+            cronRuns += outcome.cronRuns
+            cronRunsActing += outcome.cronRunsActing
+        }
+        if inScript && c.separateState {
             separateStateOverlaps += 1
             if outcome.runs.contains(where: { $0.label.hasPrefix("run B") && $0.status != 3 }) { separateStateActing += 1 }
             let steps = ["rename ", "copy ", "copytruncate ", "compress "]
             let b = outcome.runs.first { $0.label.hasPrefix("run B") }
-            if let b, b.output.split(separator: "\n").contains(where: { line in steps.contains { line.hasPrefix($0) } }) {
+            // Only a B that ended before A was let go did it while A was held (a B that waited for A's
+            // journal renamed after A's release).
+            if let b, outcome.bEndedWhileHeld, b.output.split(separator: "\n").contains(where: { line in steps.contains { line.hasPrefix($0) } }) {
                 separateStateRenamed += 1
             }
         }
@@ -85,7 +119,17 @@ struct SimFigures: CustomStringConvertible {
         case .crash: tags = ["fault crash"]
         case .kill: tags = ["fault kill"]
         case .overlap: tags = ["fault overlap"]
+        case .compressorHold(let killA, let bWaits):
+            tags = ["fault compressor hold"]
+            if c.separateState { tags.append("compressor hold own state") }
+            if killA { tags.append("compressor hold killed") }
+            if bWaits { tags.append("compressor hold B waits") }
+        case .watch(let plan):
+            tags = ["fault watch"]
+            if plan.kills > 0 { tags.append("watch killed") }
+            if plan.crons > 0 { tags.append("watch+cron") }
         }
+        if c.sets.count > 1 { tags.append("stanzas") }
         if !c.plants.isEmpty { tags.append("hostile") }
         if c.su { tags.append("su") }
         if c.logs.contains(where: { $0.name.utf8.count > 200 }) { tags.append("longnames") }
@@ -107,12 +151,24 @@ struct SimFigures: CustomStringConvertible {
               overlaps: \(overlaps) (\(separateStateOverlaps) with run B on its own state file, \(separateStateActing) of them with B past the state lock, \(separateStateRenamed) with B rotating while A was held)
               hostile plants: \(hostilePlants)
               mail with a plant at a generation's name: \(mailPlantCases) cases, \(mailPlantMails) mails read, planted names up for mailing: \(plantsRefusedForMail) refused, \(hardLinksGivenToMail) hard links given to the mail command; \(hardLinksSetApart) warnings of a hard-linked generation neither compressed nor mailed
+              held in compression: \(compressorHolds) overlaps (\(compressorHoldSeparateState) with run B on its own state file, \(compressorHoldOtherSetRotated) with B rotating another set of A's directory while A was held), \(compressorHoldKills) runs A SIGKILLed while held
+              watch: \(watchCases) scenarios, \(watchersStarted) watchers started, \(watcherKills) SIGKILLed, \(watcherRuns) watcher runs rotating \(watcherRotations) logs, \(cronRuns) runs from cron beside them (\(cronRunsActing) not turned away busy)
               zstd: \(zstdCases) cases, \(zstdStops) runs stopped at crash points or killed
               lines checked: \(linesChecked)
               violations: \(violations) in \(failingCases) failing scenarios
             """
-        let tags: String = played.keys.sorted().map { "\($0) \(failed[$0] ?? 0)/\(played[$0] ?? 0)" }.joined(separator: ", ")
-        text += "\n  failing/played: \(tags)"
+        // On lines of at most 100 characters: one line of 252 was once read cut at its 250th, "zstd 0/1"
+        // of "zstd 0/146", and taken for a miscount.
+        var line = "  failing/played:"
+        for (i, tag) in played.keys.sorted().map({ "\($0) \(failed[$0] ?? 0)/\(played[$0] ?? 0)" }).enumerated() {
+            if i > 0 { line += "," }
+            if line.count + tag.count + 1 > 100 {
+                text += "\n" + line
+                line = "   "
+            }
+            line += " " + tag
+        }
+        text += "\n" + line
         for kind in byKind.keys.sorted() {
             let seeds: [UInt64] = seedsByKind[kind] ?? []
             let shown: String = seeds.prefix(12).map { "\($0)" }.joined(separator: ",")

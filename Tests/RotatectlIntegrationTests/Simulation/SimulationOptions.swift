@@ -5,7 +5,7 @@ import Foundation
 /// follow on while the budget lasts), `ROTATECTL_SIM_SEEDS` (an exact comma-separated list, run whatever
 /// the budget), `ROTATECTL_SIM_DIMENSIONS` (`all`, a list, or `-name` to leave one out),
 /// `ROTATECTL_SIM_RUN_TIMEOUT` (seconds before a run counts as hung, default 20), `ROTATECTL_SIM_OVERLAP_HOLD`
-/// (seconds run A is held in its script while run B runs, default 3), `ROTATECTL_SIM_KEEP=1`
+/// (seconds run A is held in its script or compressor while run B runs, default 3), `ROTATECTL_SIM_KEEP=1`
 /// (keep the directories of failing cases), `ROTATECTL_SIM_REPORT` (a file the figures are also written to),
 /// `ROTATECTL_SIM_FULL_REPORTS` (full reports printed per violation kind, default 3), `ROTATECTL_SIM_CRASH_AT`
 /// (the crash point of every crash case), `ROTATECTL_SIM_EVERY_POINT=1` (each crash case at every point).

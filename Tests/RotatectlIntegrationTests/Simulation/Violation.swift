@@ -15,6 +15,9 @@ struct Violation: Sendable, CustomStringConvertible {
         case leftovers = "leftovers after the clean run"
         case staleTempKept = "stale temporary file kept"
         case finalRunFailed = "final clean run failed"
+        case watcherFailed = "watcher failed"
+        case unfinishedJournal = "journal or lock outlived its run"
+        case errorBesideLiveRun = "error beside a live run"
     }
 
     var kind: Kind
