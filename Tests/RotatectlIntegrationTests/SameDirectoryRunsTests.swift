@@ -162,4 +162,41 @@ import TestSupport
         #expect(TestFile.text(state)?.contains(a) == true, "the replayed rotation of a is not recorded")
         #expect(TestFile.text(state)?.contains(b) == true, "the replayed rotation of b is not recorded")
     }
+
+    /// Found by the simulation (compresshold dimension, seeds 1006, 2050 and 42): a renamecopy set that
+    /// another run is still finishing was refused by the planner with an error (exit 1: "a.log.tmp
+    /// already exists (renamecopy's temporary name); resolve by hand", or "a.log: no such file" before
+    /// its writer made it again), where it is busy: exit 3, `journal-in-use`, nothing touched.
+    @Test(arguments: [Slow.postrotate, Slow.compress])
+    func aRenamecopySetAnotherRunIsFinishingIsBusyNotRefused(_ slow: Slow) throws {
+        let t = TempDirectory()
+        let logs = t.child("logs")
+        mkdir(logs, 0o755)
+        let a = logs + "/a.log"
+        Self.fill(a, "a", 0..<10)
+        let wait = "touch @DIR@/a-started; n=0; while [ ! -e @DIR@/release ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done"
+        let held: String
+        switch slow {
+        case .postrotate:
+            held = "postrotate\n        \(wait)\n    endscript"
+        case .compress:
+            let gz = t.child("slowgz")
+            LineAppender.append(gz, "#!/bin/sh\n\(wait.replacingOccurrences(of: "@DIR@", with: t.path))\nexec gzip \"$@\"\n")
+            chmod(gz, 0o755)
+            held = "compress\n    compresscmd \(gz)"
+        }
+        let config = t.config("@DIR@/logs/a.log {\n    size 1\n    rotate 3\n    renamecopy\n    \(held)\n}\n")
+        let first = try startHeld(t, config, t.child("state"))
+        defer { touch(t.child("release")); _ = first.wait() }
+        if slow == .compress { Self.fill(a, "a", 10..<11) }   // the writer has made the log again
+        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? [])
+        let second = Harness.rotatectl(["run", "-s", t.child("state2"), "--wait", "0", "--json", config])
+        #expect(second.status == 3, "\(second.stdout)\(second.stderr)")
+        #expect(Harness.codes(second).contains("journal-in-use"), "\(second.stdout)")
+        #expect(!Harness.codes(second).contains("log-refused"), "\(second.stdout)")
+        #expect(Set((try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []) == names, "the second run changed the directory")
+        touch(t.child("release"))
+        #expect(first.wait() == 0)
+        #expect(Self.census(logs, "a.log", "a", slow == .compress ? 11 : 10) == nil)
+    }
 }

@@ -56,15 +56,31 @@ final class RunContext {
     }
 
     /// The planner's decisions on a set: its errors (a log it refuses), and with `-v` or `--json` the rest.
+    /// A log another run is rotating now (a journal it holds names it) is busy, not refused: what the
+    /// planner saw was that run's rotation half done (renamecopy's temporary name, the log renamed away
+    /// and not yet made again), which that run finishes.
     func reportDecisions(_ plan: SetPlan) {
         for d in plan.decisions {
             if let error = d.error {
+                if let journal = heldJournal(naming: d.path) {
+                    reportLockFailure(.journalInUse(path: journal), plan.name, waited: 0)
+                    continue
+                }
                 emit(RunEvent(.error, .logRefused, set: plan.name, error, path: d.path))
             } else if verbose {
                 emit(RunEvent(.decision, set: plan.name, "\(d.path): \(d.reason)\(d.rotate ? ": rotating" : "")", path: d.path))
             }
             for w in d.warnings { emit(RunEvent(.warning, .generationSetAside, set: plan.name, w, path: d.path)) }
         }
+    }
+
+    /// The journal path of `path`'s directory when a run still going holds a journal there naming it
+    /// (or one it cannot read as ours, which could name anything); nil otherwise.
+    func heldJournal(naming path: String) -> String? {
+        let dir = PathName.split(path).0
+        guard let handle = try? directories.handle(dir) else { return nil }
+        if let busy = JournalFile.pathsHeldByOtherRuns(handle), !busy.contains(path) { return nil }
+        return handle.child(JournalFile.name)
     }
 
     func exists(_ path: String) -> Bool {

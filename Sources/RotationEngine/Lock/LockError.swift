@@ -26,7 +26,7 @@ public enum LockError: Error, CustomStringConvertible, Sendable, Equatable {
         case .nested(let path):
             return "\(path): already locked by this rotatectl run or the one that started this script"
         case .journalInUse(let path):
-            return "\(path): a rotation by another rotatectl run is still in progress (its scripts are running)"
+            return "\(path): a rotation by another rotatectl run is still in progress (its scripts, writer wait or compression are running)"
         case .hostile(let path, let reason):
             return "\(path): refusing lock file: \(reason)"
         case .system(let error):
