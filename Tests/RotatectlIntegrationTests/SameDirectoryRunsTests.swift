@@ -199,4 +199,31 @@ import TestSupport
         #expect(first.wait() == 0)
         #expect(Self.census(logs, "a.log", "a", slow == .compress ? 11 : 10) == nil)
     }
+
+    /// The directory's owner plants a symbolic link at a numbered journal's name, pointing at a file
+    /// outside the set, while a run holds the first journal: the next run neither writes through it
+    /// nor replays it, its target is untouched, and every line is kept once.
+    @Test func aLinkPlantedAtANumberedJournalNameIsNeitherFollowedNorReplayed() throws {
+        let t = TempDirectory()
+        let logs = t.child("logs")
+        mkdir(logs, 0o755)
+        let (a, b) = (logs + "/a.log", logs + "/b.log")
+        Self.fill(a, "a", 0..<10)
+        let victim = t.child("victim")
+        LineAppender.append(victim, "victim line\n")
+        symlink(victim, logs + "/" + OwnFiles.journal + ".2")
+        let config = Self.config(t, .postrotate)
+        let first = try startHeld(t, config, t.child("state"))
+        defer { touch(t.child("release")); _ = first.wait() }
+        Self.fill(b, "b", 0..<10)
+        let second = Harness.rotatectl(["run", "-s", t.child("state2"), "--wait", "0", config])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(access(b + ".1", F_OK) == 0, "b not rotated beside a's rotation")
+        touch(t.child("release"))
+        #expect(first.wait() == 0)
+        #expect(Harness.rotatectl(["run", "-s", t.child("state"), config]).status == 0)
+        #expect(TestFile.text(victim) == "victim line\n", "the link's target was changed")
+        #expect(Self.census(logs, "a.log", "a", 10) == nil)
+        #expect(Self.census(logs, "b.log", "b", 10) == nil)
+    }
 }
